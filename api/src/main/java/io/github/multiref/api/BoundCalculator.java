@@ -1,0 +1,45 @@
+package io.github.multiref.api;
+
+/**
+ * A sample-complexity bound on a gap (sub-optimality or optimality) that holds with probability at
+ * least {@code 1 - delta} over the preference data.
+ *
+ * <p>Contract: {@link #evaluate(BoundInputs)} is non-increasing in n and non-decreasing in delta^-1,
+ * |R|, kappa and the coverage; it states its formula. Implementations are final, immutable and
+ * thread-safe.
+ */
+public interface BoundCalculator {
+
+  /** The bound at the given inputs. */
+  BoundResult evaluate(BoundInputs inputs);
+
+  /**
+   * The smallest n (with the other inputs fixed) whose bound is at most {@code epsilon}, found by
+   * doubling then bisection, which is exact because the bound is non-increasing in n.
+   *
+   * @throws IllegalArgumentException unless {@code epsilon > 0}
+   * @throws ArithmeticException if no n below 2^62 reaches epsilon
+   */
+  default long minimumSamples(BoundInputs inputs, double epsilon) {
+    if (!(epsilon > 0.0)) {
+      throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+    }
+    long hi = 1;
+    while (evaluate(inputs.withN(hi)).value() > epsilon) {
+      if (hi >= (1L << 62)) {
+        throw new ArithmeticException("no n below 2^62 brings the bound below " + epsilon);
+      }
+      hi <<= 1;
+    }
+    long lo = hi / 2; // bound(lo) > epsilon, or lo = 0
+    while (hi - lo > 1) {
+      long mid = lo + (hi - lo) / 2;
+      if (evaluate(inputs.withN(mid)).value() <= epsilon) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
+  }
+}

@@ -1,0 +1,63 @@
+package io.github.multiref.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything a sample-complexity bound may depend on.
+ *
+ * @param n number of preference pairs, {@code >= 1}
+ * @param delta failure probability, in {@code (0, 1)}
+ * @param beta regularization strength, {@code > 0}
+ * @param rMax reward bound, rewards in {@code [0, R_max]}, {@code > 0}
+ * @param classSize size of the finite reward class {@code |R| >= 1}
+ * @param kappa the preference model's {@code kappa(R_max) >= 1}
+ * @param coverage the coverage constant {@code C >= 1}
+ */
+public record BoundInputs(
+    long n, double delta, double beta, double rMax, double classSize, double kappa,
+    double coverage) {
+
+  /** Validates every field, naming it and its value. */
+  public BoundInputs {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be >= 1, got " + n);
+    }
+    if (!(delta > 0.0 && delta < 1.0)) {
+      throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
+    }
+    if (!(beta > 0.0 && beta < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
+    }
+    if (!(rMax > 0.0 && rMax < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("rMax must be finite and > 0, got " + rMax);
+    }
+    if (!(classSize >= 1.0 && classSize < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("classSize must be finite and >= 1, got " + classSize);
+    }
+    if (!(kappa >= 1.0 && kappa < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("kappa must be finite and >= 1, got " + kappa);
+    }
+    if (!(coverage >= 1.0 && coverage < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("coverage must be finite and >= 1, got " + coverage);
+    }
+  }
+
+  /** The same inputs with another n. */
+  public BoundInputs withN(long newN) {
+    return new BoundInputs(newN, delta, beta, rMax, classSize, kappa, coverage);
+  }
+
+  /** The inputs by name, for citing a result. */
+  public Map<String, Double> asMap() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("n", (double) n);
+    m.put("delta", delta);
+    m.put("beta", beta);
+    m.put("rMax", rMax);
+    m.put("classSize", classSize);
+    m.put("kappa", kappa);
+    m.put("coverage", coverage);
+    return m;
+  }
+}

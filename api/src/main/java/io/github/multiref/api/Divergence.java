@@ -1,0 +1,133 @@
+package io.github.multiref.api;
+
+/**
+ * An f-divergence {@code D_f(p||q) = sum_y q(y) f(p(y)/q(y))} with f convex on {@code [0, inf)} and
+ * {@code f(1) = 0}.
+ *
+ * <h2>Direction</h2>
+ * The first argument p is the policy being optimized, the second q a reference. With this
+ * convention the multi-reference objective is {@code E_pi r - beta * sum_i alpha_i D_f(pi||pi_i)}.
+ * Reverse KL {@code KL(pi||pi_i)} is {@code f(t) = t log t}; forward KL {@code KL(pi_i||pi)} is
+ * {@code f(t) = -log t}.
+ *
+ * <h2>Edges</h2>
+ * <ul>
+ *   <li>{@code f(0)} means {@code lim_{t->0+} f(t)} and may be {@code +inf}.
+ *   <li>{@code fPrime(0)} means {@code f'(0+)} (may be {@code -inf}); {@code
+ *       fPrime(+inf)} means {@code lim_{t->inf} f'(t) = lim f(t)/t} (may be {@code +inf}).
+ *   <li>Where {@code q(y) = 0 < p(y)} the term is {@code p(y) * f'(inf)}; where {@code p(y) = 0 <
+ *       q(y)} it is {@code q(y) * f(0)}; where both are 0 it is 0. So the divergence is {@code
+ *       +inf}, never NaN, exactly when an infinite limit is met with positive mass.
+ * </ul>
+ *
+ * <h2>Contract for implementations</h2>
+ * Final and immutable; thread-safe; f strictly convex unless {@link #isStrictlyConvex()} says
+ * otherwise; no NaN for non-NaN arguments in the domains stated below. Built-ins override {@link
+ * #term(double, double)} with a log-space formula that stays finite wherever the true value is.
+ */
+public interface Divergence {
+
+  /**
+   * The generator {@code f(t)} for {@code t in [0, inf)}, with {@code f(1) = 0}.
+   *
+   * @return {@code f(t)}; at {@code t = 0} the right limit, possibly {@code +inf}
+   */
+  double f(double t);
+
+  /**
+   * The derivative {@code f'(t)} for {@code t in [0, inf]}, non-decreasing.
+   *
+   * @return at 0 the right limit {@code f'(0+)}, at {@code +inf} the limit {@code f'(inf)}
+   */
+  double fPrime(double t);
+
+  /**
+   * The inverse of {@code f'} on its range, extended to a monotone map of the whole line: for
+   * {@code u} in {@code (f'(0+), f'(inf))} the unique {@code t > 0} with {@code f'(t) = u}; 0 for
+   * {@code u <= f'(0+)}; {@code +inf} for {@code u >= f'(inf)}.
+   *
+   * @throws UnsupportedOperationException if f is not strictly convex (no inverse exists)
+   */
+  double fPrimeInverse(double u);
+
+  /**
+   * {@code log fPrimeInverse(u)}, for solvers that work in log space. Overrides avoid underflow
+   * (for reverse KL it is simply {@code u - 1}).
+   */
+  default double logFPrimeInverse(double u) {
+    return Math.log(fPrimeInverse(u));
+  }
+
+  /**
+   * {@code f'(exp(logT))}: the derivative at a ratio given by its log, so that log-ratios of
+   * magnitude 1e4 do not overflow where the derivative itself is finite.
+   */
+  default double fPrimeOfLogRatio(double logT) {
+    return fPrime(Math.exp(logT));
+  }
+
+  /** {@code f'(0+)}. */
+  default double fPrimeAtZero() {
+    return fPrime(0.0);
+  }
+
+  /** {@code f'(inf) = lim_{t->inf} f(t)/t}. */
+  default double fPrimeAtInfinity() {
+    return fPrime(Double.POSITIVE_INFINITY);
+  }
+
+  /** Whether f is strictly convex, so that {@link #fPrimeInverse(double)} exists. */
+  default boolean isStrictlyConvex() {
+    return true;
+  }
+
+  /**
+   * One response's contribution {@code q f(p/q)} given {@code log p} and {@code log q} (each
+   * {@code -inf} for zero mass), following the edge rules in the class documentation.
+   *
+   * <p>The default evaluates {@code f} at the ratio directly and overflows for log-ratios beyond
+   * about 709; implementations should override it with a log-space formula.
+   */
+  default double term(double logP, double logQ) {
+    if (logQ == Double.NEGATIVE_INFINITY) {
+      return logP == Double.NEGATIVE_INFINITY ? 0.0 : massTimes(logP, fPrimeAtInfinity());
+    }
+    if (logP == Double.NEGATIVE_INFINITY) {
+      return massTimes(logQ, f(0.0));
+    }
+    return Math.exp(logQ) * f(Math.exp(logP - logQ));
+  }
+
+  /**
+   * {@code D_f(p||q)}: the sum of {@link #term(double, double)} over responses.
+   *
+   * @return a value {@code >= 0} (up to rounding) or {@code +inf}
+   * @throws IllegalArgumentException if the two distributions have different sizes
+   */
+  default double divergence(LogDistribution p, LogDistribution q) {
+    if (p.size() != q.size()) {
+      throw new IllegalArgumentException(
+          "distributions must have the same number of responses, got " + p.size() + " and "
+              + q.size());
+    }
+    double sum = 0.0;
+    for (int i = 0; i < p.size(); i++) {
+      sum += term(p.logProb(i), q.logProb(i));
+    }
+    return sum;
+  }
+
+  /**
+   * {@code exp(logMass) * value} where an infinite value wins over a mass that underflows to 0
+   * (the mass is positive by assumption), and a zero value gives 0.
+   */
+  static double massTimes(double logMass, double value) {
+    if (value == 0.0) {
+      return 0.0;
+    }
+    if (Double.isInfinite(value)) {
+      return value;
+    }
+    return Math.exp(logMass) * value;
+  }
+}

@@ -1,0 +1,52 @@
+package io.github.multiref.divergences;
+
+import io.github.multiref.api.CombinedReference;
+import io.github.multiref.api.LogMath;
+import io.github.multiref.api.ReferenceCombiner;
+import io.github.multiref.api.ReferenceSet;
+
+/**
+ * The weighted harmonic mean, the reference of the MRPO surrogate (Le et al. 2024):
+ * {@code h(y) = 1 / sum_i (alpha_i / pi_i(y))}, normalized; in log space {@code log h(y) =
+ * -logsumexp_i(log alpha_i - log pi_i(y))}. Support: the intersection of the supports of the
+ * references with positive weight.
+ */
+public final class HarmonicCombiner implements ReferenceCombiner {
+
+  /** The single instance. */
+  public static final HarmonicCombiner INSTANCE = new HarmonicCombiner();
+
+  private HarmonicCombiner() {}
+
+  @Override
+  public double[] logUnnormalized(ReferenceSet refs) {
+    int n = refs.responses();
+    int k = refs.size();
+    double[] out = new double[n];
+    double[] scratch = new double[k];
+    double[][] lp = new double[k][];
+    double[] logW = new double[k];
+    for (int i = 0; i < k; i++) {
+      lp[i] = refs.reference(i).logProbs();
+      logW[i] = Math.log(refs.weight(i));
+    }
+    for (int y = 0; y < n; y++) {
+      for (int i = 0; i < k; i++) {
+        // a zero weight contributes nothing, even where its reference has no mass
+        scratch[i] = logW[i] == Double.NEGATIVE_INFINITY ? logW[i] : logW[i] - lp[i][y];
+      }
+      out[y] = -LogMath.logSumExp(scratch);
+    }
+    return out;
+  }
+
+  @Override
+  public CombinedReference combine(ReferenceSet refs) {
+    return CombinedReference.normalize("harmonic", refs.prompt(), logUnnormalized(refs));
+  }
+
+  @Override
+  public String toString() {
+    return "harmonic";
+  }
+}

@@ -1,0 +1,50 @@
+package io.github.multiref.divergences;
+
+import io.github.multiref.api.CombinedReference;
+import io.github.multiref.api.LogMath;
+import io.github.multiref.api.ReferenceCombiner;
+import io.github.multiref.api.ReferenceSet;
+
+/**
+ * The arithmetic mixture, the reference of multi-reference forward KL:
+ * {@code pibar(y) = sum_i alpha_i pi_i(y)}, computed as {@code logsumexp_i(log alpha_i + log
+ * pi_i(y))}. Support: the union of the supports of the references with positive weight.
+ */
+public final class MixtureCombiner implements ReferenceCombiner {
+
+  /** The single instance. */
+  public static final MixtureCombiner INSTANCE = new MixtureCombiner();
+
+  private MixtureCombiner() {}
+
+  @Override
+  public double[] logUnnormalized(ReferenceSet refs) {
+    int n = refs.responses();
+    int k = refs.size();
+    double[] out = new double[n];
+    double[] scratch = new double[k];
+    double[][] lp = new double[k][];
+    double[] logW = new double[k];
+    for (int i = 0; i < k; i++) {
+      lp[i] = refs.reference(i).logProbs();
+      logW[i] = Math.log(refs.weight(i));
+    }
+    for (int y = 0; y < n; y++) {
+      for (int i = 0; i < k; i++) {
+        scratch[i] = logW[i] + lp[i][y];
+      }
+      out[y] = LogMath.logSumExp(scratch);
+    }
+    return out;
+  }
+
+  @Override
+  public CombinedReference combine(ReferenceSet refs) {
+    return CombinedReference.normalize("mixture", refs.prompt(), logUnnormalized(refs));
+  }
+
+  @Override
+  public String toString() {
+    return "mixture";
+  }
+}

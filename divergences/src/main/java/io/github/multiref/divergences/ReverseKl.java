@@ -1,0 +1,62 @@
+package io.github.multiref.divergences;
+
+import io.github.multiref.api.Divergence;
+
+/**
+ * Reverse KL: {@code f(t) = t log t}, so {@code D_f(pi||q) = KL(pi||q) = sum pi log(pi/q)}.
+ *
+ * <p>The policy pi is the first argument; the divergence is {@code +inf} when pi has mass where q
+ * has none. {@code f'(t) = log t + 1}, {@code (f')^-1(u) = exp(u - 1)}.
+ */
+public final class ReverseKl implements Divergence {
+
+  /** The single instance. */
+  public static final ReverseKl INSTANCE = new ReverseKl();
+
+  private ReverseKl() {}
+
+  @Override
+  public double f(double t) {
+    if (t == 0.0) {
+      return 0.0;
+    }
+    return t * Math.log(t);
+  }
+
+  @Override
+  public double fPrime(double t) {
+    return Math.log(t) + 1.0;
+  }
+
+  @Override
+  public double fPrimeInverse(double u) {
+    return Math.exp(u - 1.0);
+  }
+
+  @Override
+  public double logFPrimeInverse(double u) {
+    return u - 1.0;
+  }
+
+  @Override
+  public double fPrimeOfLogRatio(double logT) {
+    return logT + 1.0;
+  }
+
+  /** {@code p (log p - log q)}; 0 where p = 0; {@code +inf} where q = 0 < p. */
+  @Override
+  public double term(double logP, double logQ) {
+    if (logP == Double.NEGATIVE_INFINITY) {
+      return 0.0;
+    }
+    if (logQ == Double.NEGATIVE_INFINITY) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return Math.exp(logP) * (logP - logQ);
+  }
+
+  @Override
+  public String toString() {
+    return "reverse-kl";
+  }
+}

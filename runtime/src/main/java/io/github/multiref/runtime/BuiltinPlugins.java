@@ -1,0 +1,15 @@
+package io.github.multiref.runtime;
+
+import io.github.multiref.divergences.BuiltinDivergencesPlugin;
+import java.util.List;
+
+/** The plugins that ship with multiref, one per module that contributes components. */
+public final class BuiltinPlugins {
+
+  private BuiltinPlugins() {}
+
+  /** Fresh instances of every built-in plugin. */
+  public static List<PluginSource> all() {
+    return List.of(PluginSource.builtIn(new BuiltinDivergencesPlugin()));
+  }
+}
