@@ -2,6 +2,7 @@ package io.github.multiref.runtime;
 
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.io.IOException;
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -26,9 +27,12 @@ public final class PluginDiscovery {
   }
 
   /**
-   * The plugins in the {@code *.jar} files of {@code directory} (sorted by file name, so discovery
-   * order does not depend on the file system), each located by its jar. Plugins that the parent
-   * class loader already sees are not reported again here.
+   * The plugins in {@code directory}. Each {@code *.jar} directly inside it is one plugin, and each
+   * subdirectory is one plugin made of the jars it holds (a plugin with its own dependencies).
+   * Every plugin gets its own class loader, child of {@code parent}, so two plugins never see each
+   * other's classes and two copies of the same plugin are both found (and then refused as
+   * duplicates by name, naming both jars). Entries are visited in sorted order, so discovery order
+   * does not depend on the file system.
    *
    * @throws PluginConfigurationException if the directory does not exist or cannot be read, or a
    *     plugin cannot be instantiated
@@ -38,23 +42,49 @@ public final class PluginDiscovery {
       throw new PluginConfigurationException(
           "plugin directory " + directory + " does not exist or is not a directory");
     }
-    List<URL> jars = new ArrayList<>();
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar"))
-          .sorted().toList()) {
-        jars.add(jar.toUri().toURL());
+    List<PluginSource> out = new ArrayList<>();
+    for (Path entry : list(directory)) {
+      List<Path> jars;
+      if (Files.isDirectory(entry)) {
+        jars = list(entry).stream().filter(PluginDiscovery::isJar).toList();
+      } else if (isJar(entry)) {
+        jars = List.of(entry);
+      } else {
+        continue;
       }
+      if (jars.isEmpty()) {
+        continue;
+      }
+      URL[] urls = new URL[jars.size()];
+      for (int i = 0; i < urls.length; i++) {
+        urls[i] = toUrl(jars.get(i));
+      }
+      // Kept open for the life of the program: plugin classes load lazily from it.
+      URLClassLoader loader = new URLClassLoader("multiref-plugin:" + entry, urls, parent);
+      out.addAll(load(loader, loader, entry.toString()));
+    }
+    return out;
+  }
+
+  private static boolean isJar(Path p) {
+    return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar");
+  }
+
+  private static List<Path> list(Path directory) {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.sorted().toList();
     } catch (IOException e) {
       throw new PluginConfigurationException(
           "cannot read plugin directory " + directory + ": " + e.getMessage(), e);
     }
-    if (jars.isEmpty()) {
-      return List.of();
+  }
+
+  private static URL toUrl(Path jar) {
+    try {
+      return jar.toUri().toURL();
+    } catch (MalformedURLException e) {
+      throw new PluginConfigurationException("bad plugin path " + jar + ": " + e.getMessage(), e);
     }
-    // Kept open for the life of the program: plugin classes load lazily from it.
-    URLClassLoader loader = new URLClassLoader(
-        "multiref-plugins:" + directory, jars.toArray(URL[]::new), parent);
-    return load(loader, loader, directory.toString());
   }
 
   private static List<PluginSource> load(ClassLoader loader, ClassLoader only, String where) {

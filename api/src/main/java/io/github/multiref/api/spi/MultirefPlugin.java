@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The single {@link java.util.ServiceLoader} entry point for extensions.
  *
- * <p>A plugin jar lists its implementation in {@code
+ * <p>A plugin jar (or a directory of jars: the plugin and its own dependencies) lists its
+ * implementation in {@code
  * META-INF/services/io.github.multiref.api.spi.MultirefPlugin} and overrides the methods for the
  * kinds it contributes. Every method has a default returning an empty list, so a new kind of
  * extension is a new default method here and never breaks an existing plugin.
