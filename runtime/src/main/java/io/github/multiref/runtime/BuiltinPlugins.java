@@ -1,6 +1,7 @@
 package io.github.multiref.runtime;
 
 import io.github.multiref.divergences.BuiltinDivergencesPlugin;
+import io.github.multiref.solvers.BuiltinSolversPlugin;
 import java.util.List;
 
 /** The plugins that ship with multiref, one per module that contributes components. */
@@ -10,6 +11,7 @@ public final class BuiltinPlugins {
 
   /** Fresh instances of every built-in plugin. */
   public static List<PluginSource> all() {
-    return List.of(PluginSource.builtIn(new BuiltinDivergencesPlugin()));
+    return List.of(PluginSource.builtIn(new BuiltinDivergencesPlugin()),
+        PluginSource.builtIn(new BuiltinSolversPlugin()));
   }
 }

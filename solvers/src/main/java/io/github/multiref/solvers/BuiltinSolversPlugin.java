@@ -1,0 +1,50 @@
+package io.github.multiref.solvers;
+
+import io.github.multiref.api.Solver;
+import io.github.multiref.api.spi.ComponentConfig;
+import io.github.multiref.api.spi.ComponentFactory;
+import io.github.multiref.api.spi.MultirefPlugin;
+import io.github.multiref.api.spi.ParameterSpec;
+import java.util.List;
+
+/** The built-in solvers, wired by the runtime as built-ins. */
+public final class BuiltinSolversPlugin implements MultirefPlugin {
+
+  private static final ParameterSpec TOLERANCE =
+      new ParameterSpec("tolerance", "stopping tolerance (see the solver)", "default");
+  private static final ParameterSpec MAX_ITERATIONS =
+      new ParameterSpec("max-iterations", "iteration budget before failing", "default");
+
+  @Override
+  public List<ComponentFactory<Solver>> solvers() {
+    return List.of(
+        ComponentFactory.of("auto",
+            "exact reverse KL, implicit forward KL, or the general solver, by divergence",
+            List.of(TOLERANCE, MAX_ITERATIONS),
+            c -> new AutoSolver(forward(c), general(c))),
+        ComponentFactory.of("reverse-kl-exact",
+            "escort reference tilted by exp(r/beta) (Theorem 5.2); closed form",
+            ReverseKlSolver.INSTANCE),
+        ComponentFactory.of("forward-kl-implicit",
+            "beta * mixture / (lambda - r), lambda by monotone Newton (Theorem 6.2)",
+            List.of(TOLERANCE, MAX_ITERATIONS), BuiltinSolversPlugin::forward),
+        ComponentFactory.of("general-f",
+            "any strictly convex f-divergence, any K, by nested monotone root finding",
+            List.of(TOLERANCE, MAX_ITERATIONS), BuiltinSolversPlugin::general),
+        ComponentFactory.of("mrpo",
+            "MRPO surrogate: harmonic-mean reference tilted by exp(r/beta), reported with its"
+                + " true reverse-KL objective",
+            MrpoSolver.INSTANCE));
+  }
+
+  private static ForwardKlSolver forward(ComponentConfig c) {
+    return c.keys().isEmpty() ? ForwardKlSolver.DEFAULT
+        : ForwardKlSolver.of(c.getDouble("tolerance", 1e-15), c.getInt("max-iterations", 100));
+  }
+
+  private static GeneralFSolver general(ComponentConfig c) {
+    int budget = c.getInt("max-iterations", 400);
+    return c.keys().isEmpty() ? GeneralFSolver.DEFAULT
+        : GeneralFSolver.of(c.getDouble("tolerance", 0.0), budget, Math.max(3, budget / 2));
+  }
+}

@@ -1,0 +1,154 @@
+package io.github.multiref.solvers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.divergences.EscortCombiner;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.ReverseKl;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The solvers against each other and against closed forms (MATH.md sections 3, 4, 6). */
+class SolverAgreementTest {
+
+  private static final SplittableRandom RNG = new SplittableRandom(20261129);
+
+  private static RegularizedProblem random(io.github.multiref.api.Divergence f, double zeros) {
+    return Problems.random(RNG, f, 1 + RNG.nextInt(8), 2 + RNG.nextInt(199), Problems.beta(RNG),
+        4.0, 0.5 + 3 * RNG.nextDouble(), zeros);
+  }
+
+  private static void assertSamePolicy(PolicySolution a, PolicySolution b, String what) {
+    for (int y = 0; y < a.policy().size(); y++) {
+      assertThat(a.policy().prob(y)).as("%s at response %d", what, y)
+          .isCloseTo(b.policy().prob(y), within(1e-9));
+      assertThat(a.policy().inSupport(y)).as("%s support at %d", what, y)
+          .isEqualTo(b.policy().inSupport(y));
+    }
+    assertThat(a.objective()).as(what + " objective")
+        .isCloseTo(b.objective(), within(1e-9 * Math.max(1, Math.abs(b.objective()))));
+  }
+
+  @Test
+  void theGeneralSolverReproducesExactReverseKl() {
+    for (int trial = 0; trial < 100; trial++) {
+      RegularizedProblem p = random(ReverseKl.INSTANCE, 0.15);
+      assertSamePolicy(GeneralFSolver.DEFAULT.solve(p), ReverseKlSolver.INSTANCE.solve(p),
+          "general vs exact RKL, trial " + trial);
+    }
+  }
+
+  @Test
+  void theGeneralSolverReproducesImplicitForwardKl() {
+    for (int trial = 0; trial < 100; trial++) {
+      RegularizedProblem p = random(ForwardKl.INSTANCE, 0.15);
+      PolicySolution general = GeneralFSolver.DEFAULT.solve(p);
+      PolicySolution forward = ForwardKlSolver.DEFAULT.solve(p);
+      assertSamePolicy(general, forward, "general vs FKL, trial " + trial);
+      assertThat(general.diagnostics().get("lambda")).isCloseTo(forward.diagnostics().get("lambda"),
+          within(1e-9 * Math.max(1, forward.diagnostics().get("lambda"))));
+    }
+  }
+
+  /** lambda to 1e-12 relative, against bisection in 50-digit BigDecimal on the same mixture. */
+  @Test
+  void forwardKlLambdaIsAccurateToOneIn1e12() {
+    MathContext mc = new MathContext(50);
+    for (int trial = 0; trial < 60; trial++) {
+      double beta = trial < 20 ? 1e-3 * (1 + trial) : Problems.beta(RNG);
+      RegularizedProblem p = Problems.random(RNG, ForwardKl.INSTANCE, 1 + RNG.nextInt(5),
+          2 + RNG.nextInt(60), beta, 1 + 9 * RNG.nextDouble(), 2.0, 0.0);
+      double lambda = ForwardKlSolver.DEFAULT.solve(p).diagnostics().get("lambda");
+      double[] mix = ForwardKlSolver.mixture(p.references());
+      BigDecimal[] w = new BigDecimal[mix.length];
+      double rMax = Double.NEGATIVE_INFINITY;
+      for (int y = 0; y < mix.length; y++) {
+        w[y] = new BigDecimal(beta).multiply(new BigDecimal(Math.exp(mix[y])), mc);
+        rMax = Math.max(rMax, p.reward(y));
+      }
+      BigDecimal lo = new BigDecimal(rMax);
+      BigDecimal hi = new BigDecimal(rMax + beta);
+      for (int it = 0; it < 170; it++) {
+        BigDecimal mid = lo.add(hi).divide(BigDecimal.valueOf(2), mc);
+        BigDecimal g = BigDecimal.ONE.negate();
+        for (int y = 0; y < mix.length; y++) {
+          g = g.add(w[y].divide(mid.subtract(new BigDecimal(p.reward(y))), mc), mc);
+        }
+        if (g.signum() > 0) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      double reference = lo.doubleValue();
+      assertThat(Math.abs(lambda - reference)).as("trial %d, beta %s", trial, beta)
+          .isLessThanOrEqualTo(1e-12 * Math.abs(reference));
+      // the bracket of MATH.md section 4
+      assertThat(lambda).isBetween(rMax, rMax + beta);
+    }
+  }
+
+  @Test
+  void hoelderBoundsTheOptimumByTheAverageOfSingleReferenceOptima() {
+    for (int trial = 0; trial < 100; trial++) {
+      RegularizedProblem p = random(ReverseKl.INSTANCE, 0.1);
+      PolicySolution s = ReverseKlSolver.INSTANCE.solve(p);
+      double average = 0;
+      ReferenceSet refs = p.references();
+      for (int i = 0; i < refs.size(); i++) {
+        RegularizedProblem single = RegularizedProblem.of(
+            ReferenceSet.of("single", List.of(refs.reference(i)), 1.0), p.rewards(), p.beta(),
+            ReverseKl.INSTANCE);
+        average += refs.weight(i) * Independent.objective(
+            ReverseKlSolver.INSTANCE.solve(single).policy().logProbs(), single);
+      }
+      double bound = s.diagnostics().get("upperBound");
+      assertThat(bound).isCloseTo(average, within(1e-9 * Math.max(1, Math.abs(average))));
+      assertThat(s.objective()).isLessThanOrEqualTo(bound + 1e-12 * Math.max(1, Math.abs(bound)));
+      // value identity of Theorem 5.2: J = beta (log Z + log F)
+      assertThat(s.objective()).isCloseTo(p.beta() * (s.diagnostics().get("logZ")
+          + s.diagnostics().get("logF")), within(1e-9 * Math.max(1, Math.abs(s.objective()))));
+      assertThat(s.diagnostics().get("logF"))
+          .isCloseTo(EscortCombiner.INSTANCE.logF(refs), within(1e-12));
+    }
+  }
+
+  @Test
+  void mrpoNeverBeatsTheExactSolutionAndMatchesItForOneReference() {
+    for (int trial = 0; trial < 100; trial++) {
+      RegularizedProblem p = random(ReverseKl.INSTANCE, 0.1);
+      PolicySolution mrpo = MrpoSolver.INSTANCE.solve(p);
+      PolicySolution exact = ReverseKlSolver.INSTANCE.solve(p);
+      double scale = Math.max(1, Math.abs(exact.objective()));
+      assertThat(mrpo.objective()).isLessThanOrEqualTo(exact.objective() + 1e-12 * scale);
+      assertThat(mrpo.diagnostics().get("gain")).isGreaterThanOrEqualTo(-1e-12 * scale);
+      assertThat(mrpo.objective()).isCloseTo(
+          Independent.objective(mrpo.policy().logProbs(), p), within(1e-9 * scale));
+    }
+    RegularizedProblem one = Problems.random(RNG, ReverseKl.INSTANCE, 1, 30, 0.7, 1, 2, 0.2);
+    assertSamePolicy(MrpoSolver.INSTANCE.solve(one), ReverseKlSolver.INSTANCE.solve(one), "K=1");
+  }
+
+  @Test
+  void identicalReferencesActAsOneForEveryDivergence() {
+    for (var f : OptimalityTest.divergences().toList()) {
+      RegularizedProblem single = Problems.random(RNG, f, 1, 25, 0.3, 1, 2, 0.2);
+      LogDistribution ref = single.references().reference(0);
+      RegularizedProblem triple = RegularizedProblem.of(
+          ReferenceSet.of("triple", List.of(ref, ref, ref), 0.2, 0.5, 0.3), single.rewards(),
+          single.beta(), f);
+      AutoSolver auto = AutoSolver.withDefaults();
+      assertSamePolicy(auto.solve(triple), auto.solve(single), f + " identical references");
+      assertSamePolicy(GeneralFSolver.DEFAULT.solve(triple), auto.solve(single),
+          f + " identical references, general");
+    }
+  }
+}
