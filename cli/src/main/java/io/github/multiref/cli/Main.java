@@ -92,4 +92,8 @@ public final class Main {
   PrintWriter out() {
     return out;
   }
+
+  PrintWriter err() {
+    return err;
+  }
 }

@@ -1,0 +1,354 @@
+package io.github.multiref.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.multiref.api.CombinedReference;
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.LogMath;
+import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.ReferenceCombiner;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Solver;
+import io.github.multiref.divergences.EscortCombiner;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.HarmonicCombiner;
+import io.github.multiref.divergences.MixtureCombiner;
+import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.runtime.Registries;
+import io.github.multiref.solvers.AutoSolver;
+import io.github.multiref.solvers.DatasetSolver;
+import io.github.multiref.solvers.MrpoSolver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code multiref solve}: the optimal policy for every prompt of a JSONL file. */
+@Command(
+    name = "solve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Solve the multi-reference regularized problem for every prompt of a JSONL file:",
+        "  maximize E_pi r - beta * sum_i alpha_i D(pi || pi_i) over the candidate responses.",
+        "Input, one object per line: {\"prompt\": \"...\", \"responses\": [...],"
+            + " \"reward\": [...], \"ref_logprobs\": [[...], ...]}",
+        "(ref_logprobs: K arrays of sequence log-probabilities, one per reference)."})
+final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcommand {
+
+  enum Format { jsonl, csv }
+
+  @ParentCommand MultirefCommand parent;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--input", paramLabel = "FILE", required = true,
+      description = "JSONL input file, or - for standard input.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "FILE",
+      description = "Output file (default: standard output). Written whole or not at all.")
+  Path output;
+
+  @Option(names = "--beta", required = true, description = "Regularization strength, > 0.")
+  double beta;
+
+  @Option(names = "--weights", paramLabel = "A1,...,AK", split = ",",
+      description = "Reference weights alpha, non-negative, summing to 1 (default: uniform).")
+  double[] weights;
+
+  @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
+      description = "Any registered divergence, with parameters as NAME:key=value"
+          + " (default: ${DEFAULT-VALUE}; see 'multiref plugins').")
+  String divergenceName;
+
+  @Option(names = "--solver", paramLabel = "NAME", defaultValue = "auto",
+      description = "Any registered solver (default: ${DEFAULT-VALUE}, the best for the"
+          + " divergence; 'mrpo' for the surrogate).")
+  String solverName;
+
+  @Option(names = "--format", defaultValue = "jsonl",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = "--no-normalize",
+      description = "Take ref_logprobs as normalized distributions over the candidates (each must"
+          + " sum to 1 within 1e-6) instead of renormalizing them.")
+  boolean noNormalize;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Worker threads (default: the number of processors).")
+  Integer threads;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "1024",
+      description = "Prompts held in memory at once (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
+      throw new InputException("--beta must be finite and > 0, got " + beta);
+    }
+    double[] alpha = weights == null ? null : checkedWeights(weights);
+    int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (workers < 1 || batch < 1) {
+      throw new InputException("--threads and --batch must be >= 1, got " + workers + " and "
+          + batch);
+    }
+    Registries registries = parent.registries(parent.effectiveOptions(this));
+    Divergence divergence = registries.divergences().create(divergenceName);
+    Solver solver = registries.solvers().create(solverName);
+    Solver used = solver instanceof AutoSolver auto ? auto.delegateFor(divergence) : solver;
+    if (!used.supports(divergence)) {
+      throw new InputException("solver '" + solverName + "' does not solve divergence '"
+          + divergenceName + "'");
+    }
+    ReferenceCombiner reference = used instanceof MrpoSolver ? HarmonicCombiner.INSTANCE
+        : divergence instanceof ReverseKl ? EscortCombiner.INSTANCE
+        : divergence instanceof ForwardKl ? MixtureCombiner.INSTANCE : null;
+
+    Stats stats = new Stats();
+    try (BufferedReader in = open(input);
+        AtomicOutput out = AtomicOutput.open(output, parent.main().out())) {
+      Writer w = out.writer();
+      if (format == Format.csv) {
+        w.write("prompt,objective,upper_bound,lambda,policy_logprobs,reference_logprobs\n");
+      }
+      List<PromptRecord> records = new ArrayList<>();
+      long line = 0;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        if (text.isBlank()) {
+          continue;
+        }
+        records.add(read(line, text));
+        if (records.size() == batch) {
+          solveBatch(records, alpha, divergence, used, reference, workers, w, stats);
+          records.clear();
+        }
+      }
+      solveBatch(records, alpha, divergence, used, reference, workers, w, stats);
+      if (stats.prompts == 0) {
+        throw new InputException(input + " holds no prompts");
+      }
+      out.commit();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    parent.main().err().printf(Locale.ROOT,
+        "multiref solve: %d prompts, %d responses, divergence %s, solver %s, beta %s:"
+            + " mean objective %.6g, %d lambda iterations in all, %.2f s%s%n",
+        stats.prompts, stats.responses, divergenceName, used, beta,
+        stats.objectiveSum / stats.prompts, stats.iterations, seconds,
+        output == null ? "" : ", written to " + output);
+    return 0;
+  }
+
+  private static BufferedReader open(String input) throws IOException {
+    if (input.equals("-")) {
+      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    }
+    try {
+      return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InputException("input file " + input + " does not exist");
+    }
+  }
+
+  private static double[] checkedWeights(double[] w) {
+    double sum = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (!(w[i] >= 0 && w[i] < Double.POSITIVE_INFINITY)) {
+        throw new InputException("--weights: weight " + (i + 1) + " is " + w[i]
+            + "; weights must be finite and non-negative");
+      }
+      sum += w[i];
+    }
+    if (Math.abs(sum - 1) > 1e-6) {
+      throw new InputException("--weights must sum to 1 within 1e-6, got " + sum);
+    }
+    double[] out = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      out[i] = w[i] / sum;
+    }
+    return out;
+  }
+
+  private static PromptRecord read(long line, String text) {
+    JsonFields f = JsonFields.parse(line, text);
+    String prompt = f.string("prompt");
+    String[] responses = f.strings("responses");
+    if (responses.length == 0) {
+      throw InputException.at(line, "field 'responses' must not be empty");
+    }
+    double[] reward = f.finiteNumbers("reward", responses.length, "responses");
+    double[][] refs = f.logProbabilityArrays("ref_logprobs", responses.length, "responses");
+    return new PromptRecord(line, prompt, responses, reward, refs);
+  }
+
+  private RegularizedProblem problem(PromptRecord r, double[] alpha, Divergence divergence) {
+    int k = r.refLogprobs().length;
+    double[] w = alpha;
+    if (w == null) {
+      w = new double[k];
+      java.util.Arrays.fill(w, 1.0 / k);
+    } else if (w.length != k) {
+      throw InputException.at(r.line(), "field 'ref_logprobs' has " + k
+          + " references but --weights has " + w.length);
+    }
+    List<LogDistribution> refs = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      double[] lp = r.refLogprobs()[i];
+      String field = "field 'ref_logprobs[" + i + "]'";
+      double logMass = LogMath.logSumExp(lp);
+      if (logMass == Double.NEGATIVE_INFINITY) {
+        throw InputException.at(r.line(), field + " gives no response positive probability");
+      }
+      if (noNormalize) {
+        if (Math.abs(Math.expm1(logMass)) > 1e-6) {
+          throw InputException.at(r.line(), field + " sums to " + Math.exp(logMass)
+              + " in probability; expected 1 within 1e-6 (without --no-normalize it is"
+              + " renormalized over the candidates)");
+        }
+        refs.add(LogDistribution.of(lp, 1e-6));
+      } else {
+        refs.add(LogDistribution.normalize(lp));
+      }
+    }
+    String label = r.prompt().length() > 60 ? r.prompt().substring(0, 57) + "..." : r.prompt();
+    try {
+      return RegularizedProblem.of(ReferenceSet.of(label, refs, w), r.reward(), beta, divergence);
+    } catch (IllegalArgumentException e) {
+      throw InputException.at(r.line(), e.getMessage());
+    }
+  }
+
+  private void solveBatch(List<PromptRecord> records, double[] alpha, Divergence divergence,
+      Solver solver, ReferenceCombiner reference, int workers, Writer w, Stats stats)
+      throws IOException {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<RegularizedProblem> problems = new ArrayList<>(records.size());
+    Map<RegularizedProblem, Long> lines = new IdentityHashMap<>();
+    for (PromptRecord r : records) {
+      RegularizedProblem p = problem(r, alpha, divergence);
+      problems.add(p);
+      lines.put(p, r.line());
+    }
+    Solver reporting = new Solver() {
+      @Override
+      public boolean supports(Divergence d) {
+        return solver.supports(d);
+      }
+
+      @Override
+      public PolicySolution solve(RegularizedProblem p) {
+        try {
+          return solver.solve(p);
+        } catch (RuntimeException e) {
+          throw InputException.at(lines.get(p), e.getMessage());
+        }
+      }
+    };
+    List<PolicySolution> solutions = DatasetSolver.solveAll(problems, reporting, workers);
+    for (int j = 0; j < records.size(); j++) {
+      PolicySolution s = solutions.get(j);
+      double[] ref = reference == null ? null
+          : combined(reference, problems.get(j).references());
+      write(w, records.get(j).prompt(), s, ref);
+      stats.prompts++;
+      stats.responses += records.get(j).responses().length;
+      stats.objectiveSum += s.objective();
+      stats.iterations += s.iterations();
+    }
+  }
+
+  private static double[] combined(ReferenceCombiner c, ReferenceSet refs) {
+    CombinedReference r = c.combine(refs);
+    return r.distribution().logProbs();
+  }
+
+  private void write(Writer w, String prompt, PolicySolution s, double[] reference)
+      throws IOException {
+    Double upper = s.diagnostics().get("upperBound");
+    Double lambda = s.diagnostics().get("lambda");
+    if (format == Format.jsonl) {
+      ObjectNode o = JsonFields.MAPPER.createObjectNode();
+      o.put("prompt", prompt);
+      ArrayNode policy = o.putArray("policy_logprobs");
+      for (double v : s.policy().logProbs()) {
+        policy.add(v);
+      }
+      if (reference == null) {
+        o.putNull("reference_logprobs");
+      } else {
+        ArrayNode a = o.putArray("reference_logprobs");
+        for (double v : reference) {
+          a.add(v);
+        }
+      }
+      o.put("objective", s.objective());
+      o.put("upper_bound", upper);
+      o.put("lambda", lambda);
+      w.write(JsonFields.MAPPER.writeValueAsString(o));
+      w.write('\n');
+    } else {
+      w.write(csvQuote(prompt));
+      w.write(',' + Double.toString(s.objective()) + ',' + (upper == null ? "" : upper) + ','
+          + (lambda == null ? "" : lambda) + ',');
+      w.write(joined(s.policy().logProbs()));
+      w.write(',');
+      w.write(reference == null ? "" : joined(reference));
+      w.write('\n');
+    }
+  }
+
+  private static String joined(double[] values) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        b.append(' ');
+      }
+      b.append(values[i]);
+    }
+    return b.toString();
+  }
+
+  /** RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
+  static String csvQuote(String field) {
+    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0
+        && field.indexOf('\r') < 0) {
+      return field;
+    }
+    return '"' + field.replace("\"", "\"\"") + '"';
+  }
+
+  private static final class Stats {
+    long prompts;
+    long responses;
+    double objectiveSum;
+    long iterations;
+  }
+}
