@@ -23,19 +23,30 @@ def normalize(ref_logprobs):
     return ref_logprobs - logsumexp(ref_logprobs, axis=-1, keepdims=True)
 
 
+def lse(x, axis):
+    """logsumexp along an axis for finite-or--inf input, without scipy's extra checks."""
+    m = x.max(axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return np.log(np.exp(x - m).sum(axis=axis)) + np.squeeze(m, axis=axis)
+
+
 def solve_rkl(lp, w, r, beta):
-    """lp [P,K,N] normalized log-probs, w [K], r [P,N]: log pi* [P,N], objective [P], bound [P]."""
+    """lp [P,K,N] normalized log-probs, w [K], r [P,N]: log pi* [P,N], objective [P], bound [P].
+
+    Also computes log F (as the Java solver does), so both sides do the same work."""
     escort = np.einsum('k,pkn->pn', w, lp)
-    tilted = escort + r / beta
-    log_zf = logsumexp(tilted, axis=1)
+    log_f = lse(escort, 1)
+    scaled = r / beta
+    tilted = escort + scaled
+    log_zf = lse(tilted, 1)
     policy = tilted - log_zf[:, None]
-    bound = beta * np.einsum('k,pk->p', w, logsumexp(lp + (r / beta)[:, None, :], axis=2))
-    return policy, beta * log_zf, bound
+    bound = beta * (lse(lp + scaled[:, None, :], 2) @ w)
+    return policy, beta * log_zf, bound, log_zf - log_f
 
 
 def solve_fkl(lp, w, r, beta, iterations=100):
     """Forward KL by vectorized bisection on lambda in [max(r_max, beta + r_min), beta + r_max]."""
-    log_mix = logsumexp(lp + np.log(w)[None, :, None], axis=1)
+    log_mix = lse(lp + np.log(w)[None, :, None], 1)
     mix = np.exp(log_mix)
     r_max = r.max(axis=1)
     lo = np.maximum(r_max, beta + r.min(axis=1))
@@ -78,7 +89,7 @@ def fixture(out_dir):
                 lp = normalize(refs)[None]
                 r = reward[None]
                 if name == 'reverse-kl':
-                    policy, obj, extra = solve_rkl(lp, w, r, beta)
+                    policy, obj, extra, _ = solve_rkl(lp, w, r, beta)
                     ref = np.einsum('k,pkn->pn', w, lp)
                     extra_key = 'upper_bound'
                 else:
@@ -102,7 +113,7 @@ def read_workload(path):
     return lp, w, r, beta
 
 
-def bench(path, java_path=None, repeats=5):
+def bench(path, java_path=None, repeats=21):
     lp, w, r, beta = read_workload(path)
     entries = lp.size
     results = {}

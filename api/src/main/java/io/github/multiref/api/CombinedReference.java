@@ -27,18 +27,17 @@ public record CombinedReference(LogDistribution distribution, double logNormaliz
    *
    * @param combination the combiner's name, for the error message
    * @param prompt the prompt's label, for the error message
-   * @param logUnnormalized {@code log M(y)} per response (consumed: the array is reused)
+   * @param logUnnormalized {@code log M(y)} per response
    * @throws EmptySupportException if every entry is {@code -inf}
    */
   public static CombinedReference normalize(
       String combination, String prompt, double[] logUnnormalized) {
-    double logMass = LogMath.logSumExp(logUnnormalized);
-    if (logMass == Double.NEGATIVE_INFINITY) {
-      throw new EmptySupportException(combination, prompt);
+    for (double v : logUnnormalized) {
+      if (v > Double.NEGATIVE_INFINITY) {
+        LogDistribution.Normalized n = LogDistribution.normalizeWithMass(logUnnormalized);
+        return new CombinedReference(n.distribution(), n.logMass());
+      }
     }
-    for (int i = 0; i < logUnnormalized.length; i++) {
-      logUnnormalized[i] -= logMass;
-    }
-    return new CombinedReference(LogDistribution.of(logUnnormalized, 1e-6), logMass);
+    throw new EmptySupportException(combination, prompt);
   }
 }

@@ -16,9 +16,12 @@ public final class LogDistribution {
   public static final double DEFAULT_TOLERANCE = 1e-9;
 
   private final double[] logProbs;
+  /** {@code exp(logProbs)}, kept because validation computes it anyway. */
+  private final double[] probs;
 
-  private LogDistribution(double[] logProbs) {
+  private LogDistribution(double[] logProbs, double[] probs) {
     this.logProbs = logProbs;
+    this.probs = probs;
   }
 
   /**
@@ -41,15 +44,55 @@ public final class LogDistribution {
       throw new IllegalArgumentException(
           "tolerance must be in [0, 1), got " + tolerance);
     }
-    double[] copy = checkedCopy(logProbs);
-    double logMass = LogMath.logSumExp(copy);
-    double mass = Math.exp(logMass);
+    double[] copy = copyOf(logProbs);
+    double[] p = new double[copy.length];
+    double mass = LogMath.expShifted(copy, 0.0, p, copy.length);
+    if (!(mass < Double.POSITIVE_INFINITY)) {
+      rejectNonFinite(copy); // NaN or +inf make the mass NaN or infinite
+    }
     if (!(Math.abs(mass - 1.0) <= tolerance)) {
       throw new IllegalArgumentException(
           "probabilities must sum to 1 within " + tolerance + ", got " + mass
-              + " (log of the total " + logMass + ")");
+              + " (log of the total " + LogMath.logSumExp(copy) + ")");
     }
-    return new LogDistribution(copy);
+    return new LogDistribution(copy, p);
+  }
+
+  /**
+   * A distribution from log-probabilities whose probabilities the caller has already computed (a
+   * solver that forms {@code pi(y)} and {@code log pi(y)} in one pass): the total mass is checked on
+   * {@code probs}, so no exponential is recomputed.
+   *
+   * <p>The caller guarantees {@code probs[i] = exp(logProbs[i])} to rounding; this is not
+   * re-derived. What is checked: equal non-zero lengths, no NaN or {@code +inf} log-probability,
+   * probabilities finite and non-negative, zero where the log-probability is {@code -inf}, summing
+   * to 1 within {@code tolerance}.
+   *
+   * @throws IllegalArgumentException naming the offending index and value, or the total mass
+   */
+  public static LogDistribution withProbabilities(double[] logProbs, double[] probs,
+      double tolerance) {
+    double[] copy = copyOf(logProbs);
+    rejectNonFinite(copy);
+    if (probs == null || probs.length != copy.length) {
+      throw new IllegalArgumentException("probabilities must have " + copy.length
+          + " entries, got " + (probs == null ? "null" : probs.length));
+    }
+    double[] p = probs.clone();
+    double mass = 0.0;
+    for (int i = 0; i < p.length; i++) {
+      if (!(p[i] >= 0.0 && p[i] < Double.POSITIVE_INFINITY)
+          || (copy[i] == Double.NEGATIVE_INFINITY && p[i] != 0.0)) {
+        throw new IllegalArgumentException("probability at index " + i + " is " + p[i]
+            + " for log-probability " + copy[i]);
+      }
+      mass += p[i];
+    }
+    if (!(Math.abs(mass - 1.0) <= tolerance)) {
+      throw new IllegalArgumentException(
+          "probabilities must sum to 1 within " + tolerance + ", got " + mass);
+    }
+    return new LogDistribution(copy, p);
   }
 
   /**
@@ -61,16 +104,45 @@ public final class LogDistribution {
    *     {@code -inf} (no mass to normalize)
    */
   public static LogDistribution normalize(double... logWeights) {
-    double[] copy = checkedCopy(logWeights);
-    double logMass = LogMath.logSumExp(copy);
-    if (logMass == Double.NEGATIVE_INFINITY) {
+    return normalizeWithMass(logWeights).distribution();
+  }
+
+  /**
+   * A distribution and the log of the mass it was normalized by.
+   *
+   * @param distribution {@code exp(logWeights) / exp(logMass)}
+   * @param logMass {@code logsumexp(logWeights)}, finite
+   */
+  public record Normalized(LogDistribution distribution, double logMass) {}
+
+  /**
+   * As {@link #normalize(double...)}, also returning {@code logsumexp(logWeights)} (a partition
+   * function, such as {@code log(Z F_alpha)} of a tilted escort), in one pass over the weights.
+   *
+   * @throws IllegalArgumentException on empty input, NaN, {@code +inf}, or no mass
+   */
+  public static Normalized normalizeWithMass(double... logWeights) {
+    double[] copy = copyOf(logWeights);
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : copy) {
+      max = Math.max(max, v);
+    }
+    if (!(max < Double.POSITIVE_INFINITY)) {
+      rejectNonFinite(copy); // Math.max propagates NaN, and +inf is the maximum
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
       throw new IllegalArgumentException(
           "cannot normalize: every one of the " + copy.length + " log-weights is -inf (no mass)");
     }
+    double[] p = new double[copy.length];
+    double sum = LogMath.expShifted(copy, max, p, copy.length);
+    double logMass = max + Math.log(sum);
+    double inverse = 1.0 / sum;
     for (int i = 0; i < copy.length; i++) {
       copy[i] -= logMass;
+      p[i] *= inverse;
     }
-    return new LogDistribution(copy);
+    return new Normalized(new LogDistribution(copy, p), logMass);
   }
 
   /** The uniform distribution over {@code n >= 1} responses. */
@@ -80,17 +152,23 @@ public final class LogDistribution {
     }
     double[] lp = new double[n];
     Arrays.fill(lp, -Math.log(n));
-    return new LogDistribution(lp);
+    double[] p = new double[n];
+    Arrays.fill(p, 1.0 / n);
+    return new LogDistribution(lp, p);
   }
 
-  private static double[] checkedCopy(double[] logProbs) {
+  private static double[] copyOf(double[] logProbs) {
     if (logProbs == null) {
       throw new IllegalArgumentException("log-probabilities must not be null");
     }
     if (logProbs.length == 0) {
       throw new IllegalArgumentException("log-probabilities must not be empty");
     }
-    double[] copy = logProbs.clone();
+    return logProbs.clone();
+  }
+
+  /** Throws for the first NaN or +inf entry, naming its index. */
+  private static void rejectNonFinite(double[] copy) {
     for (int i = 0; i < copy.length; i++) {
       double v = copy[i];
       if (Double.isNaN(v)) {
@@ -101,7 +179,6 @@ public final class LogDistribution {
             "log-probability at index " + i + " is +inf; expected a finite value or -inf");
       }
     }
-    return copy;
   }
 
   /** Number of responses (at least 1). */
@@ -114,9 +191,9 @@ public final class LogDistribution {
     return logProbs[i];
   }
 
-  /** {@code p(y_i)}. */
+  /** {@code p(y_i) = exp(log p(y_i))}, without recomputing the exponential. */
   public double prob(int i) {
-    return Math.exp(logProbs[i]);
+    return probs[i];
   }
 
   /** A copy of all log-probabilities. */
@@ -126,11 +203,56 @@ public final class LogDistribution {
 
   /** A copy of all probabilities. */
   public double[] probs() {
-    double[] p = new double[logProbs.length];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = Math.exp(logProbs[i]);
+    return probs.clone();
+  }
+
+  /**
+   * {@code E_p[f] = sum_y p(y) f(y)}: responses without mass contribute nothing, and f must be
+   * finite wherever p has mass.
+   *
+   * @throws IllegalArgumentException if {@code f} has another length
+   */
+  public double expectation(double[] f) {
+    checkLength(f, "values");
+    return LogMath.dot(probs, f, probs.length);
+  }
+
+  /** {@code target[y] += weight * log p(y)}; nothing when the weight is 0 (0 * -inf = 0). */
+  public void addWeightedLogProbs(double weight, double[] target) {
+    addWeightedLogProbsAndExpect(weight, target, null);
+  }
+
+  /**
+   * {@code target[y] += weight * log p(y)} (nothing when the weight is 0) and returns {@code
+   * E_p[f]} (0 when f is null), reading the distribution once: the inner loop of the
+   * multi-reference escort and its Hoelder bound.
+   */
+  public double addWeightedLogProbsAndExpect(double weight, double[] target, double[] f) {
+    checkLength(target, "target");
+    if (f != null) {
+      checkLength(f, "values");
     }
-    return p;
+    return LogMath.accumulateAndDot(logProbs, weight, target, probs, f, logProbs.length);
+  }
+
+  /** {@code target[y] += weight * p(y)}. */
+  public void addWeightedProbs(double weight, double[] target) {
+    checkLength(target, "target");
+    for (int i = 0; i < probs.length; i++) {
+      target[i] += weight * probs[i];
+    }
+  }
+
+  /** The Shannon entropy {@code -sum_y p(y) log p(y)}, with {@code 0 log 0 = 0}. */
+  public double entropy() {
+    return -LogMath.dotWherePositive(probs, logProbs, probs.length);
+  }
+
+  private void checkLength(double[] array, String what) {
+    if (array.length != logProbs.length) {
+      throw new IllegalArgumentException(
+          what + " must have " + logProbs.length + " entries, got " + array.length);
+    }
   }
 
   /** Whether response i has positive mass. */

@@ -11,7 +11,124 @@ public final class LogMath {
   /** {@code log 2}. */
   public static final double LN2 = 0.6931471805599453;
 
+  /**
+   * Whether the array kernels below run on SIMD hardware through the incubating Vector API: true
+   * when the JVM was started with {@code --add-modules jdk.incubator.vector} (the {@code multiref}
+   * launcher does this). Results then differ from the scalar ones by at most an ulp or so per
+   * element, and summation order differs; either way they are deterministic.
+   */
+  private static final boolean VECTORIZED = ModuleLayer.boot()
+      .findModule("jdk.incubator.vector").isPresent()
+      && !Boolean.getBoolean("multiref.scalar");
+
   private LogMath() {}
+
+  /** Whether array kernels use the Vector API (see the field's documentation). */
+  public static boolean vectorized() {
+    return VECTORIZED;
+  }
+
+  /**
+   * {@code out[i] = exp(x[i] - shift)} for {@code i < n}, returning their sum: the work of a
+   * log-sum-exp or of normalizing log-weights.
+   */
+  public static double expShifted(double[] x, double shift, double[] out, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.expShifted(x, shift, out, n);
+    }
+    return scalarExpShifted(x, shift, out, n);
+  }
+
+  static double scalarExpShifted(double[] x, double shift, double[] out, int n) {
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.exp(x[i] - shift);
+      sum += out[i];
+    }
+    return sum;
+  }
+
+  /**
+   * In one pass: {@code target[i] += weight * logs[i]} (nothing when the weight is 0, so that
+   * {@code 0 * -inf} adds nothing) and the return value {@code sum_i a[i] b[i]} (0 when b is
+   * null), for {@code i < n}.
+   */
+  public static double accumulateAndDot(double[] logs, double weight, double[] target,
+      double[] a, double[] b, int n) {
+    double[] t = weight == 0.0 ? null : target;
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.accumulateAndDot(logs, weight, t, a, b, n);
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      if (t != null) {
+        t[i] += weight * logs[i];
+      }
+      if (b != null) {
+        sum += a[i] * b[i];
+      }
+    }
+    return sum;
+  }
+
+  /** {@code out[i] = log(x[i])} for {@code i < n}. */
+  public static void log(double[] x, double[] out, int n) {
+    if (VECTORIZED) {
+      io.github.multiref.api.internal.VectorMath.log(x, out, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.log(x[i]);
+    }
+  }
+
+  /** {@code sum_i a[i] b[i]} over the {@code i < n} with {@code a[i] > 0}: {@code 0 * -inf} is 0. */
+  public static double dotWherePositive(double[] a, double[] b, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.dotWherePositive(a, b, n);
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      if (a[i] > 0) {
+        sum += a[i] * b[i];
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The sums of a secular equation {@code m - 1 + sum_i a[i] m / (w + m g[i]) = 0} and of its
+   * derivative: {@code out[0] = sum_i a[i] m / (w + m g[i])}, {@code out[1] = sum_i a[i] w / (w +
+   * m g[i])^2}. Entries with {@code a[i] = 0} contribute nothing.
+   */
+  public static void secular(double[] a, double[] g, int n, double w, double m, double[] out) {
+    if (VECTORIZED) {
+      io.github.multiref.api.internal.VectorMath.secular(a, g, n, w, m, out);
+      return;
+    }
+    double value = 0.0;
+    double slope = 0.0;
+    for (int i = 0; i < n; i++) {
+      double inverse = 1.0 / (w + m * g[i]);
+      double share = a[i] * inverse;
+      value += share;
+      slope += share * inverse;
+    }
+    out[0] = value * m;
+    out[1] = slope * w;
+  }
+
+  /** {@code sum_i a[i] b[i]} for {@code i < n}. */
+  public static double dot(double[] a, double[] b, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.dot(a, b, n);
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
 
   /**
    * {@code log(sum_i exp(x_i))}, shifted by the maximum so that nothing overflows.

@@ -80,32 +80,36 @@ public final class ForwardKlSolver implements Solver {
     ReferenceSet refs = problem.references();
     int n = refs.responses();
     double beta = problem.beta();
-    double[] logMix = mixture(refs);
+    double[] r = problem.rewards();
+    Mixture mix = new Mixture(refs);
     double rMax = Double.NEGATIVE_INFINITY;
     double rMin = Double.POSITIVE_INFINITY;
     double rOutside = Double.NEGATIVE_INFINITY;
     for (int y = 0; y < n; y++) {
-      double r = problem.reward(y);
-      if (logMix[y] > Double.NEGATIVE_INFINITY) {
-        rMax = Math.max(rMax, r);
-        rMin = Math.min(rMin, r);
+      if (mix.inSupport(y)) {
+        rMax = Math.max(rMax, r[y]);
+        rMin = Math.min(rMin, r[y]);
       } else {
-        rOutside = Math.max(rOutside, r);
+        rOutside = Math.max(rOutside, r[y]);
       }
     }
     double logMassTop = Double.NEGATIVE_INFINITY; // log pibar(M)
     for (int y = 0; y < n; y++) {
-      if (logMix[y] > Double.NEGATIVE_INFINITY && problem.reward(y) == rMax) {
-        logMassTop = LogMath.logAddExp(logMassTop, logMix[y]);
+      if (mix.inSupport(y) && r[y] == rMax) {
+        logMassTop = LogMath.logAddExp(logMassTop, mix.logMix(y));
       }
     }
     double w = beta * Math.exp(logMassTop);
-    double[] weightOthers = new double[n]; // beta pibar(y) on S \ M, else 0
-    double[] gap = new double[n]; // r_max - r(y)
+    // Newton works on the responses of S \ M: their weight beta pibar(y) and gap r_max - r(y)
+    int count = 0;
+    double[] others = new double[n];
+    double[] gaps = new double[n];
     for (int y = 0; y < n; y++) {
-      gap[y] = rMax - problem.reward(y);
-      if (logMix[y] > Double.NEGATIVE_INFINITY && gap[y] > 0) {
-        weightOthers[y] = beta * Math.exp(logMix[y]);
+      double gap = rMax - r[y];
+      if (mix.inSupport(y) && gap > 0 && mix.mix[y] > 0) {
+        others[count] = beta * mix.mix[y];
+        gaps[count] = gap;
+        count++;
       }
     }
     int iterations = 0;
@@ -114,8 +118,8 @@ public final class ForwardKlSolver implements Solver {
     if (w == 0.0) {
       // pibar(M) underflows: s is below the smallest double, lambda = r_max to rounding
       double rest = 0.0;
-      for (int y = 0; y < n; y++) {
-        rest += weightOthers[y] > 0 ? weightOthers[y] / gap[y] : 0.0;
+      for (int j = 0; j < count; j++) {
+        rest += others[j] / gaps[j];
       }
       m = 1.0 - rest;
       s = 0.0;
@@ -124,17 +128,11 @@ public final class ForwardKlSolver implements Solver {
       double spread = rMax - rMin;
       double hi = beta > spread ? Math.min(1.0, w / (beta - spread)) : 1.0;
       m = Math.min(lo, hi);
+      double[] sums = new double[2];
       while (true) {
-        double g = m - 1.0;
-        double slope = 1.0;
-        for (int y = 0; y < n; y++) {
-          double wy = weightOthers[y];
-          if (wy > 0) {
-            double denominator = w + m * gap[y];
-            g += wy * m / denominator;
-            slope += wy * w / (denominator * denominator);
-          }
-        }
+        LogMath.secular(others, gaps, count, w, m, sums);
+        double g = m - 1.0 + sums[0];
+        double slope = 1.0 + sums[1];
         if (g >= 0) {
           break; // at the root to rounding: Newton from the left never passes it
         }
@@ -153,66 +151,121 @@ public final class ForwardKlSolver implements Solver {
       s = w / m;
     }
     double lambda = rMax + s;
-    double[] policy = new double[n];
-    double logBeta = Math.log(beta);
     boolean outsideWins = rOutside > lambda;
     if (outsideWins) {
       lambda = rOutside;
     }
+    // the policy in linear space, its logs by one vectorizable pass; entries whose linear value
+    // underflows (or sits at the top, or outside the support) are then set in log space
+    double[] linear = new double[n];
+    double[] logs = new double[n];
+    double logBeta = Math.log(beta);
+    double logM = Math.log(m);
     for (int y = 0; y < n; y++) {
-      if (logMix[y] == Double.NEGATIVE_INFINITY) {
-        policy[y] = Double.NEGATIVE_INFINITY;
-      } else if (!outsideWins && gap[y] == 0.0) {
-        policy[y] = logMix[y] - logMassTop + Math.log(m);
-      } else {
-        double distance = outsideWins ? lambda - problem.reward(y) : s + gap[y];
-        policy[y] = logBeta + logMix[y] - Math.log(distance);
+      double distance = outsideWins ? lambda - r[y] : s + (rMax - r[y]);
+      linear[y] = beta * mix.mix[y] / distance;
+    }
+    LogMath.log(linear, logs, n);
+    double total = 0.0;
+    for (int y = 0; y < n; y++) {
+      if (!mix.inSupport(y)) {
+        linear[y] = 0.0;
+        logs[y] = Double.NEGATIVE_INFINITY;
+        continue;
       }
+      boolean top = !outsideWins && r[y] == rMax;
+      if (top || !(linear[y] > Double.MIN_NORMAL)) {
+        double distance = outsideWins ? lambda - r[y] : s + (rMax - r[y]);
+        logs[y] = top ? mix.logMix(y) - logMassTop + logM
+            : logBeta + mix.logMix(y) - Math.log(distance);
+        linear[y] = Math.exp(logs[y]);
+      }
+      total += linear[y];
     }
     if (outsideWins) {
-      double logInside = LogMath.logSumExp(policy);
       int ties = 0;
       for (int y = 0; y < n; y++) {
-        if (logMix[y] == Double.NEGATIVE_INFINITY && problem.reward(y) == rOutside) {
+        if (!mix.inSupport(y) && r[y] == rOutside) {
           ties++;
         }
       }
-      double logEach = LogMath.log1mExp(Math.min(logInside, 0.0)) - Math.log(ties);
+      double each = Math.max(0.0, 1.0 - total) / ties;
+      double logEach = LogMath.log1mExp(Math.min(LogMath.logSumExp(logs), 0.0)) - Math.log(ties);
       for (int y = 0; y < n; y++) {
-        if (logMix[y] == Double.NEGATIVE_INFINITY && problem.reward(y) == rOutside) {
-          policy[y] = logEach;
+        if (!mix.inSupport(y) && r[y] == rOutside) {
+          linear[y] = each;
+          logs[y] = logEach;
+          total += each;
         }
       }
     }
-    double logTotal = LogMath.logSumExp(policy);
-    double residual = Math.abs(Math.expm1(logTotal));
+    double residual = Math.abs(total - 1.0);
+    double logTotal = Math.log(total);
+    double inverseTotal = 1.0 / total;
     for (int y = 0; y < n; y++) {
-      policy[y] -= logTotal;
+      logs[y] -= logTotal;
+      linear[y] *= inverseTotal;
     }
-    LogDistribution pi = LogDistribution.of(policy, 1e-9);
+    double expectedReward = LogMath.dot(linear, r, n);
+    double crossEntropy = -LogMath.dotWherePositive(mix.mix, logs, n); // -sum pibar log pi
+    LogDistribution pi = LogDistribution.withProbabilities(logs, linear, 1e-9);
+    // J_F = E_pi r - beta sum_i alpha_i KL(pi_i||pi), with
+    // sum_i alpha_i KL(pi_i||pi) = sum_i alpha_i sum_y pi_i log pi_i - sum_y pibar log pi
+    double objective = expectedReward - beta * (mix.weightedNegativeEntropy + crossEntropy);
     Map<String, Double> diagnostics = new LinkedHashMap<>();
     diagnostics.put("lambda", lambda);
-    double objective = Objectives.evaluate(pi, problem).value();
     return new PolicySolution(pi, objective, iterations, residual, diagnostics);
   }
 
-  /** {@code log pibar(y) = logsumexp_i(log alpha_i + log pi_i(y))}. */
-  static double[] mixture(ReferenceSet refs) {
-    int n = refs.responses();
-    double[] out = new double[n];
-    java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
-    for (int i = 0; i < refs.size(); i++) {
-      double w = refs.weight(i);
-      if (w == 0.0) {
-        continue;
+  /**
+   * The mixture {@code pibar = sum_i alpha_i pi_i} from the references' probabilities, its log
+   * where needed (exactly, also where the linear value underflows), and {@code sum_i alpha_i
+   * sum_y pi_i log pi_i}.
+   */
+  private static final class Mixture {
+    final ReferenceSet refs;
+    final double[] mix;
+    final boolean[] tiny; // mass so small that the linear mixture underflows to 0
+    double weightedNegativeEntropy;
+
+    Mixture(ReferenceSet refs) {
+      this.refs = refs;
+      int n = refs.responses();
+      mix = new double[n];
+      tiny = new boolean[n];
+      for (int i = 0; i < refs.size(); i++) {
+        double a = refs.weight(i);
+        if (a > 0.0) {
+          refs.reference(i).addWeightedProbs(a, mix);
+          weightedNegativeEntropy -= a * refs.reference(i).entropy();
+        }
       }
-      double logW = Math.log(w);
-      double[] lp = refs.reference(i).logProbs();
       for (int y = 0; y < n; y++) {
-        out[y] = LogMath.logAddExp(out[y], logW + lp[y]);
+        if (mix[y] == 0.0) {
+          for (int i = 0; i < refs.size(); i++) {
+            tiny[y] |= refs.weight(i) > 0 && refs.reference(i).inSupport(y);
+          }
+        }
       }
     }
-    return out;
+
+    boolean inSupport(int y) {
+      return mix[y] > 0 || tiny[y];
+    }
+
+    /** {@code log pibar(y)}, exact also where {@code pibar(y)} underflows. */
+    double logMix(int y) {
+      if (!tiny[y] && mix[y] > Double.MIN_NORMAL) {
+        return Math.log(mix[y]);
+      }
+      double out = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < refs.size(); i++) {
+        if (refs.weight(i) > 0) {
+          out = LogMath.logAddExp(out, Math.log(refs.weight(i)) + refs.reference(i).logProb(y));
+        }
+      }
+      return out;
+    }
   }
 
   @Override

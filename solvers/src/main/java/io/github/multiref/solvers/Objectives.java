@@ -33,12 +33,7 @@ public final class Objectives {
       throw new IllegalArgumentException("prompt '" + refs.prompt() + "': policy has "
           + policy.size() + " responses but the problem has " + refs.responses());
     }
-    double expectedReward = 0.0;
-    for (int y = 0; y < policy.size(); y++) {
-      if (policy.inSupport(y)) {
-        expectedReward += policy.prob(y) * problem.reward(y);
-      }
-    }
+    double expectedReward = policy.expectation(problem.rewards());
     double[] divergences = new double[refs.size()];
     double weighted = 0.0;
     for (int i = 0; i < refs.size(); i++) {

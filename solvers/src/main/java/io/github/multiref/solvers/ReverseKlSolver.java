@@ -43,40 +43,81 @@ public final class ReverseKlSolver implements Solver {
     }
     ReferenceSet refs = problem.references();
     int n = refs.responses();
-    double invBeta = 1.0 / problem.beta();
+    double beta = problem.beta();
+    double invBeta = 1.0 / beta;
+    double[] scaledReward = problem.rewards();
+    double maxScaled = Double.NEGATIVE_INFINITY;
+    for (int y = 0; y < n; y++) {
+      scaledReward[y] *= invBeta;
+      maxScaled = Math.max(maxScaled, scaledReward[y]);
+    }
+    // tilt[y] = exp(r(y)/beta - max): shared by the Hoelder bound and Z
+    double[] tilt = new double[n];
+    LogMath.expShifted(scaledReward, maxScaled, tilt, n);
     double[] logEscort = new double[n];
     double upperBound = 0.0;
-    double[] scratch = new double[n];
     for (int i = 0; i < refs.size(); i++) {
       double w = refs.weight(i);
       if (w == 0.0) {
         continue;
       }
-      double[] lp = refs.reference(i).logProbs();
-      for (int y = 0; y < n; y++) {
-        logEscort[y] += w * lp[y];
-        scratch[y] = lp[y] + problem.reward(y) * invBeta;
-      }
-      upperBound += w * problem.beta() * LogMath.logSumExp(scratch);
+      LogDistribution ref = refs.reference(i);
+      double sum = ref.addWeightedLogProbsAndExpect(w, logEscort, tilt);
+      // terms lost to underflow are below 1e-308 each: negligible unless the sum itself is tiny
+      double logSum = sum > 1e-280 ? maxScaled + Math.log(sum)
+          : logSumExpOfSum(ref, scaledReward);
+      upperBound += w * beta * logSum;
     }
-    double logF = LogMath.logSumExp(logEscort);
-    if (logF == Double.NEGATIVE_INFINITY) {
+    double maxEscort = Double.NEGATIVE_INFINITY;
+    for (int y = 0; y < n; y++) {
+      maxEscort = Math.max(maxEscort, logEscort[y]);
+    }
+    if (maxEscort == Double.NEGATIVE_INFINITY) {
       throw new EmptySupportException("escort", refs.prompt());
     }
-    double[] tilted = new double[n];
-    for (int y = 0; y < n; y++) {
-      tilted[y] = logEscort[y] + problem.reward(y) * invBeta;
-    }
-    double logZF = LogMath.logSumExp(tilted);
-    for (int y = 0; y < n; y++) {
-      tilted[y] -= logZF;
+    double[] weight = new double[n]; // exp(escort - shift), then exp(tilted escort - shift)
+    double f = LogMath.expShifted(logEscort, maxEscort, weight, n);
+    double zf = LogMath.dot(weight, tilt, n);
+    double logF = maxEscort + Math.log(f);
+    LogDistribution policy;
+    double logZF;
+    if (zf > 1e-280) {
+      logZF = maxEscort + maxScaled + Math.log(zf);
+      double inverse = 1.0 / zf;
+      for (int y = 0; y < n; y++) { // the normalized tilted escort, in both representations
+        logEscort[y] += scaledReward[y] - logZF;
+        weight[y] *= tilt[y] * inverse;
+      }
+      policy = LogDistribution.withProbabilities(logEscort, weight, 1e-9);
+    } else { // the tilt underflows where the escort has its mass: stay in log space
+      for (int y = 0; y < n; y++) {
+        logEscort[y] += scaledReward[y];
+      }
+      LogDistribution.Normalized normalized = LogDistribution.normalizeWithMass(logEscort);
+      logZF = normalized.logMass();
+      policy = normalized.distribution();
     }
     Map<String, Double> diagnostics = new LinkedHashMap<>();
     diagnostics.put("logZ", logZF - logF);
     diagnostics.put("logF", logF);
     diagnostics.put("upperBound", upperBound);
-    return new PolicySolution(LogDistribution.of(tilted, 1e-9), problem.beta() * logZF, 0, 0.0,
-        diagnostics);
+    return new PolicySolution(policy, beta * logZF, 0, 0.0, diagnostics);
+  }
+
+  /** {@code logsumexp_y(log p(y) + s(y))} in two passes, without a temporary array. */
+  private static double logSumExpOfSum(LogDistribution p, double[] s) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int y = 0; y < s.length; y++) {
+      max = Math.max(max, p.logProb(y) + s[y]);
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      return max;
+    }
+    double sum = 0.0;
+    for (int y = 0; y < s.length; y++) {
+      sum += Math.exp(p.logProb(y) + s[y] - max);
+    }
+    return max + Math.log(sum);
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.divergences.EscortCombiner;
 import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.MixtureCombiner;
 import io.github.multiref.divergences.ReverseKl;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -67,7 +68,7 @@ class SolverAgreementTest {
       RegularizedProblem p = Problems.random(RNG, ForwardKl.INSTANCE, 1 + RNG.nextInt(5),
           2 + RNG.nextInt(60), beta, 1 + 9 * RNG.nextDouble(), 2.0, 0.0);
       double lambda = ForwardKlSolver.DEFAULT.solve(p).diagnostics().get("lambda");
-      double[] mix = ForwardKlSolver.mixture(p.references());
+      double[] mix = MixtureCombiner.INSTANCE.logUnnormalized(p.references());
       BigDecimal[] w = new BigDecimal[mix.length];
       double rMax = Double.NEGATIVE_INFINITY;
       for (int y = 0; y < mix.length; y++) {

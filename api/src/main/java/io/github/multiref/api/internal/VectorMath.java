@@ -1,0 +1,138 @@
+package io.github.multiref.api.internal;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD kernels on the incubating Vector API (SVML exp and log on x86, within 1 ulp). Loaded only
+ * when the JVM runs with {@code --add-modules jdk.incubator.vector}; see {@link
+ * io.github.multiref.api.LogMath#vectorized()}. Not part of the public API.
+ */
+public final class VectorMath {
+
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+
+  private VectorMath() {}
+
+  /** {@code out[i] = exp(x[i] - shift)} for i < n; returns their sum. */
+  public static double expShifted(double[] x, double shift, double[] out, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      DoubleVector e = DoubleVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP);
+      e.intoArray(out, i);
+      acc = acc.add(e);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      out[i] = Math.exp(x[i] - shift);
+      sum += out[i];
+    }
+    return sum;
+  }
+
+  /** {@code out[i] = log(x[i])} for i < n. */
+  public static void log(double[] x, double[] out, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += S.length()) {
+      DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
+    }
+    for (; i < n; i++) {
+      out[i] = Math.log(x[i]);
+    }
+  }
+
+  /** {@code sum_i a[i] b[i]} for i < n. */
+  public static double dot(double[] a, double[] b, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, i), acc);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
+  /** {@code sum_i a[i] b[i]} over the i < n with {@code a[i] > 0} (so that 0 * -inf counts 0). */
+  public static double dotWherePositive(double[] a, double[] b, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      DoubleVector va = DoubleVector.fromArray(S, a, i);
+      acc = acc.add(va.mul(DoubleVector.fromArray(S, b, i)), va.compare(VectorOperators.GT, 0.0));
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      if (a[i] > 0) {
+        sum += a[i] * b[i];
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The sums of a secular equation and its derivative: {@code out[0] = sum_i a[i] m / (w + m
+   * g[i])}, {@code out[1] = sum_i a[i] w / (w + m g[i])^2}, one division per entry.
+   */
+  public static void secular(double[] a, double[] g, int n, double w, double m, double[] out) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector value = DoubleVector.zero(S);
+    DoubleVector slope = DoubleVector.zero(S);
+    DoubleVector one = DoubleVector.broadcast(S, 1.0);
+    for (; i < bound; i += S.length()) {
+      DoubleVector inverse = one.div(DoubleVector.fromArray(S, g, i).mul(m).add(w));
+      DoubleVector share = DoubleVector.fromArray(S, a, i).mul(inverse);
+      value = value.add(share);
+      slope = share.mul(inverse).add(slope);
+    }
+    double v = value.reduceLanes(VectorOperators.ADD);
+    double d = slope.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      double inverse = 1.0 / (w + m * g[i]);
+      double share = a[i] * inverse;
+      v += share;
+      d += share * inverse;
+    }
+    out[0] = v * m;
+    out[1] = d * w;
+  }
+
+  /**
+   * {@code target[i] += weight * logs[i]} (target may be null) and returns {@code sum_i a[i]
+   * b[i]} (0 when b is null), in one pass.
+   */
+  public static double accumulateAndDot(double[] logs, double weight, double[] target,
+      double[] a, double[] b, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      if (target != null) {
+        DoubleVector.fromArray(S, logs, i).mul(weight).add(DoubleVector.fromArray(S, target, i))
+            .intoArray(target, i);
+      }
+      if (b != null) {
+        acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, i), acc);
+      }
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      if (target != null) {
+        target[i] += weight * logs[i];
+      }
+      if (b != null) {
+        sum += a[i] * b[i];
+      }
+    }
+    return sum;
+  }
+}

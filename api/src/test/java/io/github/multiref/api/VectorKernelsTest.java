@@ -1,0 +1,111 @@
+package io.github.multiref.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIMD kernels (this module's tests run with the Vector API) against the scalar ones and
+ * against Math.exp / Math.log, including tails that do not fill a vector.
+ */
+class VectorKernelsTest {
+
+  @Test
+  void testsRunTheVectorizedKernels() {
+    assertThat(LogMath.vectorized()).as("surefire adds jdk.incubator.vector to this module")
+        .isTrue();
+  }
+
+  @Test
+  void expShiftedMatchesMathExpToAFewUlps() {
+    SplittableRandom rng = new SplittableRandom(1);
+    for (int n : new int[] {0, 1, 3, 7, 8, 9, 64, 1001}) {
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i % 17 == 3 ? Double.NEGATIVE_INFINITY : -700 * rng.nextDouble() + 5;
+      }
+      double[] fast = new double[n];
+      double[] slow = new double[n];
+      double sumFast = LogMath.expShifted(x, 2.0, fast, n);
+      double sumSlow = LogMath.scalarExpShifted(x, 2.0, slow, n);
+      for (int i = 0; i < n; i++) {
+        assertThat(Math.abs(fast[i] - Math.exp(x[i] - 2.0)))
+            .as("n=%d i=%d x=%s", n, i, x[i])
+            .isLessThanOrEqualTo(2 * Math.ulp(Math.exp(x[i] - 2.0)));
+      }
+      assertThat(sumFast).isCloseTo(sumSlow, within(1e-15 * Math.max(1, sumSlow)));
+    }
+  }
+
+  @Test
+  void logAndDotMatchScalarArithmetic() {
+    SplittableRandom rng = new SplittableRandom(2);
+    int n = 517;
+    double[] x = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = Math.exp(40 * rng.nextDouble() - 20);
+      y[i] = rng.nextDouble();
+    }
+    double[] logs = new double[n];
+    LogMath.log(x, logs, n);
+    double dot = 0;
+    for (int i = 0; i < n; i++) {
+      assertThat(Math.abs(logs[i] - Math.log(x[i]))).isLessThanOrEqualTo(
+          2 * Math.ulp(Math.log(x[i])));
+      dot += x[i] * y[i];
+    }
+    assertThat(LogMath.dot(x, y, n)).isCloseTo(dot, within(1e-13 * dot));
+  }
+
+  @Test
+  void distributionHelpersAgreeWithTheirDefinitions() {
+    LogDistribution d = LogDistribution.of(Math.log(0.25), Double.NEGATIVE_INFINITY,
+        Math.log(0.75));
+    assertThat(d.expectation(new double[] {4, 100, 8})).isCloseTo(7.0, within(1e-15));
+    assertThat(d.entropy()).isCloseTo(-(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)),
+        within(1e-15));
+    double[] acc = {1, 1, 1};
+    d.addWeightedLogProbs(0.0, acc);
+    assertThat(acc).containsExactly(1, 1, 1);
+    d.addWeightedLogProbs(2.0, acc);
+    assertThat(acc[1]).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(acc[0]).isCloseTo(1 + 2 * Math.log(0.25), within(1e-15));
+    double[] mass = new double[3];
+    d.addWeightedProbs(0.5, mass);
+    assertThat(mass).containsExactly(new double[] {0.125, 0, 0.375}, within(1e-16));
+  }
+
+  @Test
+  void secularSumsAndMaskedDotMatchTheirDefinitions() {
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int n : new int[] {1, 5, 8, 13, 333}) {
+      double[] a = new double[n];
+      double[] g = new double[n];
+      double[] b = new double[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = i % 5 == 0 ? 0.0 : rng.nextDouble();
+        g[i] = 3 * rng.nextDouble();
+        b[i] = a[i] == 0 ? Double.NEGATIVE_INFINITY : -5 * rng.nextDouble();
+      }
+      double w = 0.3;
+      double m = 0.7;
+      double value = 0;
+      double slope = 0;
+      double masked = 0;
+      for (int i = 0; i < n; i++) {
+        value += a[i] * m / (w + m * g[i]);
+        slope += a[i] * w / ((w + m * g[i]) * (w + m * g[i]));
+        masked += a[i] > 0 ? a[i] * b[i] : 0;
+      }
+      double[] out = new double[2];
+      LogMath.secular(a, g, n, w, m, out);
+      assertThat(out[0]).as("n=%d", n).isCloseTo(value, within(1e-14 * (1 + value)));
+      assertThat(out[1]).as("n=%d", n).isCloseTo(slope, within(1e-14 * (1 + slope)));
+      assertThat(LogMath.dotWherePositive(a, b, n)).isCloseTo(masked,
+          within(1e-14 * (1 + Math.abs(masked))));
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.github.multiref.benchmarks;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Solver;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.solvers.ForwardKlSolver;
+import io.github.multiref.solvers.ReverseKlSolver;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The solver workload of the speed target: 256 prompts, K = 4 references, 4096 responses each,
+ * solved for reverse KL and forward KL over all cores. Writes the workload for the numpy twin and
+ * the policies it found, and prints reference entries per second (median of the repeats).
+ *
+ * <p>The timed region starts from the same raw normalized log-probability arrays the numpy twin
+ * reads: it includes validating them into {@link LogDistribution}s (one exponential per entry,
+ * as numpy's Hoelder bound needs) as well as solving.
+ *
+ * <p>Usage: {@code SolverThroughput WORKLOAD.bin POLICIES.bin [threads] [repeats]}; run by
+ * {@code benchmarks/run-solver-benchmark.sh}.
+ */
+public final class SolverThroughput {
+
+  static final int PROMPTS = 256;
+  static final int K = 4;
+  static final int N = 4096;
+  static final double BETA = 0.1;
+
+  private SolverThroughput() {}
+
+  public static void main(String[] args) throws IOException {
+    Path workload = Path.of(args[0]);
+    Path policies = Path.of(args[1]);
+    int threads = args.length > 2 ? Integer.parseInt(args[2])
+        : Runtime.getRuntime().availableProcessors();
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 21;
+    SplittableRandom rng = new SplittableRandom(20261129);
+    double[] weights = {0.1, 0.2, 0.3, 0.4};
+    double[][][] lp = new double[PROMPTS][K][N];
+    double[][] reward = new double[PROMPTS][N];
+    for (int p = 0; p < PROMPTS; p++) {
+      List<LogDistribution> refs = new ArrayList<>();
+      for (int k = 0; k < K; k++) {
+        double[] w = new double[N];
+        for (int y = 0; y < N; y++) {
+          w[y] = 2.0 * gaussian(rng);
+        }
+        LogDistribution d = LogDistribution.normalize(w);
+        lp[p][k] = d.logProbs();
+        refs.add(d);
+      }
+      for (int y = 0; y < N; y++) {
+        reward[p][y] = rng.nextDouble();
+      }
+    }
+    writeWorkload(workload, weights, lp, reward);
+    double entries = (double) PROMPTS * K * N;
+    List<PolicySolution> rklOut = time("rkl", lp, reward, weights, ReverseKl.INSTANCE,
+        ReverseKlSolver.INSTANCE, threads, repeats, entries);
+    List<PolicySolution> fklOut = time("fkl", lp, reward, weights, ForwardKl.INSTANCE,
+        ForwardKlSolver.DEFAULT, threads, repeats, entries);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(policies))) {
+      for (List<PolicySolution> solutions : List.of(rklOut, fklOut)) {
+        for (PolicySolution s : solutions) {
+          out.write(littleEndian(s.policy().logProbs()));
+        }
+      }
+    }
+  }
+
+  /** Validates the raw arrays into problems and solves them, in parallel over prompts. */
+  private static List<PolicySolution> run(double[][][] lp, double[][] reward, double[] weights,
+      Divergence divergence, Solver solver, int threads) {
+    List<Integer> prompts = new ArrayList<>();
+    for (int p = 0; p < lp.length; p++) {
+      prompts.add(p);
+    }
+    PolicySolution[] out = new PolicySolution[lp.length];
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+    try {
+      pool.submit(() -> prompts.parallelStream().forEach(p -> {
+        List<LogDistribution> refs = new ArrayList<>(K);
+        for (double[] ref : lp[p]) {
+          refs.add(LogDistribution.of(ref));
+        }
+        RegularizedProblem problem = RegularizedProblem.of(
+            ReferenceSet.of("p" + p, refs, weights), reward[p], BETA, divergence);
+        out[p] = solver.solve(problem);
+      })).get();
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdown();
+    }
+    return Arrays.asList(out);
+  }
+
+  private static List<PolicySolution> time(String name, double[][][] lp, double[][] reward,
+      double[] weights, Divergence divergence, Solver solver, int threads, int repeats,
+      double entries) {
+    List<PolicySolution> out = null;
+    for (int warm = 0; warm < 10; warm++) {
+      out = run(lp, reward, weights, divergence, solver, threads);
+    }
+    double[] seconds = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long t = System.nanoTime();
+      out = run(lp, reward, weights, divergence, solver, threads);
+      seconds[r] = (System.nanoTime() - t) / 1e9;
+    }
+    Arrays.sort(seconds);
+    double median = seconds[repeats / 2];
+    double iterations = out.stream().mapToInt(PolicySolution::iterations).average().orElse(0);
+    System.out.printf(Locale.ROOT, "java  %s: median %.1f ms, %.1f M reference entries/s"
+        + " (%d threads, %.1f iterations per prompt)%n", name, median * 1e3,
+        entries / median / 1e6, threads, iterations);
+    return out;
+  }
+
+  private static void writeWorkload(Path path, double[] weights, double[][][] lp,
+      double[][] reward) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(
+        new BufferedOutputStream(Files.newOutputStream(path)))) {
+      ByteBuffer header = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+      header.putLong(PROMPTS).putLong(K).putLong(N).putDouble(BETA);
+      out.write(header.array());
+      out.write(littleEndian(weights));
+      for (double[][] prompt : lp) {
+        for (double[] ref : prompt) {
+          out.write(littleEndian(ref));
+        }
+      }
+      for (double[] r : reward) {
+        out.write(littleEndian(r));
+      }
+    }
+  }
+
+  private static byte[] littleEndian(double[] values) {
+    ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (double v : values) {
+      b.putDouble(v);
+    }
+    return b.array();
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    return Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+  }
+
+}
