@@ -101,4 +101,48 @@ class PluginJarDiscoveryTest {
     assertThat(found).singleElement()
         .satisfies(s -> assertThat(s.origin().location()).isEqualTo(copied.toString()));
   }
+
+  /**
+   * The plugin's divergence solves problems by name. With one reference the KKT conditions of
+   * Neyman chi^2, {@code r - beta (1 - q^2/pi^2) = lambda}, give {@code pi = q / sqrt(1 - (r -
+   * lambda)/beta)}, with lambda the root of {@code sum pi = 1}: found here by plain bisection.
+   */
+  @Test
+  void thePluginDivergenceIsUsableInSolve(@TempDir Path tmp) throws Exception {
+    double[] q = {0.5, 0.3, 0.2};
+    double[] r = {0.0, 1.0, 0.4};
+    double beta = 2.0;
+    Path input = tmp.resolve("in.jsonl");
+    Files.writeString(input, "{\"prompt\": \"p\", \"responses\": [\"a\", \"b\", \"c\"],"
+        + " \"reward\": [0.0, 1.0, 0.4], \"ref_logprobs\": [[" + Math.log(q[0]) + ", "
+        + Math.log(q[1]) + ", " + Math.log(q[2]) + "]]}\n");
+    CliRunner.Result result = CliRunner.run("solve", "--plugin-dir", pluginDir.toString(),
+        "--input", input.toString(), "--beta", "2", "--divergence", "neyman-chi2");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.err()).contains("divergence neyman-chi2, solver general-f");
+    double lo = r[1] - beta; // every ratio below 1 at lo + ..., above at hi
+    double hi = r[1] + beta;
+    for (int it = 0; it < 200; it++) {
+      double mid = 0.5 * (lo + hi);
+      double total = 0;
+      for (int y = 0; y < 3; y++) {
+        double u = 1 - (r[y] - mid) / beta;
+        total += u <= 0 ? Double.POSITIVE_INFINITY : q[y] / Math.sqrt(u);
+      }
+      if (total > 1) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double lambda = 0.5 * (lo + hi);
+    var row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out());
+    for (int y = 0; y < 3; y++) {
+      double expected = q[y] / Math.sqrt(1 - (r[y] - lambda) / beta);
+      assertThat(Math.exp(row.get("policy_logprobs").get(y).asDouble()))
+          .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+    }
+    assertThat(row.get("lambda").asDouble())
+        .isCloseTo(lambda, org.assertj.core.data.Offset.offset(1e-12));
+  }
 }
