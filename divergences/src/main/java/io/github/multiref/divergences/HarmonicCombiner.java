@@ -1,7 +1,6 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.CombinedReference;
-import io.github.multiref.api.LogMath;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
 
@@ -20,22 +19,9 @@ public final class HarmonicCombiner implements ReferenceCombiner {
 
   @Override
   public double[] logUnnormalized(ReferenceSet refs) {
-    int n = refs.responses();
-    int k = refs.size();
-    double[] out = new double[n];
-    double[] scratch = new double[k];
-    double[][] lp = new double[k][];
-    double[] logW = new double[k];
-    for (int i = 0; i < k; i++) {
-      lp[i] = refs.reference(i).logProbs();
-      logW[i] = Math.log(refs.weight(i));
-    }
-    for (int y = 0; y < n; y++) {
-      for (int i = 0; i < k; i++) {
-        // a zero weight contributes nothing, even where its reference has no mass
-        scratch[i] = logW[i] == Double.NEGATIVE_INFINITY ? logW[i] : logW[i] - lp[i][y];
-      }
-      out[y] = -LogMath.logSumExp(scratch);
+    double[] out = WeightedColumns.logSumExp(refs, -1.0);
+    for (int y = 0; y < out.length; y++) {
+      out[y] = -out[y];
     }
     return out;
   }

@@ -1,7 +1,6 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.CombinedReference;
-import io.github.multiref.api.LogMath;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
 
@@ -19,23 +18,7 @@ public final class MixtureCombiner implements ReferenceCombiner {
 
   @Override
   public double[] logUnnormalized(ReferenceSet refs) {
-    int n = refs.responses();
-    int k = refs.size();
-    double[] out = new double[n];
-    double[] scratch = new double[k];
-    double[][] lp = new double[k][];
-    double[] logW = new double[k];
-    for (int i = 0; i < k; i++) {
-      lp[i] = refs.reference(i).logProbs();
-      logW[i] = Math.log(refs.weight(i));
-    }
-    for (int y = 0; y < n; y++) {
-      for (int i = 0; i < k; i++) {
-        scratch[i] = logW[i] + lp[i][y];
-      }
-      out[y] = LogMath.logSumExp(scratch);
-    }
-    return out;
+    return WeightedColumns.logSumExp(refs, 1.0);
   }
 
   @Override
