@@ -66,6 +66,34 @@ public interface Divergence {
     return fPrime(Math.exp(logT));
   }
 
+  /**
+   * {@code f'(exp(logT1)) - f'(exp(logT2))}: the building block of f-DPO logits and implicit
+   * rewards. Overrides evaluate it without cancellation or overflow where the difference is finite
+   * (for forward KL, {@code exp(-logT2) - exp(-logT1)} in log space). The default subtracts {@link
+   * #fPrimeOfLogRatio(double)} values, which is exact until they overflow.
+   */
+  default double fPrimeDifference(double logT1, double logT2) {
+    if (logT1 == logT2) {
+      return 0.0;
+    }
+    return fPrimeOfLogRatio(logT1) - fPrimeOfLogRatio(logT2);
+  }
+
+  /**
+   * {@code log(d/du f'(e^u))} at {@code u = logT}, which is {@code log(t f''(t))}: the log of the
+   * slope of the f-DPO logit in the policy's log-probability, kept in log space so that gradients
+   * neither overflow nor underflow where they are finite. {@code -inf} where the slope is 0.
+   *
+   * <p>The default differentiates {@link #fPrimeOfLogRatio(double)} numerically (central
+   * differences, relative accuracy about 1e-8); implementations should override it with the
+   * closed form.
+   */
+  default double logSlopeOfFPrime(double logT) {
+    double h = 1e-4 * Math.max(1.0, Math.abs(logT));
+    double slope = (fPrimeOfLogRatio(logT + h) - fPrimeOfLogRatio(logT - h)) / (2 * h);
+    return Math.log(slope);
+  }
+
   /** {@code f'(0+)}. */
   default double fPrimeAtZero() {
     return fPrime(0.0);

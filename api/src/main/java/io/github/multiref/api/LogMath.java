@@ -201,6 +201,21 @@ public final class LogMath {
   }
 
   /**
+   * {@code exp(x) - exp(y)}, formed as {@code +-exp(max + log(1 - exp(-|x - y|)))}: finite wherever
+   * the difference is (also when both exponentials overflow), exact when x and y are close, and 0
+   * when they are equal.
+   */
+  public static double expDifference(double x, double y) {
+    if (x == y) {
+      return 0.0;
+    }
+    if (x > y) {
+      return Math.exp(x + log1mExp(y - x));
+    }
+    return -Math.exp(y + log1mExp(x - y));
+  }
+
+  /**
    * {@code w * x} with the measure-theoretic convention {@code 0 * (+-inf) = 0}: a reference with
    * zero weight contributes nothing, even where it has no mass.
    */

@@ -1,6 +1,7 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogMath;
 
 /**
  * The alpha-divergence family (Amari's parameterization):
@@ -147,6 +148,24 @@ public final class AlphaDivergence implements Divergence {
       }
     }
     return sum;
+  }
+
+  /**
+   * {@code (t1^(a-1) - t2^(a-1)) / (a-1)}, in log space; {@code logT1 - logT2} at a = 1.
+   */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    if (a == 1.0) {
+      return logT1 - logT2;
+    }
+    double b = a - 1.0;
+    return LogMath.expDifference(b * logT1, b * logT2) / b;
+  }
+
+  /** {@code t f''(t) = t^(a-1)}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return (a - 1.0) * logT;
   }
 
   @Override

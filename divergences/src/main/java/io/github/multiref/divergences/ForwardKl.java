@@ -1,6 +1,7 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogMath;
 
 /**
  * Forward KL: {@code f(t) = -log t}, so {@code D_f(pi||q) = KL(q||pi) = sum q log(q/pi)}.
@@ -51,6 +52,18 @@ public final class ForwardKl implements Divergence {
       return Double.POSITIVE_INFINITY;
     }
     return Math.exp(logQ) * (logQ - logP);
+  }
+
+  /** {@code exp(-logT2) - exp(-logT1)}, in log space. */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    return LogMath.expDifference(-logT2, -logT1);
+  }
+
+  /** {@code t f''(t) = 1/t}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return -logT;
   }
 
   @Override

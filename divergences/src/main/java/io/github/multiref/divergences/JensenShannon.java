@@ -85,6 +85,21 @@ public final class JensenShannon implements Divergence {
     return halfMass * b;
   }
 
+  /** {@code log(1 + 1/t2) - log(1 + 1/t1)}: bounded, no overflow. */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    if (logT1 == logT2) {
+      return 0.0;
+    }
+    return LogMath.log1pExp(-logT2) - LogMath.log1pExp(-logT1);
+  }
+
+  /** {@code t f''(t) = 1/(1 + t)}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return -LogMath.log1pExp(logT);
+  }
+
   @Override
   public String toString() {
     return "jensen-shannon";

@@ -54,6 +54,18 @@ public final class PearsonChiSquared implements Divergence {
     return Math.exp(logQ + 2.0 * LogMath.logAbsExpm1(logP - logQ));
   }
 
+  /** {@code 2 (exp(logT1) - exp(logT2))}, in log space. */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    return 2.0 * LogMath.expDifference(logT1, logT2);
+  }
+
+  /** {@code t f''(t) = 2t}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return LogMath.LN2 + logT;
+  }
+
   @Override
   public String toString() {
     return "pearson-chi2";

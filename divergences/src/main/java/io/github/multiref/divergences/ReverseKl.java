@@ -1,6 +1,7 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogMath;
 
 /**
  * Reverse KL: {@code f(t) = t log t}, so {@code D_f(pi||q) = KL(pi||q) = sum pi log(pi/q)}.
@@ -53,6 +54,18 @@ public final class ReverseKl implements Divergence {
       return Double.POSITIVE_INFINITY;
     }
     return Math.exp(logP) * (logP - logQ);
+  }
+
+  /** {@code logT1 - logT2}. */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    return logT1 - logT2;
+  }
+
+  /** {@code t f''(t) = 1}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return 0.0;
   }
 
   @Override

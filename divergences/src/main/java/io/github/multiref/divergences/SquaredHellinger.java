@@ -60,6 +60,18 @@ public final class SquaredHellinger implements Divergence {
     return Math.exp(logQ + 2.0 * LogMath.logAbsExpm1(0.5 * (logP - logQ)));
   }
 
+  /** {@code exp(-logT2/2) - exp(-logT1/2)}, in log space. */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    return LogMath.expDifference(-0.5 * logT2, -0.5 * logT1);
+  }
+
+  /** {@code t f''(t) = t^(-1/2) / 2}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return -LogMath.LN2 - 0.5 * logT;
+  }
+
   @Override
   public String toString() {
     return "squared-hellinger";

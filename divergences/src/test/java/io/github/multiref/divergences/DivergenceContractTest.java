@@ -54,6 +54,31 @@ class DivergenceContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("divergences")
+  void slopeOfTheDerivativeMatchesCentralDifferences(Divergence d) {
+    for (double t : GRID) {
+      double u = Math.log(t);
+      double h = 1e-5;
+      double numeric = (d.fPrimeOfLogRatio(u + h) - d.fPrimeOfLogRatio(u - h)) / (2 * h);
+      assertThat(Math.exp(d.logSlopeOfFPrime(u))).as("t f''(t) at %s", t)
+          .isCloseTo(numeric, within(1e-7 * (1 + Math.abs(numeric))));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("divergences")
+  void derivativeDifferenceMatchesTheDifferenceOfDerivatives(Divergence d) {
+    for (double t1 : GRID) {
+      for (double t2 : GRID) {
+        double direct = d.fPrime(t1) - d.fPrime(t2);
+        assertThat(d.fPrimeDifference(Math.log(t1), Math.log(t2)))
+            .isCloseTo(direct, within(1e-12 * (1 + Math.abs(d.fPrime(t1)) + Math.abs(d.fPrime(t2)))));
+      }
+    }
+    assertThat(d.fPrimeDifference(3.0, 3.0)).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("divergences")
   void inverseDerivativeInvertsDerivative(Divergence d) {
     for (double t : GRID) {
       double u = d.fPrime(t);

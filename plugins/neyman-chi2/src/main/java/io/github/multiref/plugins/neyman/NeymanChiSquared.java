@@ -59,6 +59,18 @@ public final class NeymanChiSquared implements Divergence {
     return Math.exp(logP + 2.0 * LogMath.logAbsExpm1(logQ - logP));
   }
 
+  /** {@code t2^-2 - t1^-2}, in log space (no overflow where the difference is finite). */
+  @Override
+  public double fPrimeDifference(double logT1, double logT2) {
+    return LogMath.expDifference(-2.0 * logT2, -2.0 * logT1);
+  }
+
+  /** {@code t f''(t) = 2 / t^2}. */
+  @Override
+  public double logSlopeOfFPrime(double logT) {
+    return LogMath.LN2 - 2.0 * logT;
+  }
+
   @Override
   public String toString() {
     return "neyman-chi2";

@@ -1,0 +1,259 @@
+package io.github.multiref.solvers.dpo;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogMath;
+import io.github.multiref.divergences.AlphaDivergence;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.PearsonChiSquared;
+import io.github.multiref.divergences.SquaredHellinger;
+
+/**
+ * Direct preference optimization with K references (MATH.md section 11, paper appendix D).
+ *
+ * <h2>Conventions</h2>
+ * For a pair with policy log-probabilities {@code l_w, l_l} and reference log-probabilities {@code
+ * l_{i,w}, l_{i,l}}, let {@code u_{i,w} = l_w - l_{i,w}} (the policy-to-reference log-ratio). The
+ * implicit reward of a response is {@code beta sum_i alpha_i (f'(exp(u_i)) - f'(1))} and the logit
+ * is {@code z = reward_w - reward_l = beta sum_i alpha_i (f'(exp(u_{i,w})) - f'(exp(u_{i,l})))}.
+ * The divergence is {@code D_f(pi||pi_i)} with the policy first (see {@link Divergence}):
+ * <ul>
+ *   <li>{@code reverse-kl}, {@code KL(pi||pi_i)}: {@code z = beta ((l_w - sum_i alpha_i l_{i,w}) -
+ *       (l_l - sum_i alpha_i l_{i,l}))}, the escort reference; with K = 1 it is standard DPO.
+ *   <li>{@code forward-kl}, {@code KL(pi_i||pi)}: {@code z = beta (exp(m_l - l_l) - exp(m_w -
+ *       l_w))} with {@code m = logsumexp_i(log alpha_i + l_i)}, the mixture reference.
+ *   <li>{@code alpha:a=A} (Amari): {@code f'(t) = (t^(A-1) - 1)/(A - 1)}; the single-reference
+ *       f-DPO papers' "alpha-divergence" with parameter {@code alpha} corresponds to A = 1 - alpha
+ *       when their divergence is {@code D(pi_ref||pi)}; state A explicitly to avoid the confusion.
+ * </ul>
+ * For power-type derivatives ({@code f'(t) = c t^p + const}: forward KL, the alpha family, Pearson
+ * chi^2, squared Hellinger) both sides of z are summed over references in log space and
+ * subtracted once, so z is exact and never overflows where it is finite, for log-ratios of any
+ * size. For other divergences (plugins included) z sums the exact per-reference differences {@link
+ * Divergence#fPrimeDifference(double, double)}; only if two references' terms exceed the double
+ * range with opposite signs is the result undefined, and that is an {@link ArithmeticException}.
+ *
+ * <p>Gradients: {@code dz/dl_w = beta sum_i alpha_i t f''(t)} at {@code t = exp(u_{i,w})}, and
+ * {@code dz/dl_l} with the opposite sign, formed as {@code exp(log|L'(z)| + log beta +
+ * logsumexp_i(log alpha_i + log(t f''(t))))}, so a vanishing loss slope times an enormous ratio
+ * gives the right finite value. Weights depend on the references only, so no gradient flows
+ * through MRPO's adaptive weights.
+ */
+public final class MultiReferenceDpo {
+
+  private final Divergence f;
+  private final double beta;
+  private final double logBeta;
+  private final DpoLoss loss;
+  private final ReferenceWeighting weighting;
+  private final double power; // p of a power-type derivative, NaN if not one
+  private final double scale; // c of a power-type derivative
+
+  private MultiReferenceDpo(Divergence f, double beta, DpoLoss loss, ReferenceWeighting weighting) {
+    this.f = f;
+    this.beta = beta;
+    this.logBeta = Math.log(beta);
+    this.loss = loss;
+    this.weighting = weighting;
+    if (f instanceof ForwardKl) {
+      power = -1.0;
+      scale = -1.0;
+    } else if (f instanceof AlphaDivergence alpha && alpha.a() != 1.0) {
+      power = alpha.a() - 1.0;
+      scale = 1.0 / power;
+    } else if (f instanceof PearsonChiSquared) {
+      power = 1.0;
+      scale = 2.0;
+    } else if (f instanceof SquaredHellinger) {
+      power = -0.5;
+      scale = -1.0;
+    } else {
+      power = Double.NaN;
+      scale = Double.NaN;
+    }
+  }
+
+  /**
+   * A scorer.
+   *
+   * @throws IllegalArgumentException unless beta is finite and positive and the parts are given
+   */
+  public static MultiReferenceDpo of(Divergence divergence, double beta, DpoLoss loss,
+      ReferenceWeighting weighting) {
+    if (divergence == null || loss == null || weighting == null) {
+      throw new IllegalArgumentException("divergence, loss and weighting must be given");
+    }
+    if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
+    }
+    return new MultiReferenceDpo(divergence, beta, loss, weighting);
+  }
+
+  /**
+   * Scores one pair.
+   *
+   * @param chosen {@code log pi(y_w)}, finite
+   * @param rejected {@code log pi(y_l)}, finite
+   * @param refChosen {@code log pi_i(y_w)} for each reference, finite
+   * @param refRejected {@code log pi_i(y_l)} for each reference, finite
+   * @throws IllegalArgumentException on non-finite input or mismatched lengths
+   * @throws ArithmeticException when the logit is beyond the double range with an undefined sign
+   */
+  public PairScore score(double chosen, double rejected, double[] refChosen,
+      double[] refRejected) {
+    int k = refChosen.length;
+    if (k == 0 || refRejected.length != k) {
+      throw new IllegalArgumentException("chosen and rejected need the same number (>= 1) of"
+          + " reference log-probabilities, got " + k + " and " + refRejected.length);
+    }
+    if (!Double.isFinite(chosen) || !Double.isFinite(rejected)) {
+      throw new IllegalArgumentException("policy log-probabilities must be finite, got " + chosen
+          + " and " + rejected);
+    }
+    double[] alpha = weighting.weights(refChosen, refRejected);
+    double[] uw = new double[k];
+    double[] ul = new double[k];
+    for (int i = 0; i < k; i++) {
+      if (!Double.isFinite(refChosen[i]) || !Double.isFinite(refRejected[i])) {
+        throw new IllegalArgumentException("reference " + i + " log-probabilities must be finite,"
+            + " got " + refChosen[i] + " and " + refRejected[i]);
+      }
+      uw[i] = chosen - refChosen[i];
+      ul[i] = rejected - refRejected[i];
+    }
+    double chosenReward;
+    double rejectedReward;
+    double z;
+    if (!Double.isNaN(power) && smallExponents(uw, ul)) {
+      // f'(t) = scale t^p + const, all t^p near 1: sum_i alpha_i (t_i^p - 1) = sum_i alpha_i
+      // expm1(p u_i), no cancellation
+      double ew = weightedExpm1(alpha, uw);
+      double el = weightedExpm1(alpha, ul);
+      chosenReward = beta * scale * ew;
+      rejectedReward = beta * scale * el;
+      z = beta * scale * (ew - el);
+    } else if (!Double.isNaN(power)) {
+      // large ratios: sum_i alpha_i f'(t_i) - f'(1) = scale (exp(S) - 1),
+      // S = logsumexp_i(log alpha_i + p u_i), and the two sides differ by one exp difference
+      double sw = weightedLogSumExp(alpha, uw, power);
+      double sl = weightedLogSumExp(alpha, ul, power);
+      chosenReward = beta * scale * Math.expm1(sw);
+      rejectedReward = beta * scale * Math.expm1(sl);
+      z = beta * scale * LogMath.expDifference(sw, sl);
+    } else {
+      chosenReward = beta * scaledSum(alpha, uw, null);
+      rejectedReward = beta * scaledSum(alpha, ul, null);
+      z = beta * scaledSum(alpha, uw, ul);
+    }
+    double lossValue = loss.value(z, beta);
+    double logSlope = loss.logAbsDerivative(z, beta);
+    double sign = Math.signum(loss.derivative(z, beta));
+    double gradChosen = sign == 0 ? 0.0
+        : sign * Math.exp(logSlope + logBeta + logSlopeSum(alpha, uw));
+    double gradRejected = sign == 0 ? 0.0
+        : -sign * Math.exp(logSlope + logBeta + logSlopeSum(alpha, ul));
+    return new PairScore(lossValue, z, gradChosen, gradRejected, chosenReward, rejectedReward);
+  }
+
+  private boolean smallExponents(double[] uw, double[] ul) {
+    for (int i = 0; i < uw.length; i++) {
+      if (Math.abs(power * uw[i]) > 1.0 || Math.abs(power * ul[i]) > 1.0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code sum_i alpha_i expm1(p u_i)}. */
+  private double weightedExpm1(double[] alpha, double[] u) {
+    double sum = 0;
+    for (int i = 0; i < u.length; i++) {
+      sum += alpha[i] * Math.expm1(power * u[i]);
+    }
+    return sum;
+  }
+
+  /** {@code logsumexp_i(log alpha_i + p u_i)} over the references with positive weight. */
+  private static double weightedLogSumExp(double[] alpha, double[] u, double p) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < u.length; i++) {
+      if (alpha[i] > 0) {
+        max = Math.max(max, Math.log(alpha[i]) + p * u[i]);
+      }
+    }
+    double sum = 0;
+    for (int i = 0; i < u.length; i++) {
+      if (alpha[i] > 0) {
+        sum += Math.exp(Math.log(alpha[i]) + p * u[i] - max);
+      }
+    }
+    return max + Math.log(sum);
+  }
+
+  /**
+   * {@code sum_i alpha_i (f'(e^{a_i}) - f'(e^{b_i}))} (b = 0 when null), each difference exact,
+   * summed after scaling by the largest so that no partial sum overflows.
+   */
+  private double scaledSum(double[] alpha, double[] a, double[] b) {
+    double[] d = new double[a.length];
+    double largest = 0;
+    for (int i = 0; i < a.length; i++) {
+      d[i] = alpha[i] == 0 ? 0.0 : f.fPrimeDifference(a[i], b == null ? 0.0 : b[i]);
+      largest = Math.max(largest, Math.abs(d[i]));
+    }
+    if (largest == 0 || largest == Double.POSITIVE_INFINITY) {
+      double plain = 0;
+      for (int i = 0; i < a.length; i++) {
+        plain += alpha[i] * d[i];
+      }
+      if (Double.isNaN(plain)) {
+        throw new ArithmeticException("the " + f + " DPO logit is beyond the double range with"
+            + " an undefined sign: two references' terms overflow in opposite directions");
+      }
+      return plain;
+    }
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += alpha[i] * (d[i] / largest);
+    }
+    return sum * largest;
+  }
+
+  /** {@code logsumexp_i(log alpha_i + log(t f''(t)))} at {@code t = exp(u_i)}. */
+  private double logSlopeSum(double[] alpha, double[] u) {
+    double max = Double.NEGATIVE_INFINITY;
+    double[] terms = new double[u.length];
+    for (int i = 0; i < u.length; i++) {
+      terms[i] = alpha[i] > 0 ? Math.log(alpha[i]) + f.logSlopeOfFPrime(u[i])
+          : Double.NEGATIVE_INFINITY;
+      max = Math.max(max, terms[i]);
+    }
+    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
+      return max;
+    }
+    double sum = 0;
+    for (double t : terms) {
+      sum += Math.exp(t - max);
+    }
+    return max + Math.log(sum);
+  }
+
+  /** The divergence. */
+  public Divergence divergence() {
+    return f;
+  }
+
+  /** beta. */
+  public double beta() {
+    return beta;
+  }
+
+  /** The loss. */
+  public DpoLoss loss() {
+    return loss;
+  }
+
+  /** The weighting. */
+  public ReferenceWeighting weighting() {
+    return weighting;
+  }
+}

@@ -1,0 +1,80 @@
+package io.github.multiref.solvers.dpo;
+
+import java.util.Arrays;
+
+/** How the K references are weighted for one preference pair. */
+public interface ReferenceWeighting {
+
+  /**
+   * The weights alpha on the simplex for a pair whose references give the chosen and rejected
+   * responses the log-probabilities {@code refChosen} and {@code refRejected}.
+   */
+  double[] weights(double[] refChosen, double[] refRejected);
+
+  /** Its description, for summaries. */
+  String describe();
+
+  /**
+   * The same weights for every pair.
+   *
+   * @throws IllegalArgumentException unless finite, non-negative and summing to 1 within 1e-9
+   */
+  static ReferenceWeighting fixed(double... alpha) {
+    double sum = 0;
+    for (int i = 0; i < alpha.length; i++) {
+      if (!(alpha[i] >= 0 && alpha[i] < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            "weight " + i + " must be finite and non-negative, got " + alpha[i]);
+      }
+      sum += alpha[i];
+    }
+    if (alpha.length == 0 || Math.abs(sum - 1) > 1e-9) {
+      throw new IllegalArgumentException("weights must sum to 1 within 1e-9, got " + sum);
+    }
+    double[] copy = alpha.clone();
+    return new ReferenceWeighting() {
+      @Override
+      public double[] weights(double[] refChosen, double[] refRejected) {
+        if (refChosen.length != copy.length) {
+          throw new IllegalArgumentException("there are " + copy.length + " weights but "
+              + refChosen.length + " references");
+        }
+        return copy;
+      }
+
+      @Override
+      public String describe() {
+        return "fixed " + Arrays.toString(copy);
+      }
+    };
+  }
+
+  /**
+   * MRPO's adaptive weights (Le et al. 2024), generalized from two to K references: reference k
+   * gets weight in proportion to its confidence {@code |d_k|}, {@code d_k = log pi_k(y_w) - log
+   * pi_k(y_l)}; uniform when no reference prefers either response.
+   */
+  static ReferenceWeighting adaptive() {
+    return new ReferenceWeighting() {
+      @Override
+      public double[] weights(double[] refChosen, double[] refRejected) {
+        int k = refChosen.length;
+        double[] a = new double[k];
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+          a[i] = Math.abs(refChosen[i] - refRejected[i]);
+          sum += a[i];
+        }
+        for (int i = 0; i < k; i++) {
+          a[i] = sum > 0 ? a[i] / sum : 1.0 / k;
+        }
+        return a;
+      }
+
+      @Override
+      public String describe() {
+        return "adaptive (MRPO)";
+      }
+    };
+  }
+}
