@@ -118,6 +118,24 @@ public final class LogMath {
     out[1] = slope * w;
   }
 
+  /**
+   * The label-smoothed sigmoid loss of DPO over an array of logits: {@code value[i] =
+   * softplus(-z[i]) + eps z[i]} (that is, {@code (1 - eps) softplus(-z) + eps softplus(z)}) and
+   * {@code slope[i] = eps - sigmoid(-z[i])}, for {@code i < n}.
+   */
+  public static void sigmoidLoss(double[] z, double eps, double[] value, double[] slope, int n) {
+    if (VECTORIZED) {
+      io.github.multiref.api.internal.VectorMath.sigmoidLoss(z, eps, value, slope, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      double e = Math.exp(-Math.abs(z[i]));
+      double log1p = Math.log1p(e);
+      value[i] = Math.max(-z[i], 0.0) + log1p + eps * z[i];
+      slope[i] = eps - Math.exp(-(Math.max(z[i], 0.0) + log1p));
+    }
+  }
+
   /** {@code sum_i a[i] b[i]} for {@code i < n}. */
   public static double dot(double[] a, double[] b, int n) {
     if (VECTORIZED) {

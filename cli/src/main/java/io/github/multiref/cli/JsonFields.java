@@ -35,8 +35,9 @@ final class JsonFields {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
-      throw new InputException("line " + line + column + ": malformed JSON: "
-          + e.getOriginalMessage());
+      // Jackson appends where an unclosed object started, with an internal note: drop it
+      String detail = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
+      throw new InputException("line " + line + column + ": malformed JSON: " + detail);
     }
     if (node == null || !node.isObject()) {
       throw InputException.at(line, "expected a JSON object, got "
@@ -89,6 +90,15 @@ final class JsonFields {
   /** An array of finite numbers with the given length. */
   double[] finiteNumbers(String field, int length, String lengthOf) {
     return numbers(array(field), field, length, lengthOf, false);
+  }
+
+  /** A non-empty array of finite numbers, of any length. */
+  double[] finiteNumbers(String field) {
+    JsonNode v = array(field);
+    if (v.isEmpty()) {
+      throw InputException.at(line, "field '" + field + "' must not be empty");
+    }
+    return numbers(v, field, v.size(), field, false);
   }
 
   /** A number that must be present and finite. */

@@ -22,12 +22,8 @@ import io.github.multiref.solvers.DatasetSolver;
 import io.github.multiref.solvers.MrpoSolver;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -108,15 +104,9 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
-      throw new InputException("--beta must be finite and > 0, got " + beta);
-    }
-    double[] alpha = weights == null ? null : checkedWeights(weights);
-    int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (workers < 1 || batch < 1) {
-      throw new InputException("--threads and --batch must be >= 1, got " + workers + " and "
-          + batch);
-    }
+    CliIo.checkBeta(beta);
+    double[] alpha = weights == null ? null : CliIo.checkedWeights(weights);
+    int workers = CliIo.checkedThreads(threads, batch);
     Registries registries = parent.registries(parent.effectiveOptions(this));
     Divergence divergence = registries.divergences().create(divergenceName);
     Solver solver = registries.solvers().create(solverName);
@@ -130,7 +120,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         : divergence instanceof ForwardKl ? MixtureCombiner.INSTANCE : null;
 
     Stats stats = new Stats();
-    try (BufferedReader in = open(input);
+    try (BufferedReader in = CliIo.open(input);
         AtomicOutput out = AtomicOutput.open(output, parent.main().out())) {
       Writer w = out.writer();
       if (format == Format.csv) {
@@ -163,36 +153,6 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         stats.objectiveSum / stats.prompts, stats.iterations, seconds,
         output == null ? "" : ", written to " + output);
     return 0;
-  }
-
-  private static BufferedReader open(String input) throws IOException {
-    if (input.equals("-")) {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    }
-    try {
-      return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new InputException("input file " + input + " does not exist");
-    }
-  }
-
-  private static double[] checkedWeights(double[] w) {
-    double sum = 0;
-    for (int i = 0; i < w.length; i++) {
-      if (!(w[i] >= 0 && w[i] < Double.POSITIVE_INFINITY)) {
-        throw new InputException("--weights: weight " + (i + 1) + " is " + w[i]
-            + "; weights must be finite and non-negative");
-      }
-      sum += w[i];
-    }
-    if (Math.abs(sum - 1) > 1e-6) {
-      throw new InputException("--weights must sum to 1 within 1e-6, got " + sum);
-    }
-    double[] out = new double[w.length];
-    for (int i = 0; i < w.length; i++) {
-      out[i] = w[i] / sum;
-    }
-    return out;
   }
 
   private static PromptRecord read(long line, String text) {

@@ -135,4 +135,29 @@ public final class VectorMath {
     }
     return sum;
   }
+
+  /**
+   * {@code value[i] = softplus(-z[i]) + eps z[i]} and {@code slope[i] = eps - sigmoid(-z[i])}: the
+   * label-smoothed sigmoid loss of DPO and its derivative, for i < n.
+   */
+  public static void sigmoidLoss(double[] z, double eps, double[] value, double[] slope, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += S.length()) {
+      DoubleVector v = DoubleVector.fromArray(S, z, i);
+      // softplus(-z) = max(-z, 0) + log1p(exp(-|z|)); sigmoid(-z) = exp(-softplus(z))
+      DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+      DoubleVector log1p = e.lanewise(VectorOperators.LOG1P);
+      DoubleVector spMinus = v.neg().max(0.0).add(log1p);
+      DoubleVector spPlus = v.max(0.0).add(log1p);
+      spMinus.add(v.mul(eps)).intoArray(value, i);
+      spPlus.neg().lanewise(VectorOperators.EXP).neg().add(eps).intoArray(slope, i);
+    }
+    for (; i < n; i++) {
+      double e = Math.exp(-Math.abs(z[i]));
+      double log1p = Math.log1p(e);
+      value[i] = Math.max(-z[i], 0.0) + log1p + eps * z[i];
+      slope[i] = eps - Math.exp(-(Math.max(z[i], 0.0) + log1p));
+    }
+  }
 }

@@ -21,6 +21,17 @@ public interface DpoLoss {
     return Math.log(Math.abs(derivative(z, beta)));
   }
 
+  /**
+   * {@link #value} and {@link #derivative} over {@code z[0..n)}; overridden where a vectorized
+   * kernel exists.
+   */
+  default void evaluate(double[] z, double beta, double[] value, double[] derivative, int n) {
+    for (int i = 0; i < n; i++) {
+      value[i] = value(z[i], beta);
+      derivative[i] = derivative(z[i], beta);
+    }
+  }
+
   /** Its name as in {@code --loss}, with parameters. */
   String describe();
 }

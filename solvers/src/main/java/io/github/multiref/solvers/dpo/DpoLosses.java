@@ -85,6 +85,11 @@ public final class DpoLosses {
       }
 
       @Override
+      public void evaluate(double[] z, double beta, double[] value, double[] derivative, int n) {
+        LogMath.sigmoidLoss(z, eps, value, derivative, n);
+      }
+
+      @Override
       public String describe() {
         return eps == 0.0 ? "sigmoid" : "sigmoid:label-smoothing=" + eps;
       }

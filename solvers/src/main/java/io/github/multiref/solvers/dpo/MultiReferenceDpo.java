@@ -172,6 +172,100 @@ public final class MultiReferenceDpo {
     return sum;
   }
 
+  /**
+   * Scores a batch into {@code out}, with the same results as {@link #score} pair by pair. Fixed
+   * weights with reverse KL take a column-wise path (vectorized where the JVM allows); everything
+   * else is scored pair by pair. Not thread-safe for a shared {@code out}; callers parallelize over
+   * separate batches.
+   *
+   * @throws IllegalArgumentException naming the first pair (by index) with invalid input
+   */
+  public void scoreBatch(DpoBatch batch, PairScores out) {
+    int n = batch.size();
+    if (f instanceof io.github.multiref.divergences.ReverseKl
+        && weighting instanceof ReferenceWeighting.Fixed fixed) {
+      double[] alpha = fixed.alpha();
+      if (alpha.length != batch.references()) {
+        throw new IllegalArgumentException("there are " + alpha.length + " weights but "
+            + batch.references() + " references");
+      }
+      reverseKlColumns(batch, alpha, out);
+      return;
+    }
+    double[] rw = new double[batch.references()];
+    double[] rl = new double[batch.references()];
+    for (int p = 0; p < n; p++) {
+      for (int k = 0; k < rw.length; k++) {
+        rw[k] = batch.refChosen()[k][p];
+        rl[k] = batch.refRejected()[k][p];
+      }
+      PairScore s;
+      try {
+        s = score(batch.chosen()[p], batch.rejected()[p], rw, rl);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw new IllegalArgumentException("pair " + p + ": " + e.getMessage(), e);
+      }
+      out.loss[p] = s.loss();
+      out.logit[p] = s.logit();
+      out.gradChosen[p] = s.gradChosen();
+      out.gradRejected[p] = s.gradRejected();
+      out.chosenReward[p] = s.chosenReward();
+      out.rejectedReward[p] = s.rejectedReward();
+    }
+  }
+
+  /**
+   * Reverse KL with fixed weights: {@code reward = beta (l - sum_i alpha_i l_i)}, the slope of z
+   * in each log-probability is beta, so every column is a short loop.
+   */
+  private void reverseKlColumns(DpoBatch batch, double[] alpha, PairScores out) {
+    int n = batch.size();
+    double[] c = batch.chosen();
+    double[] r = batch.rejected();
+    for (int p = 0; p < n; p++) {
+      if (!Double.isFinite(c[p]) || !Double.isFinite(r[p])) {
+        throw new IllegalArgumentException("pair " + p + ": policy log-probabilities must be"
+            + " finite, got " + c[p] + " and " + r[p]);
+      }
+      out.chosenReward[p] = c[p];
+      out.rejectedReward[p] = r[p];
+    }
+    for (int k = 0; k < alpha.length; k++) {
+      double a = alpha[k];
+      double[] rc = batch.refChosen()[k];
+      double[] rr = batch.refRejected()[k];
+      for (int p = 0; p < n; p++) {
+        out.chosenReward[p] -= a * rc[p];
+        out.rejectedReward[p] -= a * rr[p];
+      }
+    }
+    for (int p = 0; p < n; p++) {
+      double w = beta * out.chosenReward[p];
+      double l = beta * out.rejectedReward[p];
+      out.chosenReward[p] = w;
+      out.rejectedReward[p] = l;
+      out.logit[p] = w - l;
+    }
+    for (int p = 0; p < n; p++) {
+      if (!Double.isFinite(out.logit[p])) { // a non-finite reference log-probability
+        for (int k = 0; k < alpha.length; k++) {
+          double rc = batch.refChosen()[k][p];
+          double rr = batch.refRejected()[k][p];
+          if (!Double.isFinite(rc) || !Double.isFinite(rr)) {
+            throw new IllegalArgumentException("pair " + p + ": reference " + k
+                + " log-probabilities must be finite, got " + rc + " and " + rr);
+          }
+        }
+      }
+    }
+    loss.evaluate(out.logit, beta, out.loss, out.gradChosen, n);
+    for (int p = 0; p < n; p++) {
+      double slope = out.gradChosen[p]; // dL/dz
+      out.gradChosen[p] = beta * slope;
+      out.gradRejected[p] = -beta * slope;
+    }
+  }
+
   /** {@code logsumexp_i(log alpha_i + p u_i)} over the references with positive weight. */
   private static double weightedLogSumExp(double[] alpha, double[] u, double p) {
     double max = Double.NEGATIVE_INFINITY;

@@ -31,22 +31,35 @@ public interface ReferenceWeighting {
     if (alpha.length == 0 || Math.abs(sum - 1) > 1e-9) {
       throw new IllegalArgumentException("weights must sum to 1 within 1e-9, got " + sum);
     }
-    double[] copy = alpha.clone();
-    return new ReferenceWeighting() {
-      @Override
-      public double[] weights(double[] refChosen, double[] refRejected) {
-        if (refChosen.length != copy.length) {
-          throw new IllegalArgumentException("there are " + copy.length + " weights but "
-              + refChosen.length + " references");
-        }
-        return copy;
-      }
+    return new Fixed(alpha.clone());
+  }
 
-      @Override
-      public String describe() {
-        return "fixed " + Arrays.toString(copy);
+  /** Weights that are the same for every pair. */
+  final class Fixed implements ReferenceWeighting {
+    private final double[] alpha;
+
+    private Fixed(double[] alpha) {
+      this.alpha = alpha;
+    }
+
+    /** A copy of the weights. */
+    public double[] alpha() {
+      return alpha.clone();
+    }
+
+    @Override
+    public double[] weights(double[] refChosen, double[] refRejected) {
+      if (refChosen.length != alpha.length) {
+        throw new IllegalArgumentException("there are " + alpha.length + " weights but "
+            + refChosen.length + " references");
       }
-    };
+      return alpha;
+    }
+
+    @Override
+    public String describe() {
+      return "fixed " + Arrays.toString(alpha);
+    }
   }
 
   /**

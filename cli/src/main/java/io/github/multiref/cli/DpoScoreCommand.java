@@ -1,0 +1,307 @@
+package io.github.multiref.cli;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.runtime.Registries;
+import io.github.multiref.solvers.dpo.DpoBatch;
+import io.github.multiref.solvers.dpo.DpoLoss;
+import io.github.multiref.solvers.dpo.DpoLosses;
+import io.github.multiref.solvers.dpo.MultiReferenceDpo;
+import io.github.multiref.solvers.dpo.PairScores;
+import io.github.multiref.solvers.dpo.ReferenceWeighting;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code multiref dpo-score}: multi-reference DPO loss, gradients and rewards per pair. */
+@Command(
+    name = "dpo-score",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Score preference pairs with multi-reference DPO: loss, logit, gradients with respect to",
+        "the policy's log-probabilities, and implicit rewards, one line per pair.",
+        "Input, one object per line: {\"chosen_logps\": x, \"rejected_logps\": y,"
+            + " \"ref_chosen_logps\": [...K...], \"ref_rejected_logps\": [...K...]}",
+        "(other fields, such as prompt, chosen and rejected, are ignored)."})
+final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcommand {
+
+  /** Logits kept for the margin quantiles; exact below this many pairs. */
+  static final int RESERVOIR = 100_000;
+
+  @ParentCommand MultirefCommand parent;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--input", paramLabel = "FILE", required = true,
+      description = "JSONL input file, or - for standard input.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "FILE",
+      description = "Output file (default: standard output). Written whole or not at all.")
+  Path output;
+
+  @Option(names = "--beta", required = true, description = "Regularization strength, > 0.")
+  double beta;
+
+  @Option(names = "--weights", paramLabel = "A1,...,AK", split = ",",
+      description = "Fixed reference weights alpha (default: uniform).")
+  double[] weights;
+
+  @Option(names = "--adaptive-weights",
+      description = "MRPO's adaptive weights per pair: alpha_k proportional to"
+          + " |ref_chosen_k - ref_rejected_k|.")
+  boolean adaptive;
+
+  @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
+      description = "Any registered divergence (default: ${DEFAULT-VALUE}).")
+  String divergenceName;
+
+  @Option(names = "--loss", paramLabel = "NAME", defaultValue = "sigmoid",
+      description = "sigmoid (default; sigmoid:label-smoothing=EPS), hinge or ipo.")
+  String lossName;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Worker threads (default: the number of processors).")
+  Integer threads;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "65536",
+      description = "Pairs held in memory at once (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    CliIo.checkBeta(beta);
+    int workers = CliIo.checkedThreads(threads, batch);
+    if (adaptive && weights != null) {
+      throw new InputException("--weights and --adaptive-weights exclude each other");
+    }
+    double[] alpha = weights == null ? null : CliIo.checkedWeights(weights);
+    DpoLoss loss;
+    try {
+      loss = DpoLosses.parse(lossName);
+    } catch (IllegalArgumentException e) {
+      throw new InputException("--loss: " + e.getMessage(), e);
+    }
+    Registries registries = parent.registries(parent.effectiveOptions(this));
+    Divergence divergence = registries.divergences().create(divergenceName);
+    Summary summary = new Summary();
+    ForkJoinPool pool = new ForkJoinPool(workers);
+    try (BufferedReader in = CliIo.open(input);
+        AtomicOutput out = AtomicOutput.open(output, parent.main().out())) {
+      Chunked chunked = null;
+      long line = 0;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        if (text.isBlank()) {
+          continue;
+        }
+        JsonFields f = JsonFields.parse(line, text);
+        double chosen = f.finiteNumber("chosen_logps");
+        double rejected = f.finiteNumber("rejected_logps");
+        double[] rc = f.finiteNumbers("ref_chosen_logps");
+        double[] rr = f.finiteNumbers("ref_rejected_logps", rc.length, "ref_chosen_logps");
+        if (chunked == null) {
+          if (alpha != null && alpha.length != rc.length) {
+            throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
+                + " references but --weights has " + alpha.length);
+          }
+          ReferenceWeighting weighting = adaptive ? ReferenceWeighting.adaptive()
+              : ReferenceWeighting.fixed(alpha != null ? alpha : uniform(rc.length));
+          chunked = new Chunked(MultiReferenceDpo.of(divergence, beta, loss, weighting),
+              rc.length, batch, workers);
+        } else if (rc.length != chunked.k) {
+          throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
+              + " references but earlier lines have " + chunked.k);
+        }
+        chunked.add(line, chosen, rejected, rc, rr);
+        if (chunked.full()) {
+          chunked.flush(pool, out.writer(), summary);
+        }
+      }
+      if (chunked == null) {
+        throw new InputException(input + " holds no pairs");
+      }
+      chunked.flush(pool, out.writer(), summary);
+      out.commit();
+    } finally {
+      pool.shutdown();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double[] q = summary.quantiles(0.05, 0.5, 0.95);
+    parent.main().err().printf(Locale.ROOT,
+        "multiref dpo-score: %d pairs, divergence %s, loss %s, %s weights, beta %s: mean loss"
+            + " %.6g, reward accuracy %.4f, margin quantiles 5%%/50%%/95%% %.4g / %.4g / %.4g%s,"
+            + " %.2f s%s%n",
+        summary.count, divergenceName, loss.describe(), adaptive ? "adaptive" : "fixed", beta,
+        summary.lossSum / summary.count, (double) summary.correct / summary.count, q[0], q[1],
+        q[2], summary.count > RESERVOIR ? " (from a sample of " + RESERVOIR + ")" : "", seconds,
+        output == null ? "" : ", written to " + output);
+    return 0;
+  }
+
+  private static double[] uniform(int k) {
+    double[] a = new double[k];
+    Arrays.fill(a, 1.0 / k);
+    return a;
+  }
+
+  /** Up to {@code batch} pairs in column arrays, split into one chunk per worker. */
+  private static final class Chunked {
+    final MultiReferenceDpo dpo;
+    final int k;
+    final int capacity;
+    final int chunks;
+    final int chunkSize;
+    final double[][] chosen;
+    final double[][] rejected;
+    final double[][][] refChosen;
+    final double[][][] refRejected;
+    final long[] lines;
+    final PairScores[] scores;
+    int size;
+
+    Chunked(MultiReferenceDpo dpo, int k, int capacity, int workers) {
+      this.dpo = dpo;
+      this.k = k;
+      this.capacity = capacity;
+      this.chunks = Math.max(1, Math.min(workers * 4, capacity));
+      this.chunkSize = (capacity + chunks - 1) / chunks;
+      chosen = new double[chunks][chunkSize];
+      rejected = new double[chunks][chunkSize];
+      refChosen = new double[chunks][k][chunkSize];
+      refRejected = new double[chunks][k][chunkSize];
+      lines = new long[capacity];
+      scores = new PairScores[chunks];
+      for (int c = 0; c < chunks; c++) {
+        scores[c] = new PairScores(chunkSize);
+      }
+    }
+
+    boolean full() {
+      return size == capacity;
+    }
+
+    void add(long line, double c, double r, double[] rc, double[] rr) {
+      int chunk = size / chunkSize;
+      int at = size % chunkSize;
+      chosen[chunk][at] = c;
+      rejected[chunk][at] = r;
+      for (int i = 0; i < k; i++) {
+        refChosen[chunk][i][at] = rc[i];
+        refRejected[chunk][i][at] = rr[i];
+      }
+      lines[size++] = line;
+    }
+
+    void flush(ForkJoinPool pool, Writer w, Summary summary) throws IOException {
+      if (size == 0) {
+        return;
+      }
+      int used = (size + chunkSize - 1) / chunkSize;
+      List<Future<?>> work = new ArrayList<>();
+      for (int c = 0; c < used; c++) {
+        int chunk = c;
+        int n = Math.min(chunkSize, size - c * chunkSize);
+        work.add(pool.submit(() -> {
+          try {
+            dpo.scoreBatch(new DpoBatch(n, chosen[chunk], rejected[chunk], refChosen[chunk],
+                refRejected[chunk]), scores[chunk]);
+          } catch (IllegalArgumentException e) {
+            // "pair p: ..." -> the file's line
+            String m = e.getMessage();
+            int colon = m.indexOf(':');
+            int p = Integer.parseInt(m.substring("pair ".length(), colon));
+            throw InputException.at(lines[chunk * chunkSize + p], m.substring(colon + 2));
+          }
+        }));
+      }
+      for (Future<?> f : work) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+      StringBuilder b = new StringBuilder(160);
+      for (int c = 0; c < used; c++) {
+        PairScores s = scores[c];
+        int n = Math.min(chunkSize, size - c * chunkSize);
+        for (int p = 0; p < n; p++) {
+          b.setLength(0);
+          b.append("{\"loss\":").append(s.loss[p])
+              .append(",\"logit\":").append(s.logit[p])
+              .append(",\"grad_chosen\":").append(s.gradChosen[p])
+              .append(",\"grad_rejected\":").append(s.gradRejected[p])
+              .append(",\"chosen_reward\":").append(s.chosenReward[p])
+              .append(",\"rejected_reward\":").append(s.rejectedReward[p]).append("}\n");
+          w.append(b);
+          summary.add(s.loss[p], s.logit[p]);
+        }
+      }
+      size = 0;
+    }
+  }
+
+  /** Mean loss, reward accuracy, and a reservoir sample of the margins for their quantiles. */
+  static final class Summary {
+    long count;
+    long correct;
+    double lossSum;
+    final double[] sample = new double[RESERVOIR];
+    final SplittableRandom random = new SplittableRandom(0); // fixed: same file, same summary
+
+    void add(double loss, double logit) {
+      if (count < RESERVOIR) {
+        sample[(int) count] = logit;
+      } else {
+        long j = random.nextLong(count + 1);
+        if (j < RESERVOIR) {
+          sample[(int) j] = logit;
+        }
+      }
+      count++;
+      lossSum += loss;
+      if (logit > 0) {
+        correct++;
+      }
+    }
+
+    double[] quantiles(double... ps) {
+      double[] sorted = Arrays.copyOf(sample, (int) Math.min(count, RESERVOIR));
+      Arrays.sort(sorted);
+      double[] out = new double[ps.length];
+      for (int i = 0; i < ps.length; i++) {
+        double pos = ps[i] * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        out[i] = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+      }
+      return out;
+    }
+  }
+}

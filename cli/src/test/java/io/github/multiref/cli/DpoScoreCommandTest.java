@@ -1,0 +1,125 @@
+package io.github.multiref.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code multiref dpo-score} end to end (in-process); expected values from the numpy twin
+ * ({@code benchmarks/python/numpy_dpo_twin.py fixture}).
+ */
+class DpoScoreCommandTest {
+
+  @TempDir Path tmp;
+
+  private Path resource(String name) throws IOException {
+    Path p = tmp.resolve(name);
+    try (InputStream in = getClass().getResourceAsStream("/dpo/" + name)) {
+      Files.copy(in, p);
+    }
+    return p;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reverse-kl", "forward-kl"})
+  void matchesTheNumpyTwin(String divergence) throws IOException {
+    Path out = tmp.resolve("scores.jsonl");
+    CliRunner.Result r = CliRunner.run("dpo-score", "--input",
+        resource("pairs.jsonl").toString(), "--output", out.toString(), "--beta", "0.1",
+        "--weights", "0.2,0.3,0.5", "--divergence", divergence, "--batch", "7", "--threads",
+        "3");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> got = Files.readAllLines(out);
+    List<String> want = Files.readAllLines(resource("expected-" + divergence + ".jsonl"));
+    assertThat(got).hasSameSizeAs(want);
+    int correct = 0;
+    double lossSum = 0;
+    for (int i = 0; i < want.size(); i++) {
+      JsonNode g = JsonFields.MAPPER.readTree(got.get(i));
+      JsonNode w = JsonFields.MAPPER.readTree(want.get(i));
+      for (String field : List.of("loss", "logit", "grad_chosen", "grad_rejected",
+          "chosen_reward", "rejected_reward")) {
+        assertThat(g.get(field).asDouble()).as("%s line %d %s", divergence, i, field)
+            .isCloseTo(w.get(field).asDouble(), within(1e-12 * (1 + Math.abs(
+                w.get(field).asDouble()))));
+      }
+      correct += w.get("logit").asDouble() > 0 ? 1 : 0;
+      lossSum += w.get("loss").asDouble();
+    }
+    assertThat(r.err()).startsWith(String.format(java.util.Locale.ROOT,
+        "multiref dpo-score: 40 pairs, divergence %s, loss sigmoid, fixed weights, beta 0.1:"
+            + " mean loss %.6g, reward accuracy %.4f", divergence, lossSum / 40, correct / 40.0));
+  }
+
+  @Test
+  void resultsDoNotDependOnThreadsOrBatches() throws IOException {
+    Path in = resource("pairs.jsonl");
+    String a = CliRunner.run("dpo-score", "--input", in.toString(), "--beta", "0.3",
+        "--divergence", "alpha:a=0.5", "--adaptive-weights", "--threads", "1").out();
+    String b = CliRunner.run("dpo-score", "--input", in.toString(), "--beta", "0.3",
+        "--divergence", "alpha:a=0.5", "--adaptive-weights", "--threads", "4", "--batch", "3")
+        .out();
+    assertThat(b).isEqualTo(a).hasLineCount(40);
+  }
+
+  private static final String GOOD = "{\"chosen_logps\": -1.0, \"rejected_logps\": -2.0,"
+      + " \"ref_chosen_logps\": [-1.5, -1.2], \"ref_rejected_logps\": [-1.8, -2.5]}";
+
+  private void assertRefused(String message, String second, String... options)
+      throws IOException {
+    Path in = tmp.resolve("in.jsonl");
+    Files.writeString(in, GOOD + "\n" + second + "\n");
+    Path out = tmp.resolve("existing.jsonl");
+    Files.writeString(out, "keep me\n");
+    String[] args = new String[7 + options.length];
+    System.arraycopy(new String[] {"dpo-score", "--input", in.toString(), "--output",
+        out.toString(), "--beta", "0.1"}, 0, args, 0, 7);
+    System.arraycopy(options, 0, args, 7, options.length);
+    CliRunner.Result r = CliRunner.run(args);
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("multiref: error: " + message + System.lineSeparator());
+    assertThat(Files.readString(out)).isEqualTo("keep me\n");
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  @Test
+  void badLinesAreNamed() throws IOException {
+    assertRefused("line 2, column 19: malformed JSON: Unexpected end-of-input: expected close"
+        + " marker for Object", "{\"chosen_logps\": 1");
+    assertRefused("line 2: field 'rejected_logps' is NaN; expected a finite number",
+        "{\"chosen_logps\": -1, \"rejected_logps\": NaN, \"ref_chosen_logps\": [-1, -1],"
+            + " \"ref_rejected_logps\": [-1, -1]}");
+    assertRefused("line 2: field 'ref_rejected_logps' has 1 entries but 'ref_chosen_logps' has 2",
+        "{\"chosen_logps\": -1, \"rejected_logps\": -1, \"ref_chosen_logps\": [-1, -1],"
+            + " \"ref_rejected_logps\": [-1]}");
+    assertRefused("line 2: field 'ref_chosen_logps' has 3 references but earlier lines have 2",
+        "{\"chosen_logps\": -1, \"rejected_logps\": -1, \"ref_chosen_logps\": [-1, -1, -1],"
+            + " \"ref_rejected_logps\": [-1, -1, -1]}");
+    assertRefused("line 2: missing field 'ref_chosen_logps'",
+        "{\"chosen_logps\": -1, \"rejected_logps\": -1}");
+  }
+
+  @Test
+  void badOptionsAreNamed() throws IOException {
+    assertRefused("line 1: field 'ref_chosen_logps' has 2 references but --weights has 3", GOOD,
+        "--weights", "0.2,0.3,0.5");
+    assertRefused("--loss: unknown loss 'kto'; known: sigmoid, hinge, ipo", GOOD, "--loss",
+        "kto");
+    assertRefused("--weights and --adaptive-weights exclude each other", GOOD, "--weights",
+        "0.5,0.5", "--adaptive-weights");
+    assertRefused("unknown divergence 'tv'; registered: alpha, forward-kl, jensen-shannon,"
+        + " pearson-chi2, reverse-kl, squared-hellinger", GOOD, "--divergence", "tv");
+  }
+}
