@@ -21,9 +21,10 @@ import io.github.multiref.divergences.SquaredHellinger;
  *       (l_l - sum_i alpha_i l_{i,l}))}, the escort reference; with K = 1 it is standard DPO.
  *   <li>{@code forward-kl}, {@code KL(pi_i||pi)}: {@code z = beta (exp(m_l - l_l) - exp(m_w -
  *       l_w))} with {@code m = logsumexp_i(log alpha_i + l_i)}, the mixture reference.
- *   <li>{@code alpha:a=A} (Amari): {@code f'(t) = (t^(A-1) - 1)/(A - 1)}; the single-reference
- *       f-DPO papers' "alpha-divergence" with parameter {@code alpha} corresponds to A = 1 - alpha
- *       when their divergence is {@code D(pi_ref||pi)}; state A explicitly to avoid the confusion.
+ *   <li>{@code alpha:a=A} (Amari): {@code f'(t) = (t^(A-1) - 1)/(A - 1)}. Single-reference f-DPO
+ *       (Wang et al. 2024) writes {@code f(u) = (u^(1-alpha) - (1-alpha) u - alpha) / (alpha
+ *       (alpha-1))} with the policy in the same slot, which is A = 1 - alpha here: their alpha ->
+ *       0 is reverse KL, alpha -> 1 forward KL. State A explicitly to avoid the confusion.
  * </ul>
  * For power-type derivatives ({@code f'(t) = c t^p + const}: forward KL, the alpha family, Pearson
  * chi^2, squared Hellinger) both sides of z are summed over references in log space and

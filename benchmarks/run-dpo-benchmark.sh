@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Side-by-side speed of batched multi-reference DPO scoring (1,000,000 pairs, K = 4, reverse KL,
+# sigmoid loss) against the numpy twin, on the same workload, in one run. Needs numpy.
+# The JVM runs with the Vector API and a pre-touched fixed heap (see run-solver-benchmark.sh).
+#   benchmarks/run-dpo-benchmark.sh [threads]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+mvn -B -q -Dstyle.color=never -DskipTests install -pl benchmarks -am >&2
+mvn -B -q -Dstyle.color=never dependency:build-classpath -pl benchmarks \
+  -Dmdep.outputFile=target/classpath.txt >&2
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+java --add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  io.github.multiref.benchmarks.DpoThroughput "$work/workload.bin" "$work/java.bin" "$@" 2>/dev/null \
+  | tee "$work/java.txt"
+python3 benchmarks/python/numpy_dpo_twin.py bench "$work/workload.bin" "$work/java.bin" | tee "$work/numpy.txt"
+python3 - "$work/java.txt" "$work/numpy.txt" <<'PY'
+import re, sys
+rate = lambda f: float(re.search(r'([0-9.]+) M pairs/s', open(f).read()).group(1))
+print(f'dpo: java / numpy = {rate(sys.argv[1]) / rate(sys.argv[2]):.1f}x')
+PY
