@@ -145,4 +145,29 @@ class PluginJarDiscoveryTest {
     assertThat(row.get("lambda").asDouble())
         .isCloseTo(lambda, org.assertj.core.data.Offset.offset(1e-12));
   }
+
+  /**
+   * The plugin's divergence scores DPO pairs by name. Neyman chi^2 has {@code f'(t) = 1 - 1/t^2},
+   * so with one reference {@code z = beta (t_l^-2 - t_w^-2)}, computed here by hand.
+   */
+  @Test
+  void thePluginDivergenceIsUsableInDpoScore(@TempDir Path tmp) throws Exception {
+    Path input = tmp.resolve("pairs.jsonl");
+    Files.writeString(input, "{\"chosen_logps\": -2.0, \"rejected_logps\": -3.0,"
+        + " \"ref_chosen_logps\": [-2.5], \"ref_rejected_logps\": [-2.75]}\n");
+    CliRunner.Result result = CliRunner.run("dpo-score", "--plugin-dir", pluginDir.toString(),
+        "--input", input.toString(), "--beta", "0.5", "--divergence", "neyman-chi2");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    var row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out());
+    double tw = Math.exp(-2.0 + 2.5);
+    double tl = Math.exp(-3.0 + 2.75);
+    double z = 0.5 * (1 / (tl * tl) - 1 / (tw * tw));
+    assertThat(row.get("logit").asDouble())
+        .isCloseTo(z, org.assertj.core.data.Offset.offset(1e-14));
+    assertThat(row.get("loss").asDouble())
+        .isCloseTo(Math.log1p(Math.exp(-z)), org.assertj.core.data.Offset.offset(1e-14));
+    // dz/dl_w = beta t f''(t) = beta * 2 / t_w^2
+    assertThat(row.get("grad_chosen").asDouble()).isCloseTo(
+        -0.5 * 2 / (tw * tw) / (1 + Math.exp(z)), org.assertj.core.data.Offset.offset(1e-14));
+  }
 }
