@@ -11,7 +11,7 @@ mvn -B -q -Dstyle.color=never dependency:build-classpath -pl benchmarks \
   -Dmdep.outputFile=target/classpath.txt >&2
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-java --add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
+java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   io.github.multiref.benchmarks.DpoThroughput "$work/workload.bin" "$work/java.bin" "$@" 2>/dev/null \
   | tee "$work/java.txt"

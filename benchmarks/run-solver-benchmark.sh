@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side speed of the reverse-KL and forward-KL solvers against the numpy twin, on the same
 # workload (256 prompts, K = 4, 4096 responses), in one run. Needs python3 with numpy and scipy.
-# The JVM runs with the Vector API (SIMD exp and log, as numpy has) and a pre-touched fixed heap,
+# The JVM runs with the Vector API (SIMD exp and log, as numpy has), the throughput collector and a
+# pre-touched fixed heap,
 # so that first-touch page faults of this VM do not time the memory system instead of the solver.
 #   benchmarks/run-solver-benchmark.sh [threads]
 set -euo pipefail
@@ -12,7 +13,7 @@ mvn -B -q -Dstyle.color=never dependency:build-classpath -pl benchmarks \
   -Dmdep.outputFile=target/classpath.txt >&2
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-java --add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   io.github.multiref.benchmarks.SolverThroughput "$work/workload.bin" "$work/java.bin" "$@" 2>/dev/null \
   | tee "$work/java.txt"
 python3 benchmarks/python/numpy_twin.py bench "$work/workload.bin" "$work/java.bin" | tee "$work/numpy.txt"

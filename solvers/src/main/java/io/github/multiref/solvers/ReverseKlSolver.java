@@ -51,8 +51,9 @@ public final class ReverseKlSolver implements Solver {
       scaledReward[y] *= invBeta;
       maxScaled = Math.max(maxScaled, scaledReward[y]);
     }
-    // tilt[y] = exp(r(y)/beta - max): shared by the Hoelder bound and Z
-    double[] tilt = new double[n];
+    // tilt[y] = exp(r(y)/beta - max), in place: shared by the Hoelder bound and Z (the scaled
+    // rewards are formed again where they are needed)
+    double[] tilt = scaledReward;
     LogMath.expShifted(scaledReward, maxScaled, tilt, n);
     double[] logEscort = new double[n];
     double upperBound = 0.0;
@@ -65,7 +66,7 @@ public final class ReverseKlSolver implements Solver {
       double sum = ref.addWeightedLogProbsAndExpect(w, logEscort, tilt);
       // terms lost to underflow are below 1e-308 each: negligible unless the sum itself is tiny
       double logSum = sum > 1e-280 ? maxScaled + Math.log(sum)
-          : logSumExpOfSum(ref, scaledReward);
+          : logSumExpOfSum(ref, problem, invBeta);
       upperBound += w * beta * logSum;
     }
     double maxEscort = Double.NEGATIVE_INFINITY;
@@ -85,13 +86,13 @@ public final class ReverseKlSolver implements Solver {
       logZF = maxEscort + maxScaled + Math.log(zf);
       double inverse = 1.0 / zf;
       for (int y = 0; y < n; y++) { // the normalized tilted escort, in both representations
-        logEscort[y] += scaledReward[y] - logZF;
+        logEscort[y] += problem.reward(y) * invBeta - logZF;
         weight[y] *= tilt[y] * inverse;
       }
       policy = LogDistribution.withProbabilities(logEscort, weight, 1e-9);
     } else { // the tilt underflows where the escort has its mass: stay in log space
       for (int y = 0; y < n; y++) {
-        logEscort[y] += scaledReward[y];
+        logEscort[y] += problem.reward(y) * invBeta;
       }
       LogDistribution.Normalized normalized = LogDistribution.normalizeWithMass(logEscort);
       logZF = normalized.logMass();
@@ -104,18 +105,19 @@ public final class ReverseKlSolver implements Solver {
     return new PolicySolution(policy, beta * logZF, 0, 0.0, diagnostics);
   }
 
-  /** {@code logsumexp_y(log p(y) + s(y))} in two passes, without a temporary array. */
-  private static double logSumExpOfSum(LogDistribution p, double[] s) {
+  /** {@code logsumexp_y(log p(y) + r(y)/beta)} in two passes, without a temporary array. */
+  private static double logSumExpOfSum(LogDistribution p, RegularizedProblem problem,
+      double invBeta) {
     double max = Double.NEGATIVE_INFINITY;
-    for (int y = 0; y < s.length; y++) {
-      max = Math.max(max, p.logProb(y) + s[y]);
+    for (int y = 0; y < p.size(); y++) {
+      max = Math.max(max, p.logProb(y) + problem.reward(y) * invBeta);
     }
     if (max == Double.NEGATIVE_INFINITY) {
       return max;
     }
     double sum = 0.0;
-    for (int y = 0; y < s.length; y++) {
-      sum += Math.exp(p.logProb(y) + s[y] - max);
+    for (int y = 0; y < p.size(); y++) {
+      sum += Math.exp(p.logProb(y) + problem.reward(y) * invBeta - max);
     }
     return max + Math.log(sum);
   }
