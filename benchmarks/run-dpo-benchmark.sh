@@ -6,13 +6,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-mvn -B -q -Dstyle.color=never -DskipTests install -pl benchmarks -am >&2
-mvn -B -q -Dstyle.color=never dependency:build-classpath -pl benchmarks \
-  -Dmdep.outputFile=target/classpath.txt >&2
+classpath="$(benchmarks/classpath.sh)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
-  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  -cp "$classpath" \
   io.github.multiref.benchmarks.DpoThroughput "$work/workload.bin" "$work/java.bin" "$@" 2>/dev/null \
   | tee "$work/java.txt"
 python3 benchmarks/python/numpy_dpo_twin.py bench "$work/workload.bin" "$work/java.bin" | tee "$work/numpy.txt"

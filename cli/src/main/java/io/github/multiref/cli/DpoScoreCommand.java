@@ -11,7 +11,6 @@ import io.github.multiref.solvers.dpo.ReferenceWeighting;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,20 +44,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--input", paramLabel = "FILE", required = true,
-      description = "JSONL input file, or - for standard input.")
-  String input;
-
-  @Option(names = "--output", paramLabel = "FILE",
-      description = "Output file (default: standard output). Written whole or not at all.")
-  Path output;
-
-  @Option(names = "--beta", required = true, description = "Regularization strength, > 0.")
-  double beta;
-
-  @Option(names = "--weights", paramLabel = "A1,...,AK", split = ",",
-      description = "Fixed reference weights alpha (default: uniform).")
-  double[] weights;
+  @Mixin JobOptions job;
 
   @Option(names = "--adaptive-weights",
       description = "MRPO's adaptive weights per pair: alpha_k proportional to"
@@ -73,10 +59,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       description = "sigmoid (default; sigmoid:label-smoothing=EPS), hinge or ipo.")
   String lossName;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Worker threads (default: the number of processors).")
-  Integer threads;
-
   @Option(names = "--batch", paramLabel = "N", defaultValue = "65536",
       description = "Pairs held in memory at once (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -89,12 +71,12 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    CliIo.checkBeta(beta);
-    int workers = CliIo.checkedThreads(threads, batch);
-    if (adaptive && weights != null) {
+    CliIo.checkBeta(job.beta);
+    int workers = CliIo.checkedThreads(job.threads, batch);
+    if (adaptive && job.weights != null) {
       throw new InputException("--weights and --adaptive-weights exclude each other");
     }
-    double[] alpha = weights == null ? null : CliIo.checkedWeights(weights);
+    double[] alpha = job.weights == null ? null : CliIo.checkedWeights(job.weights);
     DpoLoss loss;
     try {
       loss = DpoLosses.parse(lossName);
@@ -105,8 +87,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     Divergence divergence = registries.divergences().create(divergenceName);
     Summary summary = new Summary();
     ForkJoinPool pool = new ForkJoinPool(workers);
-    try (BufferedReader in = CliIo.open(input);
-        AtomicOutput out = AtomicOutput.open(output, parent.main().out())) {
+    try (BufferedReader in = CliIo.open(job.input);
+        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out())) {
       Chunked chunked = null;
       long line = 0;
       for (String text = in.readLine(); text != null; text = in.readLine()) {
@@ -126,7 +108,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
           }
           ReferenceWeighting weighting = adaptive ? ReferenceWeighting.adaptive()
               : ReferenceWeighting.fixed(alpha != null ? alpha : uniform(rc.length));
-          chunked = new Chunked(MultiReferenceDpo.of(divergence, beta, loss, weighting),
+          chunked = new Chunked(MultiReferenceDpo.of(divergence, job.beta, loss, weighting),
               rc.length, batch, workers);
         } else if (rc.length != chunked.k) {
           throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
@@ -138,7 +120,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         }
       }
       if (chunked == null) {
-        throw new InputException(input + " holds no pairs");
+        throw new InputException(job.input + " holds no pairs");
       }
       chunked.flush(pool, out.writer(), summary);
       out.commit();
@@ -151,10 +133,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         "multiref dpo-score: %d pairs, divergence %s, loss %s, %s weights, beta %s: mean loss"
             + " %.6g, reward accuracy %.4f, margin quantiles 5%%/50%%/95%% %.4g / %.4g / %.4g%s,"
             + " %.2f s%s%n",
-        summary.count, divergenceName, loss.describe(), adaptive ? "adaptive" : "fixed", beta,
+        summary.count, divergenceName, loss.describe(), adaptive ? "adaptive" : "fixed", job.beta,
         summary.lossSum / summary.count, (double) summary.correct / summary.count, q[0], q[1],
         q[2], summary.count > RESERVOIR ? " (from a sample of " + RESERVOIR + ")" : "", seconds,
-        output == null ? "" : ", written to " + output);
+        job.output == null ? "" : ", written to " + job.output);
     return 0;
   }
 

@@ -24,7 +24,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -54,20 +53,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--input", paramLabel = "FILE", required = true,
-      description = "JSONL input file, or - for standard input.")
-  String input;
-
-  @Option(names = "--output", paramLabel = "FILE",
-      description = "Output file (default: standard output). Written whole or not at all.")
-  Path output;
-
-  @Option(names = "--beta", required = true, description = "Regularization strength, > 0.")
-  double beta;
-
-  @Option(names = "--weights", paramLabel = "A1,...,AK", split = ",",
-      description = "Reference weights alpha, non-negative, summing to 1 (default: uniform).")
-  double[] weights;
+  @Mixin JobOptions job;
 
   @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
       description = "Any registered divergence, with parameters as NAME:key=value"
@@ -88,10 +74,6 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           + " sum to 1 within 1e-6) instead of renormalizing them.")
   boolean noNormalize;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Worker threads (default: the number of processors).")
-  Integer threads;
-
   @Option(names = "--batch", paramLabel = "N", defaultValue = "1024",
       description = "Prompts held in memory at once (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -104,9 +86,9 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    CliIo.checkBeta(beta);
-    double[] alpha = weights == null ? null : CliIo.checkedWeights(weights);
-    int workers = CliIo.checkedThreads(threads, batch);
+    CliIo.checkBeta(job.beta);
+    double[] alpha = job.weights == null ? null : CliIo.checkedWeights(job.weights);
+    int workers = CliIo.checkedThreads(job.threads, batch);
     Registries registries = parent.registries(parent.effectiveOptions(this));
     Divergence divergence = registries.divergences().create(divergenceName);
     Solver solver = registries.solvers().create(solverName);
@@ -120,8 +102,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         : divergence instanceof ForwardKl ? MixtureCombiner.INSTANCE : null;
 
     Stats stats = new Stats();
-    try (BufferedReader in = CliIo.open(input);
-        AtomicOutput out = AtomicOutput.open(output, parent.main().out())) {
+    try (BufferedReader in = CliIo.open(job.input);
+        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out())) {
       Writer w = out.writer();
       if (format == Format.csv) {
         w.write("prompt,objective,upper_bound,lambda,policy_logprobs,reference_logprobs\n");
@@ -141,7 +123,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       }
       solveBatch(records, alpha, divergence, used, reference, workers, w, stats);
       if (stats.prompts == 0) {
-        throw new InputException(input + " holds no prompts");
+        throw new InputException(job.input + " holds no prompts");
       }
       out.commit();
     }
@@ -149,9 +131,9 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     parent.main().err().printf(Locale.ROOT,
         "multiref solve: %d prompts, %d responses, divergence %s, solver %s, beta %s:"
             + " mean objective %.6g, %d lambda iterations in all, %.2f s%s%n",
-        stats.prompts, stats.responses, divergenceName, used, beta,
+        stats.prompts, stats.responses, divergenceName, used, job.beta,
         stats.objectiveSum / stats.prompts, stats.iterations, seconds,
-        output == null ? "" : ", written to " + output);
+        job.output == null ? "" : ", written to " + job.output);
     return 0;
   }
 
@@ -198,7 +180,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     }
     String label = r.prompt().length() > 60 ? r.prompt().substring(0, 57) + "..." : r.prompt();
     try {
-      return RegularizedProblem.of(ReferenceSet.of(label, refs, w), r.reward(), beta, divergence);
+      return RegularizedProblem.of(ReferenceSet.of(label, refs, w), r.reward(), job.beta, divergence);
     } catch (IllegalArgumentException e) {
       throw InputException.at(r.line(), e.getMessage());
     }
