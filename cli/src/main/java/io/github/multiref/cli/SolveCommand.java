@@ -22,7 +22,6 @@ import io.github.multiref.solvers.DatasetSolver;
 import io.github.multiref.solvers.MrpoSolver;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

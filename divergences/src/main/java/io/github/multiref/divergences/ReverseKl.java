@@ -1,7 +1,6 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
-import io.github.multiref.api.LogMath;
 
 /**
  * Reverse KL: {@code f(t) = t log t}, so {@code D_f(pi||q) = KL(pi||q) = sum pi log(pi/q)}.
