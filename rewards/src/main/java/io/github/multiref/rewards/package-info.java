@@ -1,6 +1,5 @@
 /**
- * Preference models (Bradley-Terry, Thurstone), synthetic preference data, and maximum-likelihood
- * reward learning. Filled by the reward-learning issue; the SPI it implements is {@link
- * io.github.multiref.api.PreferenceModel}.
+ * Preference models (Bradley-Terry, Thurstone; Plackett-Luce comes as a plugin). Preference data
+ * and reward learning follow in this module.
  */
 package io.github.multiref.rewards;

@@ -1,6 +1,7 @@
 package io.github.multiref.runtime;
 
 import io.github.multiref.divergences.BuiltinDivergencesPlugin;
+import io.github.multiref.rewards.BuiltinRewardsPlugin;
 import io.github.multiref.solvers.BuiltinSolversPlugin;
 import java.util.List;
 
@@ -12,6 +13,7 @@ public final class BuiltinPlugins {
   /** Fresh instances of every built-in plugin. */
   public static List<PluginSource> all() {
     return List.of(PluginSource.builtIn(new BuiltinDivergencesPlugin()),
+        PluginSource.builtIn(new BuiltinRewardsPlugin()),
         PluginSource.builtIn(new BuiltinSolversPlugin()));
   }
 }

@@ -1,0 +1,52 @@
+package io.github.multiref.rewards;
+
+import io.github.multiref.api.LogMath;
+import io.github.multiref.api.PreferenceModel;
+
+/**
+ * Bradley-Terry: {@code link(t) = sigmoid(t) = 1 / (1 + e^-t)}. {@code log link(t) =
+ * -softplus(-t)}, finite for any gap; {@code kappa(R) = 2 + e^R + e^-R} (MATH.md section 7).
+ */
+public final class BradleyTerry implements PreferenceModel {
+
+  /** The single instance. */
+  public static final BradleyTerry INSTANCE = new BradleyTerry();
+
+  private BradleyTerry() {}
+
+  @Override
+  public double link(double t) {
+    return t >= 0 ? 1.0 / (1.0 + Math.exp(-t)) : Math.exp(t) / (1.0 + Math.exp(t));
+  }
+
+  @Override
+  public double logLink(double t) {
+    return -LogMath.log1pExp(-t);
+  }
+
+  /** {@code sigmoid(t) sigmoid(-t)}. */
+  @Override
+  public double linkDerivative(double t) {
+    return link(t) * link(-t);
+  }
+
+  /** {@code sigmoid(-t)}. */
+  @Override
+  public double logLinkDerivative(double t) {
+    return link(-t);
+  }
+
+  /** {@code 2 + e^R + e^-R}, in closed form. */
+  @Override
+  public double kappa(double rMax) {
+    if (!(rMax >= 0.0 && rMax < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("rMax must be finite and >= 0, got " + rMax);
+    }
+    return 2.0 + Math.exp(rMax) + Math.exp(-rMax);
+  }
+
+  @Override
+  public String toString() {
+    return "bt";
+  }
+}
