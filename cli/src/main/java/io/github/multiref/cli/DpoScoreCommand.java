@@ -1,5 +1,7 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.rewards.io.JsonLine;
+
 import io.github.multiref.api.Divergence;
 import io.github.multiref.runtime.Registries;
 import io.github.multiref.solvers.dpo.DpoBatch;
@@ -96,7 +98,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         if (text.isBlank()) {
           continue;
         }
-        JsonFields f = JsonFields.parse(line, text);
+        JsonLine f = JsonLine.parse(line, text);
         double chosen = f.finiteNumber("chosen_logps");
         double rejected = f.finiteNumber("rejected_logps");
         double[] rc = f.finiteNumbers("ref_chosen_logps");

@@ -1,5 +1,7 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.rewards.io.JsonLine;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.multiref.api.CombinedReference;
@@ -137,7 +139,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   }
 
   private static PromptRecord read(long line, String text) {
-    JsonFields f = JsonFields.parse(line, text);
+    JsonLine f = JsonLine.parse(line, text);
     String prompt = f.string("prompt");
     String[] responses = f.strings("responses");
     if (responses.length == 0) {
@@ -236,7 +238,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     Double upper = s.diagnostics().get("upperBound");
     Double lambda = s.diagnostics().get("lambda");
     if (format == Format.jsonl) {
-      ObjectNode o = JsonFields.MAPPER.createObjectNode();
+      ObjectNode o = JsonLine.MAPPER.createObjectNode();
       o.put("prompt", prompt);
       ArrayNode policy = o.putArray("policy_logprobs");
       for (double v : s.policy().logProbs()) {
@@ -253,7 +255,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       o.put("objective", s.objective());
       o.put("upper_bound", upper);
       o.put("lambda", lambda);
-      w.write(JsonFields.MAPPER.writeValueAsString(o));
+      w.write(JsonLine.MAPPER.writeValueAsString(o));
       w.write('\n');
     } else {
       w.write(csvQuote(prompt));

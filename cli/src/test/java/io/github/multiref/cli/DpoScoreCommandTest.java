@@ -1,5 +1,7 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.rewards.io.JsonLine;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -45,8 +47,8 @@ class DpoScoreCommandTest {
     int correct = 0;
     double lossSum = 0;
     for (int i = 0; i < want.size(); i++) {
-      JsonNode g = JsonFields.MAPPER.readTree(got.get(i));
-      JsonNode w = JsonFields.MAPPER.readTree(want.get(i));
+      JsonNode g = JsonLine.MAPPER.readTree(got.get(i));
+      JsonNode w = JsonLine.MAPPER.readTree(want.get(i));
       for (String field : List.of("loss", "logit", "grad_chosen", "grad_rejected",
           "chosen_reward", "rejected_reward")) {
         assertThat(g.get(field).asDouble()).as("%s line %d %s", divergence, i, field)

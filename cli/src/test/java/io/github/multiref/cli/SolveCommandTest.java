@@ -1,5 +1,7 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.rewards.io.JsonLine;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -53,8 +55,8 @@ class SolveCommandTest {
     List<String> want = Files.readAllLines(expected);
     assertThat(got).hasSameSizeAs(want);
     for (int i = 0; i < want.size(); i++) {
-      JsonNode g = JsonFields.MAPPER.readTree(got.get(i));
-      JsonNode w = JsonFields.MAPPER.readTree(want.get(i));
+      JsonNode g = JsonLine.MAPPER.readTree(got.get(i));
+      JsonNode w = JsonLine.MAPPER.readTree(want.get(i));
       assertThat(g.get("prompt").asText()).isEqualTo(w.get("prompt").asText());
       for (String field : List.of("policy_logprobs", "reference_logprobs")) {
         for (int y = 0; y < w.get(field).size(); y++) {

@@ -1,4 +1,4 @@
-package io.github.multiref.cli;
+package io.github.multiref.rewards.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * Reads one JSON object per line and its fields, with errors that name the line, the field, the
- * value and what was expected. {@code NaN} and {@code Infinity} tokens are accepted by the parser
- * (Python's json module writes them) so that they can be reported or used precisely.
+ * One JSON object of a JSONL file and its fields, with errors that name the line, the field, the
+ * value and what was expected ({@link IllegalArgumentException}, message {@code line N: ...}).
+ * {@code NaN} and {@code Infinity} tokens are accepted by the parser (Python's json module writes
+ * them) so that they can be reported or used precisely.
  */
-final class JsonFields {
+public final class JsonLine {
 
   /** The mapper for reading and writing lines; writes -inf as the bare token -Infinity. */
-  static final ObjectMapper MAPPER = JsonMapper.builder()
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
       .build();
@@ -23,13 +24,13 @@ final class JsonFields {
   private final long line;
   private final JsonNode node;
 
-  private JsonFields(long line, JsonNode node) {
+  private JsonLine(long line, JsonNode node) {
     this.line = line;
     this.node = node;
   }
 
   /** Parses a line that must hold one JSON object. */
-  static JsonFields parse(long line, String text) {
+  public static JsonLine parse(long line, String text) {
     JsonNode node;
     try {
       node = MAPPER.readTree(text);
@@ -37,41 +38,41 @@ final class JsonFields {
       String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
       // Jackson appends where an unclosed object started, with an internal note: drop it
       String detail = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
-      throw new InputException("line " + line + column + ": malformed JSON: " + detail);
+      throw new IllegalArgumentException("line " + line + column + ": malformed JSON: " + detail);
     }
     if (node == null || !node.isObject()) {
-      throw InputException.at(line, "expected a JSON object, got "
+      throw at(line, "expected a JSON object, got "
           + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
     }
-    return new JsonFields(line, node);
+    return new JsonLine(line, node);
   }
 
-  long line() {
+  public long line() {
     return line;
   }
 
   private JsonNode required(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
-      throw InputException.at(line, "missing field '" + field + "'");
+      throw at(line, "missing field '" + field + "'");
     }
     return v;
   }
 
-  String string(String field) {
+  public String string(String field) {
     JsonNode v = required(field);
     if (!v.isTextual()) {
-      throw InputException.at(line, "field '" + field + "' must be a string, got " + v);
+      throw at(line, "field '" + field + "' must be a string, got " + v);
     }
     return v.asText();
   }
 
-  String[] strings(String field) {
+  public String[] strings(String field) {
     JsonNode v = array(field);
     String[] out = new String[v.size()];
     for (int i = 0; i < out.length; i++) {
       if (!v.get(i).isTextual()) {
-        throw InputException.at(line, "field '" + field + "[" + i + "]' must be a string, got "
+        throw at(line, "field '" + field + "[" + i + "]' must be a string, got "
             + v.get(i));
       }
       out[i] = v.get(i).asText();
@@ -82,34 +83,34 @@ final class JsonFields {
   private JsonNode array(String field) {
     JsonNode v = required(field);
     if (!v.isArray()) {
-      throw InputException.at(line, "field '" + field + "' must be an array, got " + v);
+      throw at(line, "field '" + field + "' must be an array, got " + v);
     }
     return v;
   }
 
   /** An array of finite numbers with the given length. */
-  double[] finiteNumbers(String field, int length, String lengthOf) {
+  public double[] finiteNumbers(String field, int length, String lengthOf) {
     return numbers(array(field), field, length, lengthOf, false);
   }
 
   /** A non-empty array of finite numbers, of any length. */
-  double[] finiteNumbers(String field) {
+  public double[] finiteNumbers(String field) {
     JsonNode v = array(field);
     if (v.isEmpty()) {
-      throw InputException.at(line, "field '" + field + "' must not be empty");
+      throw at(line, "field '" + field + "' must not be empty");
     }
     return numbers(v, field, v.size(), field, false);
   }
 
   /** A number that must be present and finite. */
-  double finiteNumber(String field) {
+  public double finiteNumber(String field) {
     JsonNode v = required(field);
     if (!v.isNumber()) {
-      throw InputException.at(line, "field '" + field + "' must be a number, got " + v);
+      throw at(line, "field '" + field + "' must be a number, got " + v);
     }
     double d = v.asDouble();
     if (!Double.isFinite(d)) {
-      throw InputException.at(line, "field '" + field + "' is " + d
+      throw at(line, "field '" + field + "' is " + d
           + "; expected a finite number");
     }
     return d;
@@ -119,16 +120,16 @@ final class JsonFields {
    * An array of K arrays of log-probabilities, each with the given length; {@code -Infinity}
    * (zero mass) is allowed, NaN and {@code +Infinity} are not.
    */
-  double[][] logProbabilityArrays(String field, int length, String lengthOf) {
+  public double[][] logProbabilityArrays(String field, int length, String lengthOf) {
     JsonNode v = array(field);
     if (v.isEmpty()) {
-      throw InputException.at(line, "field '" + field + "' must hold at least one reference");
+      throw at(line, "field '" + field + "' must hold at least one reference");
     }
     double[][] out = new double[v.size()][];
     for (int k = 0; k < out.length; k++) {
       String name = field + "[" + k + "]";
       if (!v.get(k).isArray()) {
-        throw InputException.at(line, "field '" + name + "' must be an array, got " + v.get(k));
+        throw at(line, "field '" + name + "' must be an array, got " + v.get(k));
       }
       out[k] = numbers(v.get(k), name, length, lengthOf, true);
     }
@@ -138,24 +139,34 @@ final class JsonFields {
   private double[] numbers(JsonNode v, String field, int length, String lengthOf,
       boolean allowNegativeInfinity) {
     if (v.size() != length) {
-      throw InputException.at(line, "field '" + field + "' has " + v.size()
+      throw at(line, "field '" + field + "' has " + v.size()
           + " entries but '" + lengthOf + "' has " + length);
     }
     double[] out = new double[length];
     for (int i = 0; i < length; i++) {
       JsonNode e = v.get(i);
       if (!e.isNumber()) {
-        throw InputException.at(line, "field '" + field + "[" + i + "]' must be a number, got "
+        throw at(line, "field '" + field + "[" + i + "]' must be a number, got "
             + e);
       }
       double d = e.asDouble();
       boolean ok = Double.isFinite(d) || (allowNegativeInfinity && d == Double.NEGATIVE_INFINITY);
       if (!ok) {
-        throw InputException.at(line, "field '" + field + "[" + i + "]' is " + d + "; expected a"
+        throw at(line, "field '" + field + "[" + i + "]' is " + d + "; expected a"
             + (allowNegativeInfinity ? " finite number or -Infinity" : " finite number"));
       }
       out[i] = d;
     }
     return out;
+  }
+
+  /** Whether the field is present and not null. */
+  public boolean has(String field) {
+    JsonNode v = node.get(field);
+    return v != null && !v.isNull();
+  }
+
+  private static IllegalArgumentException at(long line, String message) {
+    return new IllegalArgumentException("line " + line + ": " + message);
   }
 }
