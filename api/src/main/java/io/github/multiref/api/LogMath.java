@@ -136,6 +136,29 @@ public final class LogMath {
     }
   }
 
+  /** {@code sum_i a[i] b[offset + i]} for {@code i < n}: a row of a row-major matrix. */
+  public static double dotAt(double[] a, double[] b, int offset, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.dotAt(a, b, offset, n);
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      sum += a[i] * b[offset + i];
+    }
+    return sum;
+  }
+
+  /** {@code y[i] += c x[offset + i]} for {@code i < n}. */
+  public static void addScaledAt(double c, double[] x, int offset, double[] y, int n) {
+    if (VECTORIZED) {
+      io.github.multiref.api.internal.VectorMath.addScaledAt(c, x, offset, y, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] += c * x[offset + i];
+    }
+  }
+
   /** {@code sum_i a[i] b[i]} for {@code i < n}. */
   public static double dot(double[] a, double[] b, int n) {
     if (VECTORIZED) {

@@ -33,6 +33,17 @@ public interface PreferenceModel {
   double logLinkDerivative(double t);
 
   /**
+   * {@link #logLink(double)} and {@link #logLinkDerivative(double)} over {@code t[0..n)}; models
+   * override it with a vectorized kernel where one exists.
+   */
+  default void logLinkBatch(double[] t, double[] logLink, double[] derivative, int n) {
+    for (int i = 0; i < n; i++) {
+      logLink[i] = logLink(t[i]);
+      derivative[i] = logLinkDerivative(t[i]);
+    }
+  }
+
+  /**
    * {@code kappa(R_max) = 1 / min_{|t| <= R_max} link'(t)}: converts label-probability errors into
    * reward-difference errors in the sample-complexity bounds.
    *

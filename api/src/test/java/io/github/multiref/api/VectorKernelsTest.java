@@ -108,4 +108,30 @@ class VectorKernelsTest {
           within(1e-14 * (1 + Math.abs(masked))));
     }
   }
+
+  @Test
+  void rowKernelsMatchTheirDefinitions() {
+    SplittableRandom rng = new SplittableRandom(5);
+    double[] matrix = new double[7 * 13];
+    for (int i = 0; i < matrix.length; i++) {
+      matrix[i] = rng.nextDouble() - 0.5;
+    }
+    double[] a = new double[13];
+    for (int i = 0; i < 13; i++) {
+      a[i] = rng.nextDouble();
+    }
+    for (int row = 0; row < 7; row++) {
+      double dot = 0;
+      for (int i = 0; i < 13; i++) {
+        dot += a[i] * matrix[row * 13 + i];
+      }
+      assertThat(LogMath.dotAt(a, matrix, row * 13, 13)).isCloseTo(dot, within(1e-15));
+      double[] y = a.clone();
+      LogMath.addScaledAt(-0.7, matrix, row * 13, y, 13);
+      for (int i = 0; i < 13; i++) {
+        // the kernel fuses multiply and add: one rounding fewer
+        assertThat(y[i]).isCloseTo(a[i] - 0.7 * matrix[row * 13 + i], within(4e-16));
+      }
+    }
+  }
 }

@@ -36,6 +36,19 @@ public final class BradleyTerry implements PreferenceModel {
     return link(-t);
   }
 
+  /**
+   * Through the sigmoid-loss kernel: {@code softplus(-t) = -log link(t)} and {@code -sigmoid(-t)
+   * = -(log link)'(t)}.
+   */
+  @Override
+  public void logLinkBatch(double[] t, double[] logLink, double[] derivative, int n) {
+    LogMath.sigmoidLoss(t, 0.0, logLink, derivative, n);
+    for (int i = 0; i < n; i++) {
+      logLink[i] = -logLink[i];
+      derivative[i] = -derivative[i];
+    }
+  }
+
   /** {@code 2 + e^R + e^-R}, in closed form. */
   @Override
   public double kappa(double rMax) {

@@ -98,20 +98,19 @@ final class LinearObjective {
     double[][] grads = new double[chunks][dimension];
     java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
       int from = c * CHUNK;
-      int to = Math.min(n, from + CHUNK);
+      int rows = Math.min(n, from + CHUNK) - from;
+      double[] t = new double[rows];
+      for (int i = 0; i < rows; i++) {
+        t[i] = LogMath.dotAt(theta, differences, (from + i) * dimension, dimension);
+      }
+      double[] logLink = new double[rows];
+      double[] slope = new double[rows];
+      model.logLinkBatch(t, logLink, slope, rows);
       double value = 0;
       double[] gc = grads[c];
-      for (int i = from; i < to; i++) {
-        int off = i * dimension;
-        double t = 0;
-        for (int k = 0; k < dimension; k++) {
-          t += theta[k] * differences[off + k];
-        }
-        value -= model.logLink(t);
-        double d = model.logLinkDerivative(t);
-        for (int k = 0; k < dimension; k++) {
-          gc[k] -= d * differences[off + k];
-        }
+      for (int i = 0; i < rows; i++) {
+        value -= logLink[i];
+        LogMath.addScaledAt(-slope[i], differences, (from + i) * dimension, gc, dimension);
       }
       values[c] = value;
     });

@@ -214,6 +214,27 @@ public final class RewardLearning {
   }
 
   /**
+   * Linear rewards from pairs given directly as difference features: row i of the row-major
+   * {@code differences} is {@code phi(x_i, chosen_i) - phi(x_i, rejected_i)}, so that {@code
+   * P(chosen > rejected) = link(theta . row_i)}. The data are used as given, not copied.
+   *
+   * @param dimension the number of features, {@code >= 1}, dividing the array's length
+   */
+  public static LinearFit fitLinearPairs(double[] differences, int dimension,
+      PreferenceModel model, double l2, double bound, Lbfgs optimizer) {
+    if (dimension < 1 || differences.length % dimension != 0) {
+      throw new IllegalArgumentException("differences hold " + differences.length
+          + " values, not a whole number of rows of " + dimension);
+    }
+    if (!(l2 >= 0 && l2 < Double.POSITIVE_INFINITY) || !(bound > 0)) {
+      throw new IllegalArgumentException("l2 must be finite and >= 0 and bound > 0, got " + l2
+          + " and " + bound);
+    }
+    return LinearObjective.fitWithBound(LinearObjective.ofDifferences(model, differences,
+        dimension), l2, bound, optimizer);
+  }
+
+  /**
    * A linear fit.
    *
    * @param theta the weights

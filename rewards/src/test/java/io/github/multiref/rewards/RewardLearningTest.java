@@ -157,6 +157,45 @@ class RewardLearningTest {
   }
 
   @Test
+  void pairsAsDifferenceFeaturesGiveTheSameFit() {
+    SyntheticBandit b = bandit(2);
+    PreferenceData data = b.sample(SamplingPolicy.escort(), BradleyTerry.INSTANCE, 3000, 2, 9);
+    double[][][] features = randomFeatures(5, 6, 4, 13);
+    double[] diff = new double[data.size() * 4];
+    for (int i = 0; i < data.size(); i++) {
+      for (int k = 0; k < 4; k++) {
+        diff[i * 4 + k] = features[data.prompt(i)][data.ranked(i, 0)][k]
+            - features[data.prompt(i)][data.ranked(i, 1)][k];
+      }
+    }
+    RewardLearning.LinearFit general = RewardLearning.fitLinear(data, BradleyTerry.INSTANCE,
+        (x, y) -> features[x][y], 0.01, Double.POSITIVE_INFINITY, OPTIMIZER);
+    RewardLearning.LinearFit pairs = RewardLearning.fitLinearPairs(diff, 4,
+        BradleyTerry.INSTANCE, 0.01, Double.POSITIVE_INFINITY, OPTIMIZER);
+    for (int k = 0; k < 4; k++) {
+      assertThat(pairs.theta()[k]).isCloseTo(general.theta()[k], within(1e-6));
+    }
+    assertThat(pairs.logLikelihood()).isCloseTo(general.logLikelihood(), within(1e-6));
+    assertThatThrownBy(() -> RewardLearning.fitLinearPairs(new double[7], 4,
+        BradleyTerry.INSTANCE, 0, 1, OPTIMIZER))
+        .hasMessage("differences hold 7 values, not a whole number of rows of 4");
+  }
+
+  @Test
+  void bradleyTerryBatchAgreesWithItsScalarMethods() {
+    double[] t = {-800, -30, -1.5, 0, 0.2, 9, 700};
+    double[] logLink = new double[t.length];
+    double[] slope = new double[t.length];
+    BradleyTerry.INSTANCE.logLinkBatch(t, logLink, slope, t.length);
+    for (int i = 0; i < t.length; i++) {
+      assertThat(logLink[i]).isCloseTo(BradleyTerry.INSTANCE.logLink(t[i]),
+          within(1e-15 * (1 + Math.abs(t[i]))));
+      assertThat(slope[i]).isCloseTo(BradleyTerry.INSTANCE.logLinkDerivative(t[i]),
+          within(1e-15));
+    }
+  }
+
+  @Test
   void syntheticDataAreReproducibleFromTheSeed() {
     SyntheticBandit b = bandit(5);
     PreferenceData one = b.sample(SamplingPolicy.mixture(), Thurstone.of(1), 2000, 2, 42);

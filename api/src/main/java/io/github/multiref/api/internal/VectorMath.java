@@ -160,4 +160,33 @@ public final class VectorMath {
       slope[i] = eps - Math.exp(-(Math.max(z[i], 0.0) + log1p));
     }
   }
+
+  /** {@code sum_i a[i] b[offset + i]} for i < n. */
+  public static double dotAt(double[] a, double[] b, int offset, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, offset + i), acc);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += a[i] * b[offset + i];
+    }
+    return sum;
+  }
+
+  /** {@code y[i] += c x[offset + i]} for i < n. */
+  public static void addScaledAt(double c, double[] x, int offset, double[] y, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector scale = DoubleVector.broadcast(S, c);
+    for (; i < bound; i += S.length()) {
+      DoubleVector.fromArray(S, x, offset + i).fma(scale, DoubleVector.fromArray(S, y, i))
+          .intoArray(y, i);
+    }
+    for (; i < n; i++) {
+      y[i] += c * x[offset + i];
+    }
+  }
 }
