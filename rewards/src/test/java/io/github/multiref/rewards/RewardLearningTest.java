@@ -210,6 +210,27 @@ class RewardLearningTest {
   }
 
   @Test
+  void syntheticDataDoNotDependOnTheThreadCount() throws Exception {
+    SyntheticBandit b = bandit(6);
+    PreferenceData[] runs = new PreferenceData[2];
+    int[] threads = {1, 3};
+    for (int r = 0; r < 2; r++) {
+      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads[r]);
+      try {
+        runs[r] = pool.submit(() -> b.sample(SamplingPolicy.escort(), BradleyTerry.INSTANCE,
+            5000, 2, 77)).get();
+      } finally {
+        pool.shutdown();
+      }
+    }
+    for (int i = 0; i < 5000; i++) {
+      assertThat(runs[1].prompt(i)).isEqualTo(runs[0].prompt(i));
+      assertThat(runs[1].ranked(i, 0)).isEqualTo(runs[0].ranked(i, 0));
+      assertThat(runs[1].ranked(i, 1)).isEqualTo(runs[0].ranked(i, 1));
+    }
+  }
+
+  @Test
   void invalidRequestsAreRefused() {
     SyntheticBandit b = bandit(1);
     assertThatThrownBy(() -> b.sample(SamplingPolicy.uniform(), BradleyTerry.INSTANCE, 10, 3, 1))
