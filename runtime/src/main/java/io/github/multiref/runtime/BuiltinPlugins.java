@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.bounds.BuiltinBoundsPlugin;
 import io.github.multiref.divergences.BuiltinDivergencesPlugin;
 import io.github.multiref.rewards.BuiltinRewardsPlugin;
 import io.github.multiref.solvers.BuiltinSolversPlugin;
@@ -14,6 +15,7 @@ public final class BuiltinPlugins {
   public static List<PluginSource> all() {
     return List.of(PluginSource.builtIn(new BuiltinDivergencesPlugin()),
         PluginSource.builtIn(new BuiltinRewardsPlugin()),
-        PluginSource.builtIn(new BuiltinSolversPlugin()));
+        PluginSource.builtIn(new BuiltinSolversPlugin()),
+        PluginSource.builtIn(new BuiltinBoundsPlugin()));
   }
 }

@@ -1,0 +1,55 @@
+package io.github.multiref.bounds;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Solver;
+import io.github.multiref.solvers.Objectives;
+import java.util.List;
+
+/**
+ * The exact gaps of a learned reward (MATH.md section 9), averaged over prompts with weights rho:
+ * <ul>
+ *   <li>sub-optimality {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r*)};
+ *   <li>optimality gap {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r_hat)} (the learned reward centered).
+ * </ul>
+ * J is the multi-reference objective of the problem's divergence; {@code pi_r} is what {@code
+ * policySolver} returns for reward r (the exact solver, or a surrogate such as MRPO, whose policy
+ * is then judged by the exact objective), and {@code pi_{r*}} what {@code optimalSolver} returns.
+ */
+public final class Gaps {
+
+  private Gaps() {}
+
+  /**
+   * The two gaps.
+   *
+   * @param subOptimality {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r*)}
+   * @param optimalityGap {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r_hat)}
+   */
+  public record Result(double subOptimality, double optimalityGap) {}
+
+  /** The gaps for learned reward {@code learned} against {@code truth}. */
+  public static Result of(List<ReferenceSet> references, double[] rho, double[][] truth,
+      double[][] learned, double beta, Divergence divergence, Solver optimalSolver,
+      Solver policySolver) {
+    double sub = 0;
+    double opt = 0;
+    for (int x = 0; x < references.size(); x++) {
+      if (rho[x] == 0) {
+        continue;
+      }
+      RegularizedProblem atTruth = RegularizedProblem.of(references.get(x), truth[x], beta,
+          divergence);
+      RegularizedProblem atLearned = RegularizedProblem.of(references.get(x), learned[x], beta,
+          divergence);
+      LogDistribution best = optimalSolver.solve(atTruth).policy();
+      LogDistribution chosen = policySolver.solve(atLearned).policy();
+      double optimum = Objectives.evaluate(best, atTruth).value();
+      sub += rho[x] * (optimum - Objectives.evaluate(chosen, atTruth).value());
+      opt += rho[x] * (optimum - Objectives.evaluate(chosen, atLearned).value());
+    }
+    return new Result(sub, opt);
+  }
+}
