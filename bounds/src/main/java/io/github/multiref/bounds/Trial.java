@@ -24,13 +24,16 @@ public final class Trial {
   private Trial() {}
 
   /** How the reward is learned. */
-  public sealed interface RewardClass permits Finite, Tabular {}
+  public sealed interface RewardClass permits Finite, Tabular, Linear {}
 
   /** A finite class (it should contain the truth for the bounds to apply). */
   public record Finite(List<double[][]> members) implements RewardClass {}
 
   /** Tabular rewards with a ridge. */
   public record Tabular(double l2) implements RewardClass {}
+
+  /** Linear rewards {@code theta . phi[x][y]} with a ridge. */
+  public record Linear(double[][][] features, double l2) implements RewardClass {}
 
   /**
    * A method: the divergence, the solver of the optimal policy, the solver of the deployed policy
@@ -60,10 +63,23 @@ public final class Trial {
       learned = copy(f.members().get(RewardLearning.fitFinite(data, model, f.members())
           .index()));
       classSize = f.members().size();
+    } else if (rewardClass instanceof Tabular t) {
+      learned = RewardLearning.fitTabular(data, model, null, t.l2(), Lbfgs.of(1e-9, 5000, 10))
+          .rewards();
+      // an infinite class: the finite-class bounds do not apply; they are reported with |R| = 1
+      classSize = 1;
     } else {
-      learned = RewardLearning.fitTabular(data, model, null, ((Tabular) rewardClass).l2(),
-          Lbfgs.of(1e-9, 5000, 10)).rewards();
-      // a tabular class has no finite size; its bounds use a unit class size
+      Linear lin = (Linear) rewardClass;
+      double[] theta = RewardLearning.fitLinear(data, model, (x, y) -> lin.features()[x][y],
+          lin.l2(), Double.POSITIVE_INFINITY, Lbfgs.of(1e-9, 5000, 10)).theta();
+      learned = new double[bandit.prompts()][bandit.responses()];
+      for (int x = 0; x < bandit.prompts(); x++) {
+        for (int y = 0; y < bandit.responses(); y++) {
+          for (int k = 0; k < theta.length; k++) {
+            learned[x][y] += theta[k] * lin.features()[x][y][k];
+          }
+        }
+      }
       classSize = 1;
     }
     List<ReferenceSet> refs = new ArrayList<>();

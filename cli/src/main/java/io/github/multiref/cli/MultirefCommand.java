@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "KL-regularized RLHF with several reference models.",
-    subcommands = {PluginsCommand.class, SolveCommand.class, DpoScoreCommand.class,
-        FitRewardCommand.class})
+    subcommands = {DemoCommand.class, SolveCommand.class, FitRewardCommand.class,
+        DpoScoreCommand.class, BoundsCommand.class, SimulateCommand.class, PluginsCommand.class})
 public final class MultirefCommand implements Runnable {
 
   private final Main main;

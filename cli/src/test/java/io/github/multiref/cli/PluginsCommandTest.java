@@ -30,8 +30,10 @@ class PluginsCommandTest {
         .matches("solver\\s+forward-kl-implicit:tolerance=1e-15,max-iterations=100\\s+built-in\\s+.*"));
     assertThat(lines).anySatisfy(l -> assertThat(l)
         .matches("preference-model\\s+thurstone:s=1\\s+built-in\\s+.*"));
-    // a header, 6 divergences, 4 combiners, 2 preference models, 5 solvers
-    assertThat(lines).hasSize(1 + 6 + 4 + 2 + 5);
+    assertThat(lines).anySatisfy(l -> assertThat(l)
+        .matches("bound-calculator\\s+rkl-suboptimality\\s+built-in\\s+.*"));
+    // a header, 6 divergences, 4 combiners, 2 preference models, 5 solvers, 4 bounds
+    assertThat(lines).hasSize(1 + 6 + 4 + 2 + 5 + 4);
   }
 
   @Test

@@ -64,6 +64,34 @@ public final class SyntheticBandit {
     return new SyntheticBandit(List.copyOf(refs), reward, rMax);
   }
 
+  /**
+   * The same prompts and references with another true reward.
+   *
+   * @throws IllegalArgumentException unless the reward has this bandit's shape and lies in
+   *     {@code [0, R_max]}
+   */
+  public SyntheticBandit withReward(double[][] trueReward) {
+    if (trueReward.length != prompts()) {
+      throw new IllegalArgumentException("reward has " + trueReward.length + " prompts, expected "
+          + prompts());
+    }
+    double[][] copy = new double[prompts()][];
+    for (int x = 0; x < prompts(); x++) {
+      if (trueReward[x].length != responses()) {
+        throw new IllegalArgumentException("reward of prompt " + x + " has "
+            + trueReward[x].length + " responses, expected " + responses());
+      }
+      for (int y = 0; y < responses(); y++) {
+        if (!(trueReward[x][y] >= 0 && trueReward[x][y] <= rMax)) {
+          throw new IllegalArgumentException("reward[" + x + "][" + y + "] = "
+              + trueReward[x][y] + " is outside [0, " + rMax + "]");
+        }
+      }
+      copy[x] = trueReward[x].clone();
+    }
+    return new SyntheticBandit(references, copy, rMax);
+  }
+
   public int prompts() {
     return references.size();
   }

@@ -1,0 +1,287 @@
+package io.github.multiref.bounds.experiment;
+
+import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.bounds.Bounds;
+import io.github.multiref.bounds.Trial;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.rewards.SyntheticBandit;
+import io.github.multiref.solvers.ForwardKlSolver;
+import io.github.multiref.solvers.MrpoSolver;
+import io.github.multiref.solvers.ReverseKlSolver;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an {@link ExperimentConfig}: for every n and trial, preference pairs from the bandit, a
+ * learned reward, and each method's exact gaps beside its bounds; then the statistics per n and
+ * method, and the log-log slopes of the mean gaps with bootstrap confidence intervals.
+ *
+ * <p>Trials run in parallel; each draws from a generator derived from the seed, n and its index,
+ * so results are the same whatever the number of threads.
+ */
+public final class Experiment {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Experiment.class);
+
+  private Experiment() {}
+
+  /** One trial's outcome for one method. */
+  public record Row(int n, int trial, String method, double subOptimality, double optimalityGap,
+      double subOptimalityBound, double optimalityGapBound, double coverage) {}
+
+  /** Mean, median and the 5% and 95% quantiles. */
+  public record Stat(double mean, double median, double q05, double q95) {
+    static Stat of(double[] values) {
+      double[] s = values.clone();
+      Arrays.sort(s);
+      double mean = 0;
+      for (double v : s) {
+        mean += v / s.length;
+      }
+      return new Stat(mean, quantile(s, 0.5), quantile(s, 0.05), quantile(s, 0.95));
+    }
+  }
+
+  /** The statistics of one method at one n. */
+  public record Summary(String method, int n, Stat subOptimality, Stat optimalityGap,
+      double subOptimalityBound, double optimalityGapBound, double subOptimalityHeld,
+      double optimalityGapHeld) {}
+
+  /**
+   * The fitted log-log slope of a mean gap against n, with a 95% bootstrap interval (NaN when fewer
+   * than two n have a positive mean).
+   */
+  public record Slope(String method, String gap, double slope, double low, double high,
+      double claimed) {}
+
+  /** Everything an experiment measured. */
+  public record Result(ExperimentConfig config, SyntheticBandit bandit, List<Row> rows,
+      List<Summary> summaries, List<Slope> slopes, double seconds) {}
+
+  /**
+   * The paper's claimed exponents of the gaps' rates (MATH.md section 12); NaN for the MRPO
+   * surrogate, for which no rate is claimed (its gap tends to the surrogate's own bias).
+   */
+  static double claimed(String method, String gap) {
+    if (method.equals("mrpo")) {
+      return Double.NaN;
+    }
+    if (gap.equals("sub-optimality")) {
+      return method.equals("fkl") ? -0.5 : -1.0;
+    }
+    return -0.5;
+  }
+
+  /**
+   * Runs the experiment.
+   *
+   * @param progress called with the number of trials done so far (from worker threads)
+   */
+  public static Result run(ExperimentConfig c, PreferenceModel model, IntConsumer progress) {
+    long start = System.nanoTime();
+    LOG.info("experiment: {} trials at n = {}, methods {}, reward class {}", c.trials(),
+        Arrays.toString(c.n()), c.methods(), c.rewardClass());
+    SyntheticBandit bandit = SyntheticBandit.generate(c.prompts(), c.responses(),
+        c.temperature(), c.alpha(), c.rMax(), c.seed());
+    SplittableRandom setup = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
+    Trial.RewardClass rewardClass;
+    switch (c.rewardClass()) {
+      case "finite": {
+        List<double[][]> members = new ArrayList<>();
+        for (int m = 0; m < c.classSize() - 1; m++) {
+          double[][] r = new double[c.prompts()][c.responses()];
+          for (double[] row : r) {
+            for (int y = 0; y < row.length; y++) {
+              row[y] = c.rMax() * setup.nextDouble();
+            }
+          }
+          members.add(r);
+        }
+        members.add(setup.nextInt(members.size() + 1), bandit.trueReward());
+        rewardClass = new Trial.Finite(members);
+        break;
+      }
+      case "tabular":
+        rewardClass = new Trial.Tabular(c.l2());
+        break;
+      default: {
+        double[][][] phi = new double[c.prompts()][c.responses()][c.features()];
+        double[] theta = new double[c.features()];
+        for (int k = 0; k < theta.length; k++) {
+          theta[k] = gaussian(setup);
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double[][] raw = new double[c.prompts()][c.responses()];
+        for (int x = 0; x < c.prompts(); x++) {
+          for (int y = 0; y < c.responses(); y++) {
+            for (int k = 0; k < theta.length; k++) {
+              phi[x][y][k] = gaussian(setup);
+              raw[x][y] += theta[k] * phi[x][y][k];
+            }
+            lo = Math.min(lo, raw[x][y]);
+            hi = Math.max(hi, raw[x][y]);
+          }
+        }
+        // an affine image of theta . phi in [0, R_max]: realizable by the linear class
+        double[][] truth = new double[c.prompts()][c.responses()];
+        for (int x = 0; x < c.prompts(); x++) {
+          for (int y = 0; y < c.responses(); y++) {
+            truth[x][y] = Math.min(c.rMax(), c.rMax() * (raw[x][y] - lo) / (hi - lo));
+          }
+        }
+        bandit = bandit.withReward(truth);
+        rewardClass = new Trial.Linear(phi, c.l2());
+      }
+    }
+    List<Trial.Method> methods = new ArrayList<>();
+    for (String m : c.methods()) {
+      methods.add(method(m));
+    }
+    int[] n = c.n();
+    int total = n.length * c.trials();
+    Row[][] rows = new Row[total][];
+    AtomicInteger done = new AtomicInteger();
+    SyntheticBandit b = bandit;
+    IntStream.range(0, total).parallel().forEach(i -> {
+      int ni = i / c.trials();
+      int t = i % c.trials();
+      long seed = new SplittableRandom(c.seed() + 0x9E3779B97F4A7C15L * (i + 1)).nextLong();
+      List<Trial.Outcome> out = Trial.run(b, c.sampling(), model, rewardClass, n[ni], c.beta(),
+          c.delta(), methods, seed);
+      Row[] r = new Row[out.size()];
+      for (int m = 0; m < out.size(); m++) {
+        Trial.Outcome o = out.get(m);
+        r[m] = new Row(n[ni], t, o.method(), o.subOptimality(), o.optimalityGap(),
+            o.subOptimalityBound(), o.optimalityGapBound(), o.coverage());
+      }
+      rows[i] = r;
+      progress.accept(done.incrementAndGet());
+    });
+    List<Row> all = new ArrayList<>();
+    for (Row[] r : rows) {
+      all.addAll(Arrays.asList(r));
+    }
+    List<Summary> summaries = new ArrayList<>();
+    List<Slope> slopes = new ArrayList<>();
+    for (String m : c.methods()) {
+      double[][] sub = new double[n.length][];
+      double[][] opt = new double[n.length][];
+      for (int j = 0; j < n.length; j++) {
+        int nj = n[j];
+        List<Row> these = all.stream().filter(r -> r.method().equals(m) && r.n() == nj).toList();
+        sub[j] = these.stream().mapToDouble(Row::subOptimality).toArray();
+        opt[j] = these.stream().mapToDouble(Row::optimalityGap).toArray();
+        double subBound = these.stream().mapToDouble(Row::subOptimalityBound).average().orElse(0);
+        double optBound = these.stream().mapToDouble(Row::optimalityGapBound).average().orElse(0);
+        double subHeld = these.stream().filter(r -> r.subOptimality()
+            <= r.subOptimalityBound()).count() / (double) these.size();
+        double optHeld = these.stream().filter(r -> r.optimalityGap()
+            <= r.optimalityGapBound()).count() / (double) these.size();
+        summaries.add(new Summary(m, nj, Stat.of(sub[j]), Stat.of(opt[j]), subBound, optBound,
+            subHeld, optHeld));
+      }
+      slopes.add(slope(m, "sub-optimality", n, sub, c.seed()));
+      slopes.add(slope(m, "optimality gap", n, absolute(opt), c.seed()));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info("experiment done in {} s", String.format("%.1f", seconds));
+    return new Result(c, bandit, List.copyOf(all), List.copyOf(summaries), List.copyOf(slopes),
+        seconds);
+  }
+
+  static Trial.Method method(String name) {
+    switch (name) {
+      case "rkl":
+        return new Trial.Method("rkl", ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE,
+            ReverseKlSolver.INSTANCE, Bounds.RKL_SUBOPTIMALITY, Bounds.RKL_OPTIMALITY_GAP);
+      case "fkl":
+        return new Trial.Method("fkl", ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT,
+            ForwardKlSolver.DEFAULT, Bounds.FKL_SUBOPTIMALITY, Bounds.FKL_OPTIMALITY_GAP);
+      default:
+        // the surrogate's policy, judged by the exact reverse-KL objective and its bounds
+        return new Trial.Method("mrpo", ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE,
+            MrpoSolver.INSTANCE, Bounds.RKL_SUBOPTIMALITY, Bounds.RKL_OPTIMALITY_GAP);
+    }
+  }
+
+  private static double[][] absolute(double[][] values) {
+    double[][] out = new double[values.length][];
+    for (int j = 0; j < values.length; j++) {
+      out[j] = Arrays.stream(values[j]).map(Math::abs).toArray();
+    }
+    return out;
+  }
+
+  /** OLS slope of log(mean) on log(n), and a 95% percentile bootstrap over the trials. */
+  static Slope slope(String method, String gap, int[] n, double[][] values, long seed) {
+    double estimate = fit(n, values, null);
+    SplittableRandom rng = new SplittableRandom(seed ^ method.hashCode() ^ gap.hashCode());
+    double[] boot = new double[1000];
+    int ok = 0;
+    for (int b = 0; b < boot.length; b++) {
+      double s = fit(n, values, rng);
+      if (!Double.isNaN(s)) {
+        boot[ok++] = s;
+      }
+    }
+    double low = Double.NaN;
+    double high = Double.NaN;
+    if (ok > 20) {
+      double[] sorted = Arrays.copyOf(boot, ok);
+      Arrays.sort(sorted);
+      low = quantile(sorted, 0.025);
+      high = quantile(sorted, 0.975);
+    }
+    return new Slope(method, gap, estimate, low, high, claimed(method, gap));
+  }
+
+  private static double fit(int[] n, double[][] values, SplittableRandom resample) {
+    List<double[]> points = new ArrayList<>();
+    for (int j = 0; j < n.length; j++) {
+      double mean = 0;
+      int m = values[j].length;
+      for (int i = 0; i < m; i++) {
+        mean += values[j][resample == null ? i : resample.nextInt(m)] / m;
+      }
+      if (mean > 0) {
+        points.add(new double[] {Math.log(n[j]), Math.log(mean)});
+      }
+    }
+    if (points.size() < 2) {
+      return Double.NaN;
+    }
+    double mx = 0;
+    double my = 0;
+    for (double[] p : points) {
+      mx += p[0] / points.size();
+      my += p[1] / points.size();
+    }
+    double sxy = 0;
+    double sxx = 0;
+    for (double[] p : points) {
+      sxy += (p[0] - mx) * (p[1] - my);
+      sxx += (p[0] - mx) * (p[0] - mx);
+    }
+    return sxy / sxx;
+  }
+
+  static double quantile(double[] sorted, double p) {
+    double pos = p * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    return Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+  }
+}

@@ -1,0 +1,287 @@
+package io.github.multiref.bounds.experiment;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.divergences.EscortCombiner;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.HarmonicCombiner;
+import io.github.multiref.divergences.MixtureCombiner;
+import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.rewards.io.JsonLine;
+import io.github.multiref.solvers.ForwardKlSolver;
+import io.github.multiref.solvers.ReverseKlSolver;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Writes an experiment's outputs into a folder: {@code results.csv} (one row per trial and
+ * method), {@code summary.json}, {@code report.md}, and PNG plots. The folder is written next to
+ * its final place and moved there when complete, so a failed run leaves nothing half-written.
+ */
+public final class Reports {
+
+  private Reports() {}
+
+  /** Writes every output into {@code dir} (created, or replaced file by file). */
+  public static void write(Experiment.Result result, Path dir) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    Path parent = dir.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+    try {
+      csv(result, tmp.resolve("results.csv"));
+      json(result, tmp.resolve("summary.json"));
+      markdown(result, tmp.resolve("report.md"));
+      gapPlot(result, tmp.resolve("gaps-vs-n.png"));
+      alphaPlot(result, tmp.resolve("objective-vs-alpha.png"));
+      referencesPlot(result, tmp.resolve("combined-references.png"));
+      Files.createDirectories(dir);
+      try (var files = Files.list(tmp)) {
+        for (Path f : files.toList()) {
+          Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } finally {
+      try (var files = Files.list(tmp)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void csv(Experiment.Result r, Path file) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("n,trial,method,sub_optimality,optimality_gap,sub_optimality_bound,"
+          + "optimality_gap_bound,coverage\n");
+      for (Experiment.Row row : r.rows()) {
+        w.write(row.n() + "," + row.trial() + "," + row.method() + "," + row.subOptimality()
+            + "," + row.optimalityGap() + "," + row.subOptimalityBound() + ","
+            + row.optimalityGapBound() + "," + row.coverage() + "\n");
+      }
+    }
+  }
+
+  private static void json(Experiment.Result r, Path file) throws IOException {
+    ObjectNode root = JsonLine.MAPPER.createObjectNode();
+    root.put("seconds", r.seconds());
+    root.put("trials", r.config().trials());
+    root.put("reward_class", r.config().rewardClass());
+    ArrayNode summaries = root.putArray("summaries");
+    for (Experiment.Summary s : r.summaries()) {
+      ObjectNode o = summaries.addObject();
+      o.put("method", s.method());
+      o.put("n", s.n());
+      stat(o.putObject("sub_optimality"), s.subOptimality());
+      stat(o.putObject("optimality_gap"), s.optimalityGap());
+      o.put("sub_optimality_bound", s.subOptimalityBound());
+      o.put("optimality_gap_bound", s.optimalityGapBound());
+      o.put("sub_optimality_bound_held", s.subOptimalityHeld());
+      o.put("optimality_gap_bound_held", s.optimalityGapHeld());
+    }
+    ArrayNode slopes = root.putArray("slopes");
+    for (Experiment.Slope s : r.slopes()) {
+      ObjectNode o = slopes.addObject();
+      o.put("method", s.method());
+      o.put("gap", s.gap());
+      o.put("slope", s.slope());
+      o.put("ci_low", s.low());
+      o.put("ci_high", s.high());
+      o.put("claimed", s.claimed());
+    }
+    Files.writeString(file, JsonLine.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(root) + "\n");
+  }
+
+  private static void stat(ObjectNode o, Experiment.Stat s) {
+    o.put("mean", s.mean());
+    o.put("median", s.median());
+    o.put("q05", s.q05());
+    o.put("q95", s.q95());
+  }
+
+  /** The summary table as Markdown (also printed by {@code multiref demo}). */
+  public static String table(Experiment.Result r) {
+    StringBuilder b = new StringBuilder();
+    b.append("| method | n | sub-optimality mean (5%-95%) | bound | held | optimality gap mean"
+        + " (5%-95%) | bound | held |\n|---|---|---|---|---|---|---|---|\n");
+    for (Experiment.Summary s : r.summaries()) {
+      b.append(String.format(Locale.ROOT, "| %s | %d | %.3g (%.3g-%.3g) | %.3g | %.0f%% |"
+              + " %.3g (%.3g-%.3g) | %.3g | %.0f%% |%n", s.method(), s.n(),
+          s.subOptimality().mean(), s.subOptimality().q05(), s.subOptimality().q95(),
+          s.subOptimalityBound(), 100 * s.subOptimalityHeld(), s.optimalityGap().mean(),
+          s.optimalityGap().q05(), s.optimalityGap().q95(), s.optimalityGapBound(),
+          100 * s.optimalityGapHeld()));
+    }
+    return b.toString();
+  }
+
+  /** The slopes as Markdown, measured beside claimed. */
+  public static String slopes(Experiment.Result r) {
+    StringBuilder b = new StringBuilder("| method | gap | measured slope (95% CI) | paper |\n"
+        + "|---|---|---|---|\n");
+    for (Experiment.Slope s : r.slopes()) {
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", s.method(), s.gap(),
+          Double.isNaN(s.slope()) ? "n/a (gap 0)" : String.format(Locale.ROOT,
+              "%.2f (%.2f, %.2f)", s.slope(), s.low(), s.high()),
+          Double.isNaN(s.claimed()) ? "none (surrogate: tends to its bias)"
+              : s.claimed() == -1 ? "-1" : "-1/2" + (s.method().equals("fkl")
+              && s.gap().equals("sub-optimality") ? " (bound)" : "")));
+    }
+    return b.toString();
+  }
+
+  private static void markdown(Experiment.Result r, Path file) throws IOException {
+    ExperimentConfig c = r.config();
+    String text = "# Experiment report\n\n"
+        + String.format(Locale.ROOT, "%d prompts x %d responses, K = %d references"
+            + " (temperature %s), beta = %s, R_max = %s; %s reward class; pairs sampled from the"
+            + " %s, labelled by %s; delta = %s; %d trials per n; seed %d; %.1f s.%n%n",
+            c.prompts(), c.responses(), c.alpha().length, c.temperature(), c.beta(), c.rMax(),
+            c.rewardClass(), c.sampling(), c.model(), c.delta(), c.trials(), c.seed(),
+            r.seconds())
+        + "## Gaps and bounds\n\nMeans over trials, with the 5% and 95% quantiles; bounds are"
+        + " averaged over trials (the coverage constant is computed per trial); \"held\" is the"
+        + " fraction of trials in which the gap was at most its bound.\n\n" + table(r)
+        + "\n## Rates\n\nLog-log slope of the mean gap (of |gap| for the optimality gap)"
+        + " against n, with a 95% bootstrap interval over trials.\n\n" + slopes(r)
+        + "\n## Plots\n\n![gaps](gaps-vs-n.png)\n\n![alpha](objective-vs-alpha.png)\n\n"
+        + "![references](combined-references.png)\n";
+    Files.writeString(file, text);
+  }
+
+  private static void gapPlot(Experiment.Result r, Path file) throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (String m : r.config().methods()) {
+      XYSeries sub = new XYSeries(m + " sub-optimality" + slopeLabel(r, m, "sub-optimality"));
+      XYSeries opt = new XYSeries(m + " |optimality gap|" + slopeLabel(r, m, "optimality gap"));
+      XYSeries subBound = new XYSeries(m + " sub-optimality bound");
+      for (Experiment.Summary s : r.summaries()) {
+        if (s.method().equals(m)) {
+          if (s.subOptimality().mean() > 0) {
+            sub.add(s.n(), s.subOptimality().mean());
+          }
+          double absOpt = r.rows().stream().filter(x -> x.method().equals(m) && x.n() == s.n())
+              .mapToDouble(x -> Math.abs(x.optimalityGap())).average().orElse(0);
+          if (absOpt > 0) {
+            opt.add(s.n(), absOpt);
+          }
+          subBound.add(s.n(), s.subOptimalityBound());
+        }
+      }
+      data.addSeries(sub);
+      data.addSeries(opt);
+      data.addSeries(subBound);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart("Gaps against n (log-log)", "n",
+        "gap", data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setDomainAxis(new LogAxis("n (pairs)"));
+    plot.setRangeAxis(new LogAxis("gap"));
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      if (data.getSeriesKey(i).toString().endsWith("bound")) {
+        renderer.setSeriesStroke(i, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+            BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      }
+    }
+    plot.setRenderer(renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+  }
+
+  private static String slopeLabel(Experiment.Result r, String method, String gap) {
+    for (Experiment.Slope s : r.slopes()) {
+      if (s.method().equals(method) && s.gap().equals(gap) && !Double.isNaN(s.slope())) {
+        return String.format(Locale.ROOT, " (slope %.2f)", s.slope());
+      }
+    }
+    return "";
+  }
+
+  /** J(alpha) of the exact reverse- and forward-KL solutions for the first prompt's two refs. */
+  private static void alphaPlot(Experiment.Result r, Path file) throws IOException {
+    ReferenceSet refs = r.bandit().references(0);
+    double[] reward = r.bandit().trueReward()[0];
+    double beta = r.config().beta();
+    XYSeries rkl = new XYSeries("reverse KL optimum J_R");
+    XYSeries hoelder = new XYSeries("alpha-average of single-reference optima (Hoelder)");
+    XYSeries fkl = new XYSeries("forward KL optimum J_F");
+    if (refs.size() >= 2) {
+      for (int i = 0; i <= 50; i++) {
+        double a = i / 50.0;
+        ReferenceSet two = ReferenceSet.of(refs.prompt(), List.of(refs.reference(0),
+            refs.reference(1)), a, 1 - a);
+        var rs = ReverseKlSolver.INSTANCE.solve(RegularizedProblem.of(two, reward, beta,
+            ReverseKl.INSTANCE));
+        rkl.add(a, rs.objective());
+        hoelder.add(a, rs.diagnostics().get("upperBound"));
+        fkl.add(a, ForwardKlSolver.DEFAULT.solve(RegularizedProblem.of(two, reward, beta,
+            ForwardKl.INSTANCE)).objective());
+      }
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.addSeries(rkl);
+    data.addSeries(hoelder);
+    data.addSeries(fkl);
+    JFreeChart chart = ChartFactory.createXYLineChart(
+        "Optimal objective against alpha (prompt 0, references 1 and 2)",
+        "alpha (weight of reference 1)", "objective", data, PlotOrientation.VERTICAL, true,
+        false, false);
+    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+    ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis())
+        .setAutoRangeIncludesZero(false);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+  }
+
+  /** The escort, mixture and harmonic mean against each reference, for the first prompt. */
+  private static void referencesPlot(Experiment.Result r, Path file) throws IOException {
+    ReferenceSet refs = r.bandit().references(0);
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (int i = 0; i < refs.size(); i++) {
+      data.addSeries(series("reference " + (i + 1), refs.reference(i)));
+    }
+    data.addSeries(series("escort (geometric)",
+        EscortCombiner.INSTANCE.combine(refs).distribution()));
+    data.addSeries(series("mixture (arithmetic)",
+        MixtureCombiner.INSTANCE.combine(refs).distribution()));
+    data.addSeries(series("harmonic",
+        HarmonicCombiner.INSTANCE.combine(refs).distribution()));
+    JFreeChart chart = ChartFactory.createXYLineChart(
+        "Combined references against each reference (prompt 0)", "response", "probability",
+        data, PlotOrientation.VERTICAL, true, false, false);
+    chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
+    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+  }
+
+  private static XYSeries series(String name, LogDistribution d) {
+    XYSeries s = new XYSeries(name);
+    for (int y = 0; y < d.size(); y++) {
+      s.add(y, d.prob(y));
+    }
+    return s;
+  }
+}

@@ -1,0 +1,102 @@
+package io.github.multiref.bounds.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.multiref.rewards.BradleyTerry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentTest {
+
+  static String config(String rewardClass, String n, int trials) {
+    return "{\"bandit\": {\"prompts\": 3, \"responses\": 4, \"temperature\": 1.0, \"alpha\":"
+        + " [0.5, 0.5], \"beta\": 0.5, \"r_max\": 1.0}, \"reward_class\": " + rewardClass
+        + ", \"sampling\": \"escort\", \"model\": \"bt\", \"methods\": [\"rkl\", \"fkl\","
+        + " \"mrpo\"], \"n\": " + n + ", \"trials\": " + trials + ", \"delta\": 0.05,"
+        + " \"seed\": 5}";
+  }
+
+  @Test
+  void resultsDoNotDependOnTheThreadCount() throws Exception {
+    ExperimentConfig c = ExperimentConfig.parse(config("{\"kind\": \"tabular\"}", "[200, 800]",
+        6));
+    Experiment.Result[] runs = new Experiment.Result[2];
+    int[] threads = {1, 3};
+    for (int r = 0; r < 2; r++) {
+      ForkJoinPool pool = new ForkJoinPool(threads[r]);
+      try {
+        runs[r] = pool.submit(() -> Experiment.run(c, BradleyTerry.INSTANCE, done -> { })).get();
+      } finally {
+        pool.shutdown();
+      }
+    }
+    assertThat(runs[1].rows()).isEqualTo(runs[0].rows());
+    assertThat(runs[0].rows()).hasSize(2 * 6 * 3);
+  }
+
+  @Test
+  void linearAndFiniteClassesRun() {
+    for (String rc : List.of("{\"kind\": \"linear\", \"features\": 3}",
+        "{\"kind\": \"finite\", \"size\": 16}")) {
+      Experiment.Result r = Experiment.run(ExperimentConfig.parse(config(rc, "[100, 400]", 4)),
+          BradleyTerry.INSTANCE, done -> { });
+      assertThat(r.summaries()).hasSize(2 * 3);
+      assertThat(r.rows()).allSatisfy(row -> assertThat(row.subOptimality())
+          .isGreaterThanOrEqualTo(-1e-12));
+    }
+  }
+
+  @Test
+  void reportsAreWrittenAndAgreeWithTheRows(@TempDir Path tmp) throws Exception {
+    Experiment.Result r = Experiment.run(ExperimentConfig.parse(
+        config("{\"kind\": \"tabular\"}", "[300, 1200]", 5)), BradleyTerry.INSTANCE, d -> { });
+    Path out = tmp.resolve("report");
+    Reports.write(r, out);
+    for (String f : List.of("results.csv", "summary.json", "report.md", "gaps-vs-n.png",
+        "objective-vs-alpha.png", "combined-references.png")) {
+      assertThat(out.resolve(f)).exists().isNotEmptyFile();
+    }
+    // the mean in the summary equals the mean recomputed from the CSV
+    List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+    double sum = 0;
+    int count = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      if (f[0].equals("300") && f[2].equals("rkl")) {
+        sum += Double.parseDouble(f[3]);
+        count++;
+      }
+    }
+    assertThat(count).isEqualTo(5);
+    Experiment.Summary s = r.summaries().stream()
+        .filter(x -> x.method().equals("rkl") && x.n() == 300).findFirst().orElseThrow();
+    assertThat(s.subOptimality().mean()).isCloseTo(sum / 5, within(1e-12));
+    assertThat(Files.readString(out.resolve("report.md"))).contains("| rkl | 300 |");
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("report");
+    }
+  }
+
+  @Test
+  void configErrorsNameTheField() {
+    assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"tabular\"}",
+        "[100]", 0))).hasMessage("trials must be an integer >= 1, got 0.0");
+    assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"neural\"}", "[100]",
+        1))).hasMessage("reward_class.kind must be finite, tabular or linear, got 'neural'");
+    assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"tabular\"}",
+        "[100, 2.5]", 1))).hasMessage("n[1] must be an integer >= 2, got 2.5");
+    assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"tabular\"}", "[100]",
+        1).replace("[0.5, 0.5]", "[0.5, 0.6]"))).hasMessage("bandit.alpha must sum to 1, got 1.1");
+    assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"tabular\"}", "[100]",
+        1).replace("\"mrpo\"", "\"ppo\""))).hasMessage(
+            "methods: unknown method 'ppo'; known: [rkl, fkl, mrpo]");
+    assertThatThrownBy(() -> ExperimentConfig.parse("{"))
+        .hasMessageStartingWith("config is not valid JSON: ");
+  }
+}

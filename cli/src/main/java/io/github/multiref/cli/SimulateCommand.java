@@ -1,0 +1,63 @@
+package io.github.multiref.cli;
+
+import io.github.multiref.bounds.experiment.Experiment;
+import io.github.multiref.bounds.experiment.ExperimentConfig;
+import io.github.multiref.bounds.experiment.Reports;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code multiref simulate}: runs an experiment described by a JSON config. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {"Run an experiment from a JSON config (see README) and write results.csv,",
+        "summary.json, report.md and PNG plots into the output folder."})
+final class SimulateCommand implements java.util.concurrent.Callable<Integer>,
+    MultirefCommand.Subcommand {
+
+  @ParentCommand MultirefCommand parent;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--config", paramLabel = "FILE", required = true,
+      description = "The experiment's JSON config.")
+  Path config;
+
+  @Option(names = "--out", paramLabel = "DIR", required = true,
+      description = "Output folder (created; its files are replaced).")
+  Path out;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String text;
+    try {
+      text = Files.readString(config);
+    } catch (NoSuchFileException e) {
+      throw new InputException("config file " + config + " does not exist");
+    }
+    ExperimentConfig c;
+    try {
+      c = ExperimentConfig.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(config + ": " + e.getMessage(), e);
+    }
+    Experiment.Result r = ExperimentRunner.run(c, parent.registries(
+        parent.effectiveOptions(this)), out, parent.main().err(), "simulate");
+    parent.main().out().print(Reports.slopes(r));
+    parent.main().err().printf(Locale.ROOT, "multiref simulate: %d trials in %.1f s, written to"
+        + " %s%n", r.rows().size() / c.methods().size(), r.seconds(), out);
+    return 0;
+  }
+
+}

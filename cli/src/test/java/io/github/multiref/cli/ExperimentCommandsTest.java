@@ -1,0 +1,97 @@
+package io.github.multiref.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentCommandsTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void boundsFollowTheFormulasOfMathMd() {
+    CliRunner.Result r = CliRunner.run("bounds", "--n", "400", "--beta", "0.5", "--coverage",
+        "3", "--class-size", "64");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    double kappa = 2 + Math.E + 1 / Math.E;
+    double eps = 2 * kappa * kappa * Math.log(64 / 0.05) / 400;
+    assertThat(value(r.out(), "rkl-suboptimality")).isCloseTo(3 * eps / 2, within(1e-5));
+    assertThat(value(r.out(), "fkl-suboptimality")).isCloseTo(Math.sqrt(6 * eps),
+        within(1e-5));
+    CliRunner.Result inverse = CliRunner.run("bounds", "--beta", "0.5", "--coverage", "3",
+        "--bound", "rkl-suboptimality", "--epsilon", "0.1");
+    // the smallest n with 3 eps_n / 2 <= 0.1
+    long n = (long) Math.ceil(3 * 2 * kappa * kappa * Math.log(64 / 0.05) / (2 * 0.1));
+    assertThat(inverse.out()).contains("rkl-suboptimality    n >= " + n + " for bound <= 0.1");
+    CliRunner.Result bad = CliRunner.run("bounds", "--beta", "0.5", "--delta", "2");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).isEqualTo("multiref: error: delta must be in (0, 1), got 2.0"
+        + System.lineSeparator());
+  }
+
+  private static double value(String out, String name) {
+    Matcher m = Pattern.compile(name + "\\s+([0-9.eE+-]+)").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void simulateRunsAConfigAndNamesBadFields() throws Exception {
+    Path config = tmp.resolve("experiment.json");
+    Files.writeString(config, "{\"bandit\": {\"prompts\": 3, \"responses\": 4, \"temperature\":"
+        + " 1.0, \"alpha\": [0.5, 0.5], \"beta\": 0.5, \"r_max\": 1.0}, \"reward_class\":"
+        + " {\"kind\": \"tabular\"}, \"sampling\": \"mixture\", \"model\": \"thurstone\","
+        + " \"methods\": [\"rkl\", \"fkl\"], \"n\": [200, 800], \"trials\": 4, \"delta\": 0.05,"
+        + " \"seed\": 1}");
+    Path out = tmp.resolve("out");
+    CliRunner.Result r = CliRunner.run("simulate", "--config", config.toString(), "--out",
+        out.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("| rkl | sub-optimality |", "| fkl | optimality gap |");
+    assertThat(out.resolve("report.md")).exists();
+    assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + 2 * 4 * 2);
+    Files.writeString(config, Files.readString(config).replace("\"thurstone\"", "\"probit\""));
+    CliRunner.Result bad = CliRunner.run("simulate", "--config", config.toString(), "--out",
+        out.toString());
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).isEqualTo("multiref: error: unknown preference-model 'probit';"
+        + " registered: bt, thurstone" + System.lineSeparator());
+    Files.writeString(config, "{\"bandit\": 3}");
+    assertThat(CliRunner.run("simulate", "--config", config.toString(), "--out",
+        out.toString()).err()).isEqualTo("multiref: error: " + config
+            + ": bandit must be an object" + System.lineSeparator());
+  }
+
+  /** The README's main command: bound validity and rates, as the paper claims. */
+  @Test
+  void demoReproducesThePaper() throws Exception {
+    Path out = tmp.resolve("demo");
+    CliRunner.Result r = CliRunner.run("demo", "--out", out.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    for (String line : lines) {
+      Matcher held = Pattern.compile("\\| (\\d+)% \\|").matcher(line);
+      while (held.find()) {
+        assertThat(Integer.parseInt(held.group(1))).as(line).isGreaterThanOrEqualTo(95);
+      }
+    }
+    assertThat(slope(r.out(), "rkl", "sub-optimality")).isBetween(-1.3, -0.7);
+    assertThat(slope(r.out(), "rkl", "optimality gap")).isBetween(-0.8, -0.3);
+    assertThat(out.resolve("finite-class/report.md")).exists();
+    assertThat(out.resolve("tabular-class/gaps-vs-n.png")).exists();
+  }
+
+  private static double slope(String out, String method, String gap) {
+    Matcher m = Pattern.compile("\\| " + method + " \\| " + gap + " \\| ([0-9.-]+) ")
+        .matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+}
