@@ -208,6 +208,11 @@ public final class LogMath {
     return max + Math.log1p(Math.exp(-Math.abs(a - b)));
   }
 
+  /** The logistic function {@code 1 / (1 + e^-t)}, without overflow for any t. */
+  public static double logistic(double t) {
+    return t >= 0 ? 1.0 / (1.0 + Math.exp(-t)) : Math.exp(t) / (1.0 + Math.exp(t));
+  }
+
   /** {@code log(1 + exp(x))} (softplus), exact for every finite x and equal to x for large x. */
   public static double log1pExp(double x) {
     if (x > 0) {

@@ -16,7 +16,7 @@ public final class BradleyTerry implements PreferenceModel {
 
   @Override
   public double link(double t) {
-    return t >= 0 ? 1.0 / (1.0 + Math.exp(-t)) : Math.exp(t) / (1.0 + Math.exp(t));
+    return LogMath.logistic(t);
   }
 
   @Override

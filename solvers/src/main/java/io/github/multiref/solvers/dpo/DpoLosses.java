@@ -73,7 +73,7 @@ public final class DpoLosses {
 
       @Override
       public double derivative(double z, double beta) {
-        return -(1.0 - eps) * logistic(-z) + eps * logistic(z);
+        return -(1.0 - eps) * LogMath.logistic(-z) + eps * LogMath.logistic(z);
       }
 
       @Override
@@ -94,10 +94,6 @@ public final class DpoLosses {
         return eps == 0.0 ? "sigmoid" : "sigmoid:label-smoothing=" + eps;
       }
     };
-  }
-
-  private static double logistic(double x) {
-    return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
   }
 
   /**
