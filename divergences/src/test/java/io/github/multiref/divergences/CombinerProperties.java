@@ -39,7 +39,8 @@ class CombinerProperties {
     CombinedReference escort = EscortCombiner.INSTANCE.combine(refs);
     double rhs = ReverseKl.INSTANCE.divergence(q, escort.distribution()) - escort.logNormalizer();
     assertThat(rhs).isCloseTo(lhs, within(1e-10 * Math.max(1, Math.abs(lhs))));
-    assertThat(escort.logNormalizer()).isLessThanOrEqualTo(1e-15); // Hoelder: F_alpha <= 1
+    // Hoelder: F_alpha <= 1; equality (K = 1 or equal references) leaves a few ulps of the logs
+    assertThat(escort.logNormalizer()).isLessThanOrEqualTo(1e-12);
   }
 
   /** Lemma 6.1: sum_i alpha_i KL(pi_i||q) = KL(pibar||q) + sum_i alpha_i KL(pi_i||pibar). */
