@@ -91,6 +91,9 @@ public final class Experiment {
         Arrays.toString(c.n()), c.methods(), c.rewardClass());
     SyntheticBandit bandit = SyntheticBandit.generate(c.prompts(), c.responses(),
         c.temperature(), c.alpha(), c.rMax(), c.seed());
+    if (c.trueReward() != null) {
+      bandit = bandit.withReward(c.trueReward());
+    }
     SplittableRandom setup = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
     Trial.RewardClass rewardClass;
     switch (c.rewardClass()) {

@@ -14,14 +14,19 @@ import java.util.List;
  *  "reward_class": {"kind": "finite", "size": 64} | {"kind": "tabular", "l2": 0.001}
  *                  | {"kind": "linear", "features": 4, "l2": 0.001},
  *  "sampling": "escort", "model": "bt", "methods": ["rkl", "fkl", "mrpo"],
- *  "n": [100, 400, 1600], "trials": 100, "delta": 0.05, "seed": 42}
+ *  "n": [100, 400, 1600], "trials": 100, "delta": 0.05, "seed": 42,
+ *  "true_reward": [[...], ...]}
  * }</pre>
- * Every field is validated, and an error names it.
+ * The true reward is drawn uniformly in {@code [0, R_max]} from the seed unless {@code
+ * true_reward} gives it (one row per prompt, one value per response; not with a linear class,
+ * whose truth is linear in its features). Every field is validated, and an error names it.
+ *
+ * @param trueReward the given true reward, or null to draw it
  */
 public record ExperimentConfig(int prompts, int responses, double temperature, double[] alpha,
     double beta, double rMax, String rewardClass, int classSize, double l2, int features,
     SamplingPolicy sampling, String model, List<String> methods, int[] n, int trials,
-    double delta, long seed) {
+    double delta, long seed, double[][] trueReward) {
 
   /** The methods an experiment can compare. */
   public static final List<String> KNOWN_METHODS = List.of("rkl", "fkl", "mrpo");
@@ -112,8 +117,35 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     if (seed == null || !seed.canConvertToLong()) {
       throw new IllegalArgumentException("seed must be an integer");
     }
+    double[][] truth = null;
+    JsonNode given = root.get("true_reward");
+    if (given != null && !given.isNull()) {
+      if (kind.equals("linear")) {
+        throw new IllegalArgumentException("true_reward cannot be given with a linear class: its"
+            + " truth is linear in its random features");
+      }
+      if (!given.isArray() || given.size() != prompts) {
+        throw new IllegalArgumentException("true_reward must be an array of " + prompts
+            + " rows (one per prompt)");
+      }
+      truth = new double[prompts][];
+      for (int x = 0; x < prompts; x++) {
+        truth[x] = numbers(given, String.valueOf(x), "true_reward[" + x + "]");
+        if (truth[x].length != responses) {
+          throw new IllegalArgumentException("true_reward[" + x + "] has " + truth[x].length
+              + " values, expected " + responses);
+        }
+        for (int y = 0; y < responses; y++) {
+          if (!(truth[x][y] >= 0 && truth[x][y] <= rMax)) {
+            throw new IllegalArgumentException("true_reward[" + x + "][" + y + "] = "
+                + truth[x][y] + " is outside [0, r_max = " + rMax + "]");
+          }
+        }
+      }
+    }
     return new ExperimentConfig(prompts, responses, temperature, alpha, beta, rMax, kind, size,
-        l2, features, sampling, model, List.copyOf(methods), n, trials, delta, seed.asLong());
+        l2, features, sampling, model, List.copyOf(methods), n, trials, delta, seed.asLong(),
+        truth);
   }
 
   private static JsonNode object(JsonNode root, String field) {
@@ -169,7 +201,11 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
   }
 
   private static double[] numbers(JsonNode node, String path) {
-    JsonNode v = node.get(path.substring(path.lastIndexOf('.') + 1));
+    return numbers(node, path.substring(path.lastIndexOf('.') + 1), path);
+  }
+
+  private static double[] numbers(JsonNode node, String field, String path) {
+    JsonNode v = node.isArray() ? node.get(Integer.parseInt(field)) : node.get(field);
     if (v == null || !v.isArray() || v.isEmpty()) {
       throw new IllegalArgumentException(path + " must be a non-empty array of numbers");
     }

@@ -96,6 +96,13 @@ class ExperimentTest {
     assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"tabular\"}", "[100]",
         1).replace("\"mrpo\"", "\"ppo\""))).hasMessage(
             "methods: unknown method 'ppo'; known: [rkl, fkl, mrpo]");
+    String given = config("{\"kind\": \"tabular\"}", "[100]", 1).replace("\"seed\": 5",
+        "\"seed\": 5, \"true_reward\": [[0, 1, 0.5, 0.2], [1, 1, 1, 1], [0, 0, 0, 2]]");
+    assertThatThrownBy(() -> ExperimentConfig.parse(given))
+        .hasMessage("true_reward[2][3] = 2.0 is outside [0, r_max = 1.0]");
+    ExperimentConfig ok = ExperimentConfig.parse(given.replace("0, 0, 0, 2", "0, 0, 0, 1"));
+    assertThat(Experiment.run(ok, BradleyTerry.INSTANCE, d -> { }).bandit().trueReward()[2])
+        .containsExactly(0, 0, 0, 1);
     assertThatThrownBy(() -> ExperimentConfig.parse("{"))
         .hasMessageStartingWith("config is not valid JSON: ");
   }
