@@ -7,8 +7,9 @@ import java.util.random.RandomGenerator;
  * for models that rank more than two responses (Plackett-Luce), the probability of a whole ranking.
  *
  * <p>Contract: {@code link} is increasing with {@code link(-t) = 1 - link(t)}, so {@code link(0) =
- * 1/2}; {@link #logLink(double)} is finite for every finite gap (no {@code log(0)}); the
- * log-likelihood of a ranking is concave in the rewards (reward learning relies on it).
+ * 1/2}; {@link #logLink(double)} is finite for every finite gap whose true value is a double
+ * (no {@code log(0)}; a Gaussian link's {@code -t^2/2} leaves the double range only beyond
+ * 1e154); the log-likelihood of a ranking is concave in the rewards (reward learning relies on it).
  * Implementations are final, immutable and thread-safe; randomness is always passed in.
  *
  * <p>Reward learners use only {@link #logLikelihood(double[])} and {@link

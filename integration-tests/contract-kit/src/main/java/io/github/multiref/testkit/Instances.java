@@ -1,0 +1,75 @@
+package io.github.multiref.testkit;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Random instances for the suites, each drawn from a generator the caller seeds. */
+public final class Instances {
+
+  private Instances() {}
+
+  /**
+   * A distribution with Gaussian logits of the given temperature; every entry but the first has
+   * zero mass with probability {@code zeroProbability}.
+   */
+  public static LogDistribution randomDistribution(SplittableRandom rng, int n,
+      double temperature, double zeroProbability) {
+    double[] logits = new double[n];
+    for (int y = 0; y < n; y++) {
+      logits[y] = y > 0 && rng.nextDouble() < zeroProbability ? Double.NEGATIVE_INFINITY
+          : temperature * gaussian(rng);
+    }
+    return LogDistribution.normalize(logits);
+  }
+
+  /** Weights on the simplex; for k >= 2, one of them is 0 a fifth of the time. */
+  public static double[] randomWeights(SplittableRandom rng, int k) {
+    double[] w = new double[k];
+    double sum = 0;
+    for (int i = 0; i < k; i++) {
+      w[i] = -Math.log(1 - rng.nextDouble());
+      sum += w[i];
+    }
+    if (k >= 2 && rng.nextDouble() < 0.2) {
+      int zero = rng.nextInt(k);
+      sum -= w[zero];
+      w[zero] = 0;
+    }
+    for (int i = 0; i < k; i++) {
+      w[i] /= sum;
+    }
+    return w;
+  }
+
+  /**
+   * A problem with 1 to 4 references over 2 to 40 responses, some responses without mass in some
+   * references (the first response is always supported), rewards in [0, 1] and beta log-uniform in
+   * [0.01, 100].
+   */
+  public static RegularizedProblem randomProblem(SplittableRandom rng, Divergence divergence) {
+    int k = 1 + rng.nextInt(4);
+    int n = 2 + rng.nextInt(39);
+    List<LogDistribution> refs = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      refs.add(randomDistribution(rng, n, 1.5, 0.1));
+    }
+    double[] reward = new double[n];
+    for (int y = 0; y < n; y++) {
+      reward[y] = rng.nextDouble();
+    }
+    double beta = Math.exp(rng.nextDouble(Math.log(0.01), Math.log(100)));
+    return RegularizedProblem.of(ReferenceSet.of(refs, randomWeights(rng, k)), reward, beta,
+        divergence);
+  }
+
+  /** A standard normal draw (Box-Muller). */
+  static double gaussian(SplittableRandom rng) {
+    double u = 1 - rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
+  }
+}
