@@ -1,0 +1,241 @@
+package io.github.multiref.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The built program, run as a separate process on files, as a user runs it. Expected values come
+ * from the numpy twin's fixtures ({@code benchmarks/python/numpy_twin.py} and {@code
+ * numpy_dpo_twin.py}, shared with the cli module's tests) or, for the plugin divergence, from its
+ * definition evaluated here; none is produced by the code under test.
+ */
+class ProgramEndToEndTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder()
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+  @TempDir Path tmp;
+
+  private static Path fixture(String name) {
+    return Path.of(System.getProperty("multiref.cliFixtures"), name);
+  }
+
+  private static Path pluginDir() {
+    return Path.of(System.getProperty("multiref.pluginDir"));
+  }
+
+  private static List<JsonNode> readJsonLines(Path file) throws IOException {
+    return Files.readAllLines(file).stream().map(line -> {
+      try {
+        return JSON.readTree(line);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + line, e);
+      }
+    }).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reverse-kl", "forward-kl"})
+  void solveMatchesTheNumpyTwin(String divergence) throws Exception {
+    Path out = tmp.resolve("solved.jsonl");
+    Program.Result r = Program.run(tmp, "solve", "--input",
+        fixture("solve/input.jsonl").toString(), "--output", out.toString(), "--beta", "0.25",
+        "--weights", "0.2,0.3,0.5", "--divergence", divergence);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.errLines()).singleElement().asString().startsWith("multiref solve: 12 prompts");
+    List<JsonNode> got = readJsonLines(out);
+    List<JsonNode> want = readJsonLines(fixture("solve/expected-" + divergence + ".jsonl"));
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      JsonNode g = got.get(i);
+      JsonNode w = want.get(i);
+      assertThat(g.get("prompt").asText()).isEqualTo(w.get("prompt").asText());
+      for (int y = 0; y < w.get("policy_logprobs").size(); y++) {
+        assertThat(g.get("policy_logprobs").get(y).asDouble())
+            .as("line %s policy_logprobs[%s]", i, y)
+            .isCloseTo(w.get("policy_logprobs").get(y).asDouble(), within(1e-9));
+      }
+      assertThat(g.get("objective").asDouble()).as("line %s objective", i)
+          .isCloseTo(w.get("objective").asDouble(), within(1e-9));
+      String bracket = divergence.equals("reverse-kl") ? "upper_bound" : "lambda";
+      assertThat(g.get(bracket).asDouble()).as("line %s %s", i, bracket)
+          .isCloseTo(w.get(bracket).asDouble(), within(1e-9));
+    }
+  }
+
+  @Test
+  void dpoScoreMatchesTheNumpyTwin() throws Exception {
+    Path out = tmp.resolve("scores.jsonl");
+    Program.Result r = Program.run(tmp, "dpo-score", "--input",
+        fixture("dpo/pairs.jsonl").toString(), "--output", out.toString(), "--beta", "0.1",
+        "--weights", "0.2,0.3,0.5", "--divergence", "forward-kl");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<JsonNode> got = readJsonLines(out);
+    List<JsonNode> want = readJsonLines(fixture("dpo/expected-forward-kl.jsonl"));
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      for (String field : List.of("loss", "logit", "grad_chosen", "grad_rejected")) {
+        double w = want.get(i).get(field).asDouble();
+        assertThat(got.get(i).get(field).asDouble()).as("line %s %s", i, field)
+            .isCloseTo(w, within(1e-12 * (1 + Math.abs(w))));
+      }
+    }
+  }
+
+  @Test
+  void aPluginJarIsListedAndUsableByNameInSolveAndDpoScore() throws Exception {
+    Program.Result listed = Program.run(tmp, "plugins", "--plugin-dir", pluginDir().toString());
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.out()).containsPattern("neyman-chi2.*neyman-chi2\\.jar");
+    Program.Result fromEnvironment = Program.run(tmp,
+        Map.of("MULTIREF_PLUGINS", pluginDir().toString()), "plugins");
+    assertThat(fromEnvironment.out()).contains("neyman-chi2.jar");
+    Program.Result without = Program.run(tmp, "plugins");
+    assertThat(without.out()).doesNotContain("neyman-chi2");
+
+    // solve: the objective of the returned policy, from Neyman's definition sum (pi - q)^2 / pi
+    Path solved = tmp.resolve("neyman.jsonl");
+    double beta = 0.25;
+    double[] alpha = {0.2, 0.3, 0.5};
+    Program.Result r = Program.run(tmp, "solve", "--plugin-dir", pluginDir().toString(),
+        "--input", fixture("solve/input.jsonl").toString(), "--output", solved.toString(),
+        "--beta", "0.25", "--weights", "0.2,0.3,0.5", "--divergence", "neyman-chi2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<JsonNode> inputs = readJsonLines(fixture("solve/input.jsonl"));
+    List<JsonNode> outputs = readJsonLines(solved);
+    assertThat(outputs).hasSameSizeAs(inputs);
+    for (int x = 0; x < inputs.size(); x++) {
+      JsonNode in = inputs.get(x);
+      JsonNode policy = outputs.get(x).get("policy_logprobs");
+      int n = policy.size();
+      double mass = 0;
+      double objective = 0;
+      for (int y = 0; y < n; y++) {
+        double p = Math.exp(policy.get(y).asDouble());
+        mass += p;
+        objective += p * in.get("reward").get(y).asDouble();
+      }
+      for (int i = 0; i < alpha.length; i++) {
+        double[] q = normalized(in.get("ref_logprobs").get(i));
+        for (int y = 0; y < n; y++) {
+          double p = Math.exp(policy.get(y).asDouble());
+          objective -= beta * alpha[i] * (p - q[y]) * (p - q[y]) / p;
+        }
+      }
+      assertThat(mass).as("prompt %s: policy mass", x).isCloseTo(1.0, within(1e-12));
+      assertThat(outputs.get(x).get("objective").asDouble()).as("prompt %s: objective", x)
+          .isCloseTo(objective, within(1e-9 * (1 + Math.abs(objective))));
+    }
+
+    // dpo-score: sigmoid loss of z = beta sum_i alpha_i (f'(t_iw) - f'(t_il)), f'(t) = 1 - 1/t^2
+    Path scored = tmp.resolve("neyman-scores.jsonl");
+    r = Program.run(tmp, "dpo-score", "--plugin-dir", pluginDir().toString(), "--input",
+        fixture("dpo/pairs.jsonl").toString(), "--output", scored.toString(), "--beta", "0.1",
+        "--weights", "0.2,0.3,0.5", "--divergence", "neyman-chi2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<JsonNode> pairs = readJsonLines(fixture("dpo/pairs.jsonl"));
+    List<JsonNode> scores = readJsonLines(scored);
+    assertThat(scores).hasSameSizeAs(pairs);
+    for (int k = 0; k < pairs.size(); k++) {
+      JsonNode pair = pairs.get(k);
+      double z = 0;
+      for (int i = 0; i < alpha.length; i++) {
+        double tw = Math.exp(pair.get("chosen_logps").asDouble()
+            - pair.get("ref_chosen_logps").get(i).asDouble());
+        double tl = Math.exp(pair.get("rejected_logps").asDouble()
+            - pair.get("ref_rejected_logps").get(i).asDouble());
+        z += alpha[i] * ((1 - 1 / (tw * tw)) - (1 - 1 / (tl * tl)));
+      }
+      z *= 0.1;
+      double loss = Math.log1p(Math.exp(-z));
+      assertThat(scores.get(k).get("logit").asDouble()).as("pair %s logit", k)
+          .isCloseTo(z, within(1e-9 * (1 + Math.abs(z))));
+      assertThat(scores.get(k).get("loss").asDouble()).as("pair %s loss", k)
+          .isCloseTo(loss, within(1e-9 * (1 + loss)));
+    }
+  }
+
+  private static double[] normalized(JsonNode logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (JsonNode v : logits) {
+      max = Math.max(max, v.asDouble());
+    }
+    double sum = 0;
+    for (JsonNode v : logits) {
+      sum += Math.exp(v.asDouble() - max);
+    }
+    double[] q = new double[logits.size()];
+    for (int y = 0; y < q.length; y++) {
+      q[y] = Math.exp(logits.get(y).asDouble() - max) / sum;
+    }
+    return q;
+  }
+
+  private static final String SOLVE_LINE = "{\"prompt\": \"p\", \"responses\": [\"a\", \"b\"],"
+      + " \"reward\": [0, 1], \"ref_logprobs\": [[-1, -2]]}";
+  private static final String PAIR_LINE = "{\"prompt\": \"q\", \"chosen_logps\": -1,"
+      + " \"rejected_logps\": -2, \"ref_chosen_logps\": [-1.5], \"ref_rejected_logps\": [-1.5]}";
+
+  static Stream<Arguments> badInputs() {
+    return Stream.of(
+        Arguments.of("solve", SOLVE_LINE + "\n{\"prompt\": \"p\", \"responses\": [\"a\"",
+            List.of(), "line 2"),
+        Arguments.of("solve", SOLVE_LINE.replace("[0, 1]", "[0, 1, 2]"), List.of(), "reward"),
+        Arguments.of("solve", SOLVE_LINE.replace("[0, 1]", "[NaN, 1]"), List.of(), "NaN"),
+        Arguments.of("solve", SOLVE_LINE, List.of("--divergence", "no-such-divergence"),
+            "no-such-divergence"),
+        Arguments.of("solve", null, List.of(), "does-not-exist.jsonl"),
+        Arguments.of("dpo-score", PAIR_LINE + "\n{\"prompt\": ", List.of(), "line 2"),
+        Arguments.of("dpo-score", PAIR_LINE.replace("[-1.5]}", "[-1.5, -2]}"), List.of(),
+            "ref_rejected_logps"),
+        Arguments.of("dpo-score", PAIR_LINE.replace("-2,", "NaN,"), List.of(), "NaN"),
+        Arguments.of("dpo-score", PAIR_LINE, List.of("--divergence", "no-such-divergence"),
+            "no-such-divergence"),
+        Arguments.of("dpo-score", null, List.of(), "does-not-exist.jsonl"));
+  }
+
+  @ParameterizedTest(name = "{0}: {3}")
+  @MethodSource("badInputs")
+  void badInputStopsWithOneLineAndNoOutputFile(String command, String content,
+      List<String> options, String named) throws Exception {
+    Path input = tmp.resolve("does-not-exist.jsonl");
+    if (content != null) {
+      input = Files.writeString(tmp.resolve("input.jsonl"), content + "\n");
+    }
+    Path outDir = Files.createDirectory(tmp.resolve("out"));
+    List<String> args = new java.util.ArrayList<>(List.of(command, "--input", input.toString(),
+        "--output", outDir.resolve("result.jsonl").toString(), "--beta", "0.5"));
+    args.addAll(options);
+    Program.Result r = Program.run(tmp, args.toArray(String[]::new));
+    assertThat(r.exitCode()).as("exit code").isNotZero();
+    assertThat(r.errLines()).as("stderr").singleElement().asString()
+        .startsWith("multiref").contains(named);
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    try (Stream<Path> left = Files.list(outDir)) {
+      assertThat(left).as("files left in the output directory").isEmpty();
+    }
+
+    args.add("--verbose");
+    Files.delete(outDir);
+    Files.createDirectory(outDir);
+    Program.Result verbose = Program.run(tmp, args.toArray(String[]::new));
+    assertThat(verbose.exitCode()).isEqualTo(r.exitCode());
+    assertThat(verbose.err()).as("--verbose adds the stack trace").contains("\tat ");
+  }
+}
