@@ -192,36 +192,72 @@ class ProgramEndToEndTest {
   private static final String PAIR_LINE = "{\"prompt\": \"q\", \"chosen_logps\": -1,"
       + " \"rejected_logps\": -2, \"ref_chosen_logps\": [-1.5], \"ref_rejected_logps\": [-1.5]}";
 
-  static Stream<Arguments> badInputs() {
-    return Stream.of(
-        Arguments.of("solve", SOLVE_LINE + "\n{\"prompt\": \"p\", \"responses\": [\"a\"",
-            List.of(), "line 2"),
-        Arguments.of("solve", SOLVE_LINE.replace("[0, 1]", "[0, 1, 2]"), List.of(), "reward"),
-        Arguments.of("solve", SOLVE_LINE.replace("[0, 1]", "[NaN, 1]"), List.of(), "NaN"),
-        Arguments.of("solve", SOLVE_LINE, List.of("--divergence", "no-such-divergence"),
-            "no-such-divergence"),
-        Arguments.of("solve", null, List.of(), "does-not-exist.jsonl"),
-        Arguments.of("dpo-score", PAIR_LINE + "\n{\"prompt\": ", List.of(), "line 2"),
-        Arguments.of("dpo-score", PAIR_LINE.replace("[-1.5]}", "[-1.5, -2]}"), List.of(),
-            "ref_rejected_logps"),
-        Arguments.of("dpo-score", PAIR_LINE.replace("-2,", "NaN,"), List.of(), "NaN"),
-        Arguments.of("dpo-score", PAIR_LINE, List.of("--divergence", "no-such-divergence"),
-            "no-such-divergence"),
-        Arguments.of("dpo-score", null, List.of(), "does-not-exist.jsonl"));
+  private static final List<String> SOLVE = List.of("solve", "--input", "{in}", "--output",
+      "{out}/result.jsonl", "--beta", "0.5");
+  private static final List<String> DPO = List.of("dpo-score", "--input", "{in}", "--output",
+      "{out}/result.jsonl", "--beta", "0.5");
+  private static final List<String> FIT_ANY_MODEL = List.of("fit-reward", "--pairs", "{in}",
+      "--class", "tabular", "--output", "{out}/reward.json");
+  private static final List<String> FIT = with(FIT_ANY_MODEL, "--model", "bt");
+  private static final List<String> SIMULATE = List.of("simulate", "--config", "{in}", "--out",
+      "{out}/results");
+  private static final String CONFIG = "{\"bandit\": {\"prompts\": 2, \"responses\": 3,"
+      + " \"temperature\": 1.0, \"alpha\": [0.5, 0.5], \"beta\": 0.5, \"r_max\": 1.0},"
+      + " \"reward_class\": {\"kind\": \"finite\", \"size\": 4}, \"sampling\": \"escort\","
+      + " \"model\": \"bt\", \"methods\": [\"rkl\"], \"n\": [100], \"trials\": 2,"
+      + " \"delta\": 0.05, \"seed\": 1}";
+
+  private static List<String> with(List<String> base, String... more) {
+    List<String> args = new java.util.ArrayList<>(base);
+    args.addAll(List.of(more));
+    return args;
   }
 
-  @ParameterizedTest(name = "{0}: {3}")
+  static Stream<Arguments> badInputs() {
+    return Stream.of(
+        Arguments.of(SOLVE, SOLVE_LINE + "\n{\"prompt\": \"p\", \"responses\": [\"a\"",
+            "line 2"),
+        Arguments.of(SOLVE, SOLVE_LINE.replace("[0, 1]", "[0, 1, 2]"), "reward"),
+        Arguments.of(SOLVE, SOLVE_LINE.replace("[0, 1]", "[NaN, 1]"), "NaN"),
+        Arguments.of(with(SOLVE, "--divergence", "no-such-divergence"), SOLVE_LINE,
+            "no-such-divergence"),
+        Arguments.of(SOLVE, null, "does-not-exist"),
+        Arguments.of(DPO, PAIR_LINE + "\n{\"prompt\": ", "line 2"),
+        Arguments.of(DPO, PAIR_LINE.replace("[-1.5]}", "[-1.5, -2]}"), "ref_rejected_logps"),
+        Arguments.of(DPO, PAIR_LINE.replace("-2,", "NaN,"), "NaN"),
+        Arguments.of(with(DPO, "--divergence", "no-such-divergence"), PAIR_LINE,
+            "no-such-divergence"),
+        Arguments.of(DPO, null, "does-not-exist"),
+        Arguments.of(FIT, "{\"prompt\": \"x\", \"chosen\": \"a\"", "line 1"),
+        Arguments.of(FIT, "{\"prompt\": \"x\", \"chosen\": \"a\", \"rejected\": 3}",
+            "rejected"),
+        Arguments.of(with(FIT_ANY_MODEL, "--model", "no-such-model"),
+            "{\"prompt\": \"x\", \"chosen\": \"a\", \"rejected\": \"b\"}", "no-such-model"),
+        Arguments.of(FIT, null, "does-not-exist"),
+        Arguments.of(SIMULATE, CONFIG.substring(0, 40), "not valid JSON at line 2"),
+        Arguments.of(SIMULATE, CONFIG.replace("\"beta\": 0.5", "\"beta\": -1"), "beta"),
+        Arguments.of(SIMULATE, CONFIG.replace("[\"rkl\"]", "[\"no-such-method\"]"),
+            "no-such-method"),
+        Arguments.of(SIMULATE, null, "does-not-exist"),
+        Arguments.of(List.of("bounds", "--n", "100", "--beta", "NaN", "--class-size", "4"), "",
+            "NaN"),
+        Arguments.of(List.of("bounds", "--n", "100", "--beta", "0.5", "--class-size", "4",
+            "--model", "no-such-model"), "", "no-such-model"));
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
   @MethodSource("badInputs")
-  void badInputStopsWithOneLineAndNoOutputFile(String command, String content,
-      List<String> options, String named) throws Exception {
+  void badInputStopsWithOneLineAndNoOutputFile(List<String> template, String content,
+      String named) throws Exception {
     Path input = tmp.resolve("does-not-exist.jsonl");
     if (content != null) {
       input = Files.writeString(tmp.resolve("input.jsonl"), content + "\n");
     }
     Path outDir = Files.createDirectory(tmp.resolve("out"));
-    List<String> args = new java.util.ArrayList<>(List.of(command, "--input", input.toString(),
-        "--output", outDir.resolve("result.jsonl").toString(), "--beta", "0.5"));
-    args.addAll(options);
+    List<String> args = new java.util.ArrayList<>();
+    for (String arg : template) {
+      args.add(arg.replace("{in}", input.toString()).replace("{out}", outDir.toString()));
+    }
     Program.Result r = Program.run(tmp, args.toArray(String[]::new));
     assertThat(r.exitCode()).as("exit code").isNotZero();
     assertThat(r.errLines()).as("stderr").singleElement().asString()
@@ -232,8 +268,6 @@ class ProgramEndToEndTest {
     }
 
     args.add("--verbose");
-    Files.delete(outDir);
-    Files.createDirectory(outDir);
     Program.Result verbose = Program.run(tmp, args.toArray(String[]::new));
     assertThat(verbose.exitCode()).isEqualTo(r.exitCode());
     assertThat(verbose.err()).as("--verbose adds the stack trace").contains("\tat ");

@@ -40,8 +40,11 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     JsonNode root;
     try {
       root = JsonLine.MAPPER.readTree(json);
-    } catch (Exception e) {
-      throw new IllegalArgumentException("config is not valid JSON: " + e.getMessage(), e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr();
+      throw new IllegalArgumentException("config is not valid JSON" + where + ": "
+          + JsonLine.problem(e), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("config must be a JSON object");

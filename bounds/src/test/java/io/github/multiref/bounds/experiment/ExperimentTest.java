@@ -103,7 +103,8 @@ class ExperimentTest {
     ExperimentConfig ok = ExperimentConfig.parse(given.replace("0, 0, 0, 2", "0, 0, 0, 1"));
     assertThat(Experiment.run(ok, BradleyTerry.INSTANCE, d -> { }).bandit().trueReward()[2])
         .containsExactly(0, 0, 0, 1);
-    assertThatThrownBy(() -> ExperimentConfig.parse("{"))
-        .hasMessageStartingWith("config is not valid JSON: ");
+    assertThatThrownBy(() -> ExperimentConfig.parse("{\n  \"seed\": 5,\n"))
+        .hasMessage("config is not valid JSON at line 3, column 1: Unexpected end-of-input"
+            + " within/between Object entries");
   }
 }

@@ -36,9 +36,8 @@ public final class JsonLine {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
-      // Jackson appends where an unclosed object started, with an internal note: drop it
-      String detail = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
-      throw new IllegalArgumentException("line " + line + column + ": malformed JSON: " + detail);
+      throw new IllegalArgumentException("line " + line + column + ": malformed JSON: "
+          + problem(e));
     }
     if (node == null || !node.isObject()) {
       throw at(line, "expected a JSON object, got "
@@ -164,6 +163,15 @@ public final class JsonLine {
   public boolean has(String field) {
     JsonNode v = node.get(field);
     return v != null && !v.isNull();
+  }
+
+  /**
+   * Jackson's description of a parse error on one line: its original message without the
+   * appended source location and the internal note on where an unclosed object started.
+   */
+  public static String problem(JsonProcessingException e) {
+    return e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "")
+        .replace('\n', ' ');
   }
 
   private static IllegalArgumentException at(long line, String message) {
