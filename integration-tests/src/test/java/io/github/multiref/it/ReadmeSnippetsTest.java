@@ -125,8 +125,12 @@ class ReadmeSnippetsTest {
         } else if (name.endsWith("Test")) {
           assertThat(runTests(type, loader)).as("tests of the README's %s", name)
               .satisfies(summary -> {
-                assertThat(summary.getTestsFoundCount()).isPositive();
-                assertThat(summary.getTotalFailureCount()).isZero();
+                assertThat(summary.getTestsFoundCount()).isGreaterThanOrEqualTo(10);
+                assertThat(summary.getTestsSucceededCount())
+                    .as("succeeded, failures: %s", summary.getFailures().stream()
+                        .map(f -> f.getTestIdentifier().getDisplayName() + ": "
+                            + f.getException().getMessage()).toList())
+                    .isEqualTo(summary.getTestsFoundCount());
               });
           contracts++;
         }
