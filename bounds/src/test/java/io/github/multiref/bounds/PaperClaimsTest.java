@@ -2,6 +2,7 @@ package io.github.multiref.bounds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.multiref.bounds.experiment.Experiment;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.rewards.BradleyTerry;
@@ -99,29 +100,13 @@ class PaperClaimsTest {
       logOpt[j] = Math.log(opt);
       logFklSub[j] = Math.log(fklSub);
     }
-    double subSlope = slope(logN, logSub);
-    double optSlope = slope(logN, logOpt);
-    double fklSlope = slope(logN, logFklSub);
+    double subSlope = Experiment.leastSquaresSlope(logN, logSub);
+    double optSlope = Experiment.leastSquaresSlope(logN, logOpt);
+    double fklSlope = Experiment.leastSquaresSlope(logN, logFklSub);
     System.out.printf("measured slopes: RKL sub-optimality %.3f (paper -1), RKL optimality gap"
         + " %.3f (paper -1/2), FKL sub-optimality %.3f (bound -1/2)%n", subSlope, optSlope,
         fklSlope);
     assertThat(subSlope).isBetween(-1.3, -0.7);
     assertThat(optSlope).isBetween(-0.75, -0.25);
-  }
-
-  static double slope(double[] x, double[] y) {
-    double mx = 0;
-    double my = 0;
-    for (int i = 0; i < x.length; i++) {
-      mx += x[i] / x.length;
-      my += y[i] / x.length;
-    }
-    double sxy = 0;
-    double sxx = 0;
-    for (int i = 0; i < x.length; i++) {
-      sxy += (x[i] - mx) * (y[i] - my);
-      sxx += (x[i] - mx) * (x[i] - mx);
-    }
-    return sxy / sxx;
   }
 }

@@ -248,7 +248,9 @@ public final class Experiment {
   }
 
   private static double fit(int[] n, double[][] values, SplittableRandom resample) {
-    List<double[]> points = new ArrayList<>();
+    double[] logN = new double[n.length];
+    double[] logMean = new double[n.length];
+    int points = 0;
     for (int j = 0; j < n.length; j++) {
       double mean = 0;
       int m = values[j].length;
@@ -256,23 +258,30 @@ public final class Experiment {
         mean += values[j][resample == null ? i : resample.nextInt(m)] / m;
       }
       if (mean > 0) {
-        points.add(new double[] {Math.log(n[j]), Math.log(mean)});
+        logN[points] = Math.log(n[j]);
+        logMean[points] = Math.log(mean);
+        points++;
       }
     }
-    if (points.size() < 2) {
+    if (points < 2) {
       return Double.NaN;
     }
+    return leastSquaresSlope(Arrays.copyOf(logN, points), Arrays.copyOf(logMean, points));
+  }
+
+  /** The ordinary least-squares slope of y on x (same lengths, at least two distinct x). */
+  public static double leastSquaresSlope(double[] x, double[] y) {
     double mx = 0;
     double my = 0;
-    for (double[] p : points) {
-      mx += p[0] / points.size();
-      my += p[1] / points.size();
+    for (int i = 0; i < x.length; i++) {
+      mx += x[i] / x.length;
+      my += y[i] / x.length;
     }
     double sxy = 0;
     double sxx = 0;
-    for (double[] p : points) {
-      sxy += (p[0] - mx) * (p[1] - my);
-      sxx += (p[0] - mx) * (p[0] - mx);
+    for (int i = 0; i < x.length; i++) {
+      sxy += (x[i] - mx) * (y[i] - my);
+      sxx += (x[i] - mx) * (x[i] - mx);
     }
     return sxy / sxx;
   }
