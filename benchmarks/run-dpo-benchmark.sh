@@ -1,17 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side speed of batched multi-reference DPO scoring (1,000,000 pairs, K = 4, reverse KL,
 # sigmoid loss) against the numpy twin, on the same workload, in one run. Needs numpy.
-# The JVM runs with the Vector API and a pre-touched fixed heap (see run-solver-benchmark.sh).
+# The JVM options are those of every benchmark (common.sh).
 #   benchmarks/run-dpo-benchmark.sh [threads]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-classpath="$(benchmarks/classpath.sh)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
-  -cp "$classpath" \
-  io.github.multiref.benchmarks.DpoThroughput "$work/workload.bin" "$work/java.bin" "$@" 2>/dev/null \
+source "$(dirname "$0")/common.sh"
+run_java io.github.multiref.benchmarks.DpoThroughput "$work/workload.bin" "$work/java.bin" "$@" \
   | tee "$work/java.txt"
 python3 benchmarks/python/numpy_dpo_twin.py bench "$work/workload.bin" "$work/java.bin" | tee "$work/numpy.txt"
 python3 - "$work/java.txt" "$work/numpy.txt" <<'PY'

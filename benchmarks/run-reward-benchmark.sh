@@ -4,14 +4,9 @@
 # the same data, in one run. Needs numpy and scipy.
 #   benchmarks/run-reward-benchmark.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-classpath="$(benchmarks/classpath.sh)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
-  -cp "$classpath" io.github.multiref.benchmarks.LinearFitThroughput "$work/workload.bin" \
-  "$work/theta.bin" 2>/dev/null | tee "$work/java.txt"
+source "$(dirname "$0")/common.sh"
+run_java io.github.multiref.benchmarks.LinearFitThroughput "$work/workload.bin" "$work/theta.bin" \
+  | tee "$work/java.txt"
 python3 benchmarks/python/scipy_reward_twin.py "$work/workload.bin" "$work/theta.bin" | tee "$work/scipy.txt"
 python3 - "$work/java.txt" "$work/scipy.txt" <<'PY'
 import re, sys
