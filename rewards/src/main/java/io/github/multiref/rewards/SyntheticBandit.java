@@ -210,7 +210,11 @@ public final class SyntheticBandit {
     return last;
   }
 
-  private static double gaussian(SplittableRandom rng) {
+  /**
+   * A standard normal draw by Box-Muller from two uniforms of {@code rng}: the stream behind every
+   * synthetic logit and feature, kept fixed so that a seed reproduces the same instances.
+   */
+  public static double gaussian(SplittableRandom rng) {
     return Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
   }
 }

@@ -119,7 +119,7 @@ public final class Experiment {
         double[][][] phi = new double[c.prompts()][c.responses()][c.features()];
         double[] theta = new double[c.features()];
         for (int k = 0; k < theta.length; k++) {
-          theta[k] = gaussian(setup);
+          theta[k] = SyntheticBandit.gaussian(setup);
         }
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -127,7 +127,7 @@ public final class Experiment {
         for (int x = 0; x < c.prompts(); x++) {
           for (int y = 0; y < c.responses(); y++) {
             for (int k = 0; k < theta.length; k++) {
-              phi[x][y][k] = gaussian(setup);
+              phi[x][y][k] = SyntheticBandit.gaussian(setup);
               raw[x][y] += theta[k] * phi[x][y][k];
             }
             lo = Math.min(lo, raw[x][y]);
@@ -291,9 +291,5 @@ public final class Experiment {
     int lo = (int) Math.floor(pos);
     int hi = Math.min(lo + 1, sorted.length - 1);
     return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  }
-
-  private static double gaussian(SplittableRandom rng) {
-    return Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
   }
 }

@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.rewards.SyntheticBandit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,7 +23,7 @@ public final class Instances {
     double[] logits = new double[n];
     for (int y = 0; y < n; y++) {
       logits[y] = y > 0 && rng.nextDouble() < zeroProbability ? Double.NEGATIVE_INFINITY
-          : temperature * gaussian(rng);
+          : temperature * SyntheticBandit.gaussian(rng);
     }
     return LogDistribution.normalize(logits);
   }
@@ -65,11 +66,5 @@ public final class Instances {
     double beta = Math.exp(rng.nextDouble(Math.log(0.01), Math.log(100)));
     return RegularizedProblem.of(ReferenceSet.of(refs, randomWeights(rng, k)), reward, beta,
         divergence);
-  }
-
-  /** A standard normal draw (Box-Muller). */
-  static double gaussian(SplittableRandom rng) {
-    double u = 1 - rng.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
   }
 }
