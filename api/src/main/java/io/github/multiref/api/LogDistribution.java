@@ -44,9 +44,10 @@ public final class LogDistribution {
       throw new IllegalArgumentException(
           "tolerance must be in [0, 1), got " + tolerance);
     }
-    double[] copy = copyOf(logProbs);
-    double[] p = new double[copy.length];
-    double mass = LogMath.expShifted(copy, 0.0, p, copy.length);
+    int n = checkedLength(logProbs);
+    double[] copy = new double[n];
+    double[] p = new double[n];
+    double mass = LogMath.copyAndExp(logProbs, copy, p, n);
     if (!(mass < Double.POSITIVE_INFINITY)) {
       rejectNonFinite(copy); // NaN or +inf make the mass NaN or infinite
     }
@@ -72,21 +73,22 @@ public final class LogDistribution {
    */
   public static LogDistribution withProbabilities(double[] logProbs, double[] probs,
       double tolerance) {
-    double[] copy = copyOf(logProbs);
-    rejectNonFinite(copy);
-    if (probs == null || probs.length != copy.length) {
-      throw new IllegalArgumentException("probabilities must have " + copy.length
+    int n = checkedLength(logProbs);
+    if (probs == null || probs.length != n) {
+      throw new IllegalArgumentException("probabilities must have " + n
           + " entries, got " + (probs == null ? "null" : probs.length));
     }
-    double[] p = probs.clone();
-    double mass = 0.0;
-    for (int i = 0; i < p.length; i++) {
-      if (!(p[i] >= 0.0 && p[i] < Double.POSITIVE_INFINITY)
-          || (copy[i] == Double.NEGATIVE_INFINITY && p[i] != 0.0)) {
-        throw new IllegalArgumentException("probability at index " + i + " is " + p[i]
-            + " for log-probability " + copy[i]);
+    double[] copy = new double[n];
+    double[] p = new double[n];
+    double mass = LogMath.copyCheckedProbabilities(logProbs, probs, copy, p, n);
+    if (Double.isNaN(mass)) { // find the first offending entry for the message
+      rejectNonFinite(copy);
+      for (int i = 0; i < n; i++) {
+        if (!LogMath.isProbabilityEntry(copy[i], p[i])) {
+          throw new IllegalArgumentException("probability at index " + i + " is " + p[i]
+              + " for log-probability " + copy[i]);
+        }
       }
-      mass += p[i];
     }
     if (!(Math.abs(mass - 1.0) <= tolerance)) {
       throw new IllegalArgumentException(
@@ -123,10 +125,7 @@ public final class LogDistribution {
    */
   public static Normalized normalizeWithMass(double... logWeights) {
     double[] copy = copyOf(logWeights);
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : copy) {
-      max = Math.max(max, v);
-    }
+    double max = LogMath.max(copy, copy.length);
     if (!(max < Double.POSITIVE_INFINITY)) {
       rejectNonFinite(copy); // Math.max propagates NaN, and +inf is the maximum
     }
@@ -158,13 +157,18 @@ public final class LogDistribution {
   }
 
   private static double[] copyOf(double[] logProbs) {
+    checkedLength(logProbs);
+    return logProbs.clone();
+  }
+
+  private static int checkedLength(double[] logProbs) {
     if (logProbs == null) {
       throw new IllegalArgumentException("log-probabilities must not be null");
     }
     if (logProbs.length == 0) {
       throw new IllegalArgumentException("log-probabilities must not be empty");
     }
-    return logProbs.clone();
+    return logProbs.length;
   }
 
   /** Throws for the first NaN or +inf entry, naming its index. */

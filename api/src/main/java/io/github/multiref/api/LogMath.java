@@ -49,6 +49,95 @@ public final class LogMath {
   }
 
   /**
+   * {@code copy[i] = x[i]} and {@code out[i] = exp(x[i])} for {@code i < n}, in one pass, returning
+   * the sum of the exponentials: how a distribution is copied in and its mass checked.
+   */
+  public static double copyAndExp(double[] x, double[] copy, double[] out, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.copyAndExp(x, copy, out, n);
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      copy[i] = x[i];
+      out[i] = Math.exp(x[i]);
+      sum += out[i];
+    }
+    return sum;
+  }
+
+  /**
+   * The largest of {@code x[i]} for {@code i < n}, as a loop of {@link Math#max(double, double)}:
+   * {@code -inf} when n is 0 or every entry is {@code -inf}, NaN if any entry is NaN.
+   */
+  public static double max(double[] x, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.max(x, n);
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, x[i]);
+    }
+    return max;
+  }
+
+  /**
+   * {@code factor[i] *= exp(x[i] - shift)} for {@code i < n}, in place and in one pass, with
+   * {@code sums[0] = sum_i exp(x[i] - shift)} and {@code sums[1] = sum_i factor[i]} (the products):
+   * two partition functions, of a log-weight and of its tilt, from one exponential per entry.
+   */
+  public static void multiplyByExpShifted(double[] x, double shift, double[] factor, int n,
+      double[] sums) {
+    if (VECTORIZED) {
+      io.github.multiref.api.internal.VectorMath.multiplyByExpShifted(x, shift, factor, n, sums);
+      return;
+    }
+    double expSum = 0.0;
+    double productSum = 0.0;
+    for (int i = 0; i < n; i++) {
+      double e = Math.exp(x[i] - shift);
+      factor[i] *= e;
+      expSum += e;
+      productSum += factor[i];
+    }
+    sums[0] = expSum;
+    sums[1] = productSum;
+  }
+
+  /**
+   * Copies {@code logs} into {@code logsOut} and {@code probs} into {@code probsOut} ({@code i <
+   * n}) and returns the sum of the probabilities, or NaN when an entry breaks the rules of a
+   * distribution held in both representations: a log that is NaN or {@code +inf}, a probability
+   * that is negative, NaN or {@code +inf}, or positive where the log is {@code -inf}. (That each
+   * probability is the exponential of its log is the caller's promise, not checked here.)
+   */
+  public static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
+      double[] probsOut, int n) {
+    if (VECTORIZED) {
+      return io.github.multiref.api.internal.VectorMath.copyCheckedProbabilities(
+          logs, probs, logsOut, probsOut, n);
+    }
+    double sum = 0.0;
+    boolean bad = false;
+    for (int i = 0; i < n; i++) {
+      logsOut[i] = logs[i];
+      probsOut[i] = probs[i];
+      bad |= !isProbabilityEntry(logs[i], probs[i]);
+      sum += probs[i];
+    }
+    return bad ? Double.NaN : sum;
+  }
+
+  /**
+   * Whether {@code (logProb, prob)} can be one response of a distribution held in both
+   * representations: the log is finite or {@code -inf}, the probability finite and non-negative,
+   * and zero where the log is {@code -inf}.
+   */
+  public static boolean isProbabilityEntry(double logProb, double prob) {
+    return logProb < Double.POSITIVE_INFINITY && prob >= 0.0 && prob < Double.POSITIVE_INFINITY
+        && (logProb > Double.NEGATIVE_INFINITY || prob == 0.0);
+  }
+
+  /**
    * In one pass: {@code target[i] += weight * logs[i]} (nothing when the weight is 0, so that
    * {@code 0 * -inf} adds nothing) and the return value {@code sum_i a[i] b[i]} (0 when b is
    * null), for {@code i < n}.

@@ -81,4 +81,34 @@ class LogDistributionTest {
     assertThat(LogDistribution.uniform(4).prob(3)).isCloseTo(0.25, within(1e-16));
     assertThatThrownBy(() -> LogDistribution.uniform(0)).hasMessage("size must be >= 1, got 0");
   }
+
+  @Test
+  void withProbabilitiesKeepsBothRepresentationsAndChecksThem() {
+    double[] logs = {Math.log(0.25), Double.NEGATIVE_INFINITY, Math.log(0.75)};
+    double[] probs = {0.25, 0.0, 0.75};
+    LogDistribution d = LogDistribution.withProbabilities(logs, probs, 1e-12);
+    logs[0] = 0.0; // the caller's arrays are copied
+    probs[0] = 1.0;
+    assertThat(d.logProbs()).containsExactly(Math.log(0.25), Double.NEGATIVE_INFINITY,
+        Math.log(0.75));
+    assertThat(d.probs()).containsExactly(0.25, 0.0, 0.75);
+
+    double[] good = {Math.log(0.5), Math.log(0.5)};
+    assertThatThrownBy(() -> LogDistribution.withProbabilities(good, new double[] {0.5}, 1e-9))
+        .hasMessage("probabilities must have 2 entries, got 1");
+    assertThatThrownBy(() -> LogDistribution.withProbabilities(good, null, 1e-9))
+        .hasMessage("probabilities must have 2 entries, got null");
+    assertThatThrownBy(() -> LogDistribution.withProbabilities(
+        new double[] {0.0, Double.NaN}, new double[] {1, 0}, 1e-9))
+        .hasMessage("log-probability at index 1 is NaN");
+    assertThatThrownBy(() -> LogDistribution.withProbabilities(
+        new double[] {Double.NEGATIVE_INFINITY, 0.0}, new double[] {0.1, 0.9}, 1e-9))
+        .hasMessage("probability at index 0 is 0.1 for log-probability -Infinity");
+    assertThatThrownBy(() -> LogDistribution.withProbabilities(
+        good, new double[] {1.5, -0.5}, 1e-9))
+        .hasMessage("probability at index 1 is -0.5 for log-probability " + Math.log(0.5));
+    assertThatThrownBy(() -> LogDistribution.withProbabilities(
+        good, new double[] {0.5, 0.6}, 1e-9))
+        .hasMessageStartingWith("probabilities must sum to 1 within 1.0E-9, got 1.1");
+  }
 }

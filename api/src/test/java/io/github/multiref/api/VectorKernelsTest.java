@@ -8,14 +8,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The SIMD kernels (this module's tests run with the Vector API) against the scalar ones and
- * against Math.exp / Math.log, including tails that do not fill a vector.
+ * against Math.exp / Math.log, including tails that do not fill a vector. A second surefire run
+ * forces the scalar kernels, so the definitions written out here check both.
  */
 class VectorKernelsTest {
 
   @Test
   void testsRunTheVectorizedKernels() {
-    assertThat(LogMath.vectorized()).as("surefire adds jdk.incubator.vector to this module")
-        .isTrue();
+    assertThat(LogMath.vectorized())
+        .as("surefire adds jdk.incubator.vector to this module, and a second run forces scalar")
+        .isEqualTo(!Boolean.getBoolean("multiref.scalar"));
   }
 
   @Test
@@ -131,6 +133,133 @@ class VectorKernelsTest {
       for (int i = 0; i < 13; i++) {
         // the kernel fuses multiply and add: one rounding fewer
         assertThat(y[i]).isCloseTo(a[i] - 0.7 * matrix[row * 13 + i], within(4e-16));
+      }
+    }
+  }
+
+  /** Lengths that leave no tail, a tail only, or both a full vector body and a tail. */
+  private static final int[] LENGTHS = {0, 1, 3, 7, 8, 9, 16, 64, 1001};
+
+  @Test
+  void copyAndExpCopiesExactlyAndExponentiatesToAFewUlps() {
+    SplittableRandom rng = new SplittableRandom(6);
+    for (int n : LENGTHS) {
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i % 11 == 4 ? Double.NEGATIVE_INFINITY : -720 * rng.nextDouble() + 3;
+      }
+      double[] copy = new double[n];
+      double[] out = new double[n];
+      double sum = LogMath.copyAndExp(x, copy, out, n);
+      double expected = 0;
+      for (int i = 0; i < n; i++) {
+        assertThat(out[i]).as("n=%d i=%d", n, i)
+            .isCloseTo(Math.exp(x[i]), within(2 * Math.ulp(Math.exp(x[i]))));
+        expected += Math.exp(x[i]);
+      }
+      assertThat(copy).isEqualTo(x);
+      assertThat(sum).isCloseTo(expected, within(1e-15 * Math.max(1, expected)));
+    }
+  }
+
+  @Test
+  void maxIsTheLoopOfMathMaxWithItsNaNAndInfinityRules() {
+    SplittableRandom rng = new SplittableRandom(7);
+    assertThat(LogMath.max(new double[0], 0)).isEqualTo(Double.NEGATIVE_INFINITY);
+    for (int n : LENGTHS) {
+      if (n == 0) {
+        continue;
+      }
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = 1e3 * (rng.nextDouble() - 0.5);
+      }
+      // the largest entry placed everywhere once: first, in the vector body, in the tail, last
+      for (int at = 0; at < n; at += Math.max(1, n / 7)) {
+        double[] y = x.clone();
+        y[at] = 1e4;
+        assertThat(LogMath.max(y, n)).as("n=%d at=%d", n, at).isEqualTo(1e4);
+        assertThat(LogMath.max(y, at)).as("prefix of %d", at).isEqualTo(loopMax(y, at));
+        y[at] = Double.NaN;
+        assertThat(LogMath.max(y, n)).as("NaN at %d of %d", at, n).isNaN();
+        y[at] = Double.POSITIVE_INFINITY;
+        assertThat(LogMath.max(y, n)).isEqualTo(Double.POSITIVE_INFINITY);
+      }
+      double[] none = new double[n];
+      java.util.Arrays.fill(none, Double.NEGATIVE_INFINITY);
+      assertThat(LogMath.max(none, n)).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+  }
+
+  private static double loopMax(double[] x, int n) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, x[i]);
+    }
+    return max;
+  }
+
+  @Test
+  void multiplyByExpShiftedMatchesItsDefinition() {
+    SplittableRandom rng = new SplittableRandom(8);
+    for (int n : LENGTHS) {
+      double[] x = new double[n];
+      double[] factor = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i % 13 == 2 ? Double.NEGATIVE_INFINITY : -50 * rng.nextDouble();
+        factor[i] = rng.nextDouble();
+      }
+      double[] product = factor.clone();
+      double[] sums = new double[2];
+      LogMath.multiplyByExpShifted(x, -3.0, product, n, sums);
+      double expSum = 0;
+      double productSum = 0;
+      for (int i = 0; i < n; i++) {
+        double e = Math.exp(x[i] + 3.0);
+        assertThat(product[i]).as("n=%d i=%d", n, i)
+            .isCloseTo(e * factor[i], within(4 * Math.ulp(e * factor[i])));
+        expSum += e;
+        productSum += e * factor[i];
+      }
+      assertThat(sums[0]).isCloseTo(expSum, within(1e-14 * Math.max(1, expSum)));
+      assertThat(sums[1]).isCloseTo(productSum, within(1e-14 * Math.max(1, productSum)));
+    }
+  }
+
+  @Test
+  void copyCheckedProbabilitiesCopiesSumsAndFlagsEveryKindOfBadEntry() {
+    for (int n : LENGTHS) {
+      if (n == 0) {
+        continue;
+      }
+      double[] logs = new double[n];
+      double[] probs = new double[n];
+      for (int i = 0; i < n; i++) {
+        probs[i] = i % 5 == 1 ? 0.0 : 1.0 + i;
+        logs[i] = Math.log(probs[i]);
+      }
+      double[] logsOut = new double[n];
+      double[] probsOut = new double[n];
+      double expected = 0;
+      for (double p : probs) {
+        expected += p;
+      }
+      assertThat(LogMath.copyCheckedProbabilities(logs, probs, logsOut, probsOut, n))
+          .isCloseTo(expected, within(1e-12 * expected));
+      assertThat(logsOut).isEqualTo(logs);
+      assertThat(probsOut).isEqualTo(probs);
+      double[][] badPairs = { // {log, probability}
+          {Double.NaN, 1}, {Double.POSITIVE_INFINITY, 1}, {0, -1e-300}, {0, Double.NaN},
+          {0, Double.POSITIVE_INFINITY}, {Double.NEGATIVE_INFINITY, 1e-300}};
+      for (double[] bad : badPairs) {
+        for (int at : new int[] {0, n / 2, n - 1}) {
+          double[] l = logs.clone();
+          double[] p = probs.clone();
+          l[at] = bad[0];
+          p[at] = bad[1];
+          assertThat(LogMath.copyCheckedProbabilities(l, p, logsOut, probsOut, n))
+              .as("n=%d at=%d log=%s p=%s", n, at, bad[0], bad[1]).isNaN();
+        }
       }
     }
   }

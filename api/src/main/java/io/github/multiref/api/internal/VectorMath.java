@@ -1,6 +1,7 @@
 package io.github.multiref.api.internal;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,6 +32,109 @@ public final class VectorMath {
       sum += out[i];
     }
     return sum;
+  }
+
+  /**
+   * {@code copy[i] = x[i]} and {@code out[i] = exp(x[i])} for i < n, in one pass over x; returns
+   * the sum of the exponentials.
+   */
+  public static double copyAndExp(double[] x, double[] copy, double[] out, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      DoubleVector v = DoubleVector.fromArray(S, x, i);
+      v.intoArray(copy, i);
+      DoubleVector e = v.lanewise(VectorOperators.EXP);
+      e.intoArray(out, i);
+      acc = acc.add(e);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      copy[i] = x[i];
+      out[i] = Math.exp(x[i]);
+      sum += out[i];
+    }
+    return sum;
+  }
+
+  /** The largest of {@code x[i]}, i < n ({@code -inf} for n = 0); NaN if any entry is NaN. */
+  public static double max(double[] x, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+    for (; i < bound; i += S.length()) {
+      acc = acc.max(DoubleVector.fromArray(S, x, i)); // lanewise Math.max: NaN wins
+    }
+    double max = acc.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) {
+      max = Math.max(max, x[i]);
+    }
+    return max;
+  }
+
+  /**
+   * {@code factor[i] *= exp(x[i] - shift)} for i < n, in place; {@code sums[0]} gets the sum of
+   * the exponentials and {@code sums[1]} that of the products.
+   */
+  public static void multiplyByExpShifted(double[] x, double shift, double[] factor, int n,
+      double[] sums) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector expSum = DoubleVector.zero(S);
+    DoubleVector productSum = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      DoubleVector e = DoubleVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP);
+      DoubleVector product = e.mul(DoubleVector.fromArray(S, factor, i));
+      product.intoArray(factor, i);
+      expSum = expSum.add(e);
+      productSum = productSum.add(product);
+    }
+    double es = expSum.reduceLanes(VectorOperators.ADD);
+    double ps = productSum.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      double e = Math.exp(x[i] - shift);
+      factor[i] *= e;
+      es += e;
+      ps += factor[i];
+    }
+    sums[0] = es;
+    sums[1] = ps;
+  }
+
+  /**
+   * Copies {@code logs} and {@code probs} (i < n) and returns the sum of the probabilities, or NaN
+   * when an entry breaks the rules of a distribution given in both representations: a log that is
+   * NaN or +inf, a probability that is negative, NaN or +inf, or positive where the log is -inf.
+   */
+  public static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
+      double[] probsOut, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    VectorMask<Double> bad = S.maskAll(false);
+    for (; i < bound; i += S.length()) {
+      DoubleVector l = DoubleVector.fromArray(S, logs, i);
+      DoubleVector p = DoubleVector.fromArray(S, probs, i);
+      l.intoArray(logsOut, i);
+      p.intoArray(probsOut, i);
+      // "l < +inf" is false for NaN and +inf; "0 <= p < +inf" is false for NaN too
+      bad = bad.or(l.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
+          .or(p.compare(VectorOperators.GE, 0.0).not())
+          .or(p.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
+          .or(l.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY)
+              .and(p.compare(VectorOperators.NE, 0.0)));
+      acc = acc.add(p);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    boolean tailBad = false;
+    for (; i < n; i++) {
+      logsOut[i] = logs[i];
+      probsOut[i] = probs[i];
+      tailBad |= !io.github.multiref.api.LogMath.isProbabilityEntry(logs[i], probs[i]);
+      sum += probs[i];
+    }
+    return tailBad || bad.anyTrue() ? Double.NaN : sum;
   }
 
   /** {@code out[i] = log(x[i])} for i < n. */
