@@ -1,5 +1,8 @@
 package io.github.multiref.api;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Solves one prompt's {@link RegularizedProblem}.
  *
@@ -22,4 +25,22 @@ public interface Solver {
    * @throws ArithmeticException if the iteration budget runs out before the tolerance is met
    */
   PolicySolution solve(RegularizedProblem problem);
+
+  /**
+   * The solutions of several problems, in their order, each bitwise the same as {@link
+   * #solve(RegularizedProblem)} returns for it. A solver may override this to reuse working memory
+   * from one problem to the next (the exact reverse-KL solver does, which saves allocating and
+   * clearing it per prompt); the default solves each in turn. Not required to be called from one
+   * thread only: an override keeps its working memory in local variables, never in fields.
+   *
+   * @throws IllegalArgumentException, ArithmeticException as {@link #solve(RegularizedProblem)}
+   *     throws them, for the first failing problem; later problems are not solved
+   */
+  default List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
+    List<PolicySolution> out = new ArrayList<>(problems.size());
+    for (RegularizedProblem problem : problems) {
+      out.add(solve(problem));
+    }
+    return out;
+  }
 }

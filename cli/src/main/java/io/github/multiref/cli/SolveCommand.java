@@ -214,6 +214,16 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           throw InputException.at(lines.get(p), e.getMessage());
         }
       }
+
+      @Override
+      public List<PolicySolution> solveAll(List<RegularizedProblem> ps) {
+        try {
+          return solver.solveAll(ps); // the solver's own, which may reuse its working memory
+        } catch (RuntimeException e) {
+          // solving is deterministic: one by one, the failing prompt fails again, with its line
+          return Solver.super.solveAll(ps);
+        }
+      }
     };
     List<PolicySolution> solutions = DatasetSolver.solveAll(problems, reporting, workers);
     for (int j = 0; j < records.size(); j++) {

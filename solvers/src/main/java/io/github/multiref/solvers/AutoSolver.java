@@ -4,6 +4,8 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Picks the best solver for the problem's divergence: the exact reverse-KL closed form, the
@@ -44,6 +46,23 @@ public final class AutoSolver implements Solver {
   @Override
   public PolicySolution solve(RegularizedProblem problem) {
     return delegateFor(problem.divergence()).solve(problem);
+  }
+
+  /** Hands each run of consecutive problems with the same delegate to that delegate's solveAll. */
+  @Override
+  public List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
+    List<PolicySolution> out = new ArrayList<>(problems.size());
+    int from = 0;
+    while (from < problems.size()) {
+      Solver delegate = delegateFor(problems.get(from).divergence());
+      int to = from + 1;
+      while (to < problems.size() && delegateFor(problems.get(to).divergence()) == delegate) {
+        to++;
+      }
+      out.addAll(delegate.solveAll(problems.subList(from, to)));
+      from = to;
+    }
+    return out;
   }
 
   @Override

@@ -12,8 +12,14 @@ import java.util.stream.IntStream;
 /**
  * Solves many prompts in parallel. Each prompt is solved on its own with a fixed order of
  * arithmetic, so the results are bitwise the same for any number of threads.
+ *
+ * <p>The prompts are split into consecutive chunks, each handed to {@link Solver#solveAll} on one
+ * worker, so that a solver can reuse its working memory within a chunk.
  */
 public final class DatasetSolver {
+
+  /** Most prompts per chunk: small enough to balance the workers, large enough to reuse memory. */
+  static final int CHUNK = 16;
 
   private DatasetSolver() {}
 
@@ -29,36 +35,37 @@ public final class DatasetSolver {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    PolicySolution[] out = new PolicySolution[problems.size()];
-    RuntimeException[] failures = new RuntimeException[problems.size()];
-    Runnable work = () -> IntStream.range(0, problems.size()).parallel().forEach(i -> {
+    if (threads == 1) {
+      return List.copyOf(solved(solver, problems));
+    }
+    int size = problems.size();
+    // at least four chunks per worker where there are enough prompts
+    int chunk = Math.max(1, Math.min(CHUNK, size / (4 * threads)));
+    int chunks = (size + chunk - 1) / chunk;
+    PolicySolution[] out = new PolicySolution[size];
+    RuntimeException[] failures = new RuntimeException[chunks];
+    Runnable work = () -> IntStream.range(0, chunks).parallel().forEach(c -> {
+      int from = c * chunk;
+      int to = Math.min(size, from + chunk);
       try {
-        out[i] = solver.solve(problems.get(i));
+        List<PolicySolution> solved = solved(solver, problems.subList(from, to));
+        for (int i = from; i < to; i++) {
+          out[i] = solved.get(i - from);
+        }
       } catch (RuntimeException e) {
-        failures[i] = e;
+        failures[c] = e; // a chunk stops at its first failure, so this is the chunk's first one
       }
     });
-    if (threads == 1) {
-      for (int i = 0; i < problems.size(); i++) {
-        try {
-          out[i] = solver.solve(problems.get(i));
-        } catch (RuntimeException e) {
-          failures[i] = e;
-          break;
-        }
-      }
-    } else {
-      ForkJoinPool pool = new ForkJoinPool(threads);
-      try {
-        pool.submit(work).get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while solving", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      } finally {
-        pool.shutdown();
-      }
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    try {
+      pool.submit(work).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while solving", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdown();
     }
     for (RuntimeException failure : failures) {
       if (failure != null) {
@@ -66,5 +73,16 @@ public final class DatasetSolver {
       }
     }
     return Arrays.asList(out);
+  }
+
+  /** {@code solver.solveAll(problems)}, checked to give one solution per problem. */
+  private static List<PolicySolution> solved(Solver solver, List<RegularizedProblem> problems) {
+    List<PolicySolution> solved = solver.solveAll(problems);
+    if (solved == null || solved.size() != problems.size()) {
+      throw new IllegalStateException("solver " + solver + " returned "
+          + (solved == null ? "null" : solved.size() + " solutions") + " for "
+          + problems.size() + " problems");
+    }
+    return solved;
   }
 }

@@ -9,7 +9,10 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.ReverseKl;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +40,37 @@ public final class ReverseKlSolver implements Solver {
 
   @Override
   public PolicySolution solve(RegularizedProblem problem) {
+    int n = problem.references().responses();
+    return solve(problem, new double[n], new double[n]);
+  }
+
+  /**
+   * Solves the problems in order with one pair of working arrays, allocated again only when the
+   * number of responses changes: the results are bitwise those of {@link #solve}.
+   */
+  @Override
+  public List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
+    List<PolicySolution> out = new ArrayList<>(problems.size());
+    double[] tilt = new double[0];
+    double[] logEscort = tilt;
+    for (RegularizedProblem problem : problems) {
+      int n = problem.references().responses();
+      if (tilt.length != n) {
+        tilt = new double[n];
+        logEscort = new double[n];
+      } else {
+        Arrays.fill(logEscort, 0.0);
+      }
+      out.add(solve(problem, tilt, logEscort));
+    }
+    return out;
+  }
+
+  /**
+   * The solution, computed in two working arrays of the problem's size: {@code tilt} (any
+   * content, overwritten) and {@code logEscort} (zeros on entry).
+   */
+  private PolicySolution solve(RegularizedProblem problem, double[] tilt, double[] logEscort) {
     if (!supports(problem.divergence())) {
       throw new IllegalArgumentException("the exact reverse-KL solver needs the reverse-kl"
           + " divergence, got " + problem.divergence());
@@ -45,17 +79,13 @@ public final class ReverseKlSolver implements Solver {
     int n = refs.responses();
     double beta = problem.beta();
     double invBeta = 1.0 / beta;
-    double[] scaledReward = problem.rewards();
-    double maxScaled = Double.NEGATIVE_INFINITY;
     for (int y = 0; y < n; y++) {
-      scaledReward[y] *= invBeta;
-      maxScaled = Math.max(maxScaled, scaledReward[y]);
+      tilt[y] = problem.reward(y) * invBeta;
     }
+    double maxScaled = LogMath.max(tilt, n);
     // tilt[y] = exp(r(y)/beta - max), in place: shared by the Hoelder bound and Z (the scaled
     // rewards are formed again where they are needed)
-    double[] tilt = scaledReward;
-    LogMath.expShifted(scaledReward, maxScaled, tilt, n);
-    double[] logEscort = new double[n];
+    LogMath.expShifted(tilt, maxScaled, tilt, n);
     double upperBound = 0.0;
     for (int i = 0; i < refs.size(); i++) {
       double w = refs.weight(i);
@@ -69,17 +99,16 @@ public final class ReverseKlSolver implements Solver {
           : logSumExpOfSum(ref, problem, invBeta);
       upperBound += w * beta * logSum;
     }
-    double maxEscort = Double.NEGATIVE_INFINITY;
-    for (int y = 0; y < n; y++) {
-      maxEscort = Math.max(maxEscort, logEscort[y]);
-    }
+    double maxEscort = LogMath.max(logEscort, n);
     if (maxEscort == Double.NEGATIVE_INFINITY) {
       throw new EmptySupportException("escort", refs.prompt());
     }
-    double[] weight = new double[n]; // exp(escort - shift), then exp(tilted escort - shift)
-    double f = LogMath.expShifted(logEscort, maxEscort, weight, n);
-    double zf = LogMath.dot(weight, tilt, n);
-    double logF = maxEscort + Math.log(f);
+    // in one pass and in place: tilt[y] becomes exp(escort(y) - max) tilt[y], the tilted escort up
+    // to its normalizer; the sums are F_alpha and Z F_alpha up to their shifts
+    double[] sums = new double[2];
+    LogMath.multiplyByExpShifted(logEscort, maxEscort, tilt, n, sums);
+    double logF = maxEscort + Math.log(sums[0]);
+    double zf = sums[1];
     LogDistribution policy;
     double logZF;
     if (zf > 1e-280) {
@@ -87,9 +116,9 @@ public final class ReverseKlSolver implements Solver {
       double inverse = 1.0 / zf;
       for (int y = 0; y < n; y++) { // the normalized tilted escort, in both representations
         logEscort[y] += problem.reward(y) * invBeta - logZF;
-        weight[y] *= tilt[y] * inverse;
+        tilt[y] *= inverse;
       }
-      policy = LogDistribution.withProbabilities(logEscort, weight, 1e-9);
+      policy = LogDistribution.withProbabilities(logEscort, tilt, 1e-9);
     } else { // the tilt underflows where the escort has its mass: stay in log space
       for (int y = 0; y < n; y++) {
         logEscort[y] += problem.reward(y) * invBeta;

@@ -8,6 +8,7 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.JensenShannon;
 import io.github.multiref.divergences.ReverseKl;
@@ -36,6 +37,83 @@ class DatasetAndObjectiveTest {
         assertThat(Double.doubleToRawLongBits(many.get(i).objective()))
             .isEqualTo(Double.doubleToRawLongBits(one.get(i).objective()));
       }
+    }
+  }
+
+  @Test
+  void solveAllReusesWorkingMemoryWithoutChangingABit() {
+    // runs of equal sizes reuse the reverse-KL solver's arrays; a size change reallocates them;
+    // forward-KL and Jensen-Shannon runs in between go to the other solvers through AutoSolver
+    SplittableRandom rng = new SplittableRandom(12);
+    int[] sizes = {9, 9, 9, 4, 4, 9, 200, 200, 1, 1, 9};
+    List<RegularizedProblem> problems = new ArrayList<>();
+    for (int i = 0; i < 3 * sizes.length; i++) {
+      var f = i % 7 == 5 ? ForwardKl.INSTANCE : i % 7 == 6 ? JensenShannon.INSTANCE
+          : ReverseKl.INSTANCE;
+      problems.add(Problems.random(rng, f, 1 + i % 4, sizes[i % sizes.length],
+          Problems.beta(rng), 2, 2, i % 2 == 0 ? 0.3 : 0.0));
+    }
+    AutoSolver auto = AutoSolver.withDefaults();
+    List<PolicySolution> together = auto.solveAll(problems);
+    List<RegularizedProblem> reverse = problems.stream()
+        .filter(p -> p.divergence() == ReverseKl.INSTANCE).toList();
+    List<PolicySolution> reverseTogether = ReverseKlSolver.INSTANCE.solveAll(reverse);
+    assertThat(together).hasSize(problems.size());
+    for (int i = 0, j = 0; i < problems.size(); i++) {
+      PolicySolution alone = auto.solve(problems.get(i));
+      assertSameBits(together.get(i), alone);
+      if (problems.get(i).divergence() == ReverseKl.INSTANCE) {
+        assertSameBits(reverseTogether.get(j++), alone);
+      }
+    }
+    for (int threads : new int[] {1, 2, 5}) {
+      List<PolicySolution> parallel = DatasetSolver.solveAll(problems, auto, threads);
+      for (int i = 0; i < problems.size(); i++) {
+        assertSameBits(parallel.get(i), together.get(i));
+      }
+    }
+  }
+
+  private static void assertSameBits(PolicySolution a, PolicySolution b) {
+    assertThat(a.policy().logProbs()).isEqualTo(b.policy().logProbs());
+    assertThat(a.policy().probs()).isEqualTo(b.policy().probs());
+    assertThat(Double.doubleToRawLongBits(a.objective()))
+        .isEqualTo(Double.doubleToRawLongBits(b.objective()));
+    assertThat(a.diagnostics()).isEqualTo(b.diagnostics());
+  }
+
+  @Test
+  void aSolverThatLosesSolutionsIsCaught() {
+    List<RegularizedProblem> problems = new ArrayList<>();
+    SplittableRandom rng = new SplittableRandom(13);
+    for (int i = 0; i < 40; i++) {
+      problems.add(Problems.random(rng, ReverseKl.INSTANCE, 2, 5, 1.0, 1, 1, 0.0));
+    }
+    Solver lossy = new Solver() {
+      @Override
+      public boolean supports(io.github.multiref.api.Divergence d) {
+        return true;
+      }
+
+      @Override
+      public PolicySolution solve(RegularizedProblem p) {
+        return ReverseKlSolver.INSTANCE.solve(p);
+      }
+
+      @Override
+      public List<PolicySolution> solveAll(List<RegularizedProblem> ps) {
+        return Solver.super.solveAll(ps).subList(0, ps.size() - 1);
+      }
+
+      @Override
+      public String toString() {
+        return "lossy";
+      }
+    };
+    for (int threads : new int[] {1, 2}) {
+      assertThatThrownBy(() -> DatasetSolver.solveAll(problems, lossy, threads))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageMatching("solver lossy returned \\d+ solutions for \\d+ problems");
     }
   }
 
