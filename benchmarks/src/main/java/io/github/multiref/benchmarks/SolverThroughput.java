@@ -18,11 +18,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /**
  * The solver workload of the speed target: 256 prompts, K = 4 references, 4096 responses each,
@@ -31,7 +35,9 @@ import java.util.SplittableRandom;
  *
  * <p>The timed region starts from the same raw normalized log-probability arrays the numpy twin
  * reads: it includes validating them into {@link LogDistribution}s (one exponential per entry,
- * as numpy's Hoelder bound needs) as well as solving.
+ * as numpy's Hoelder bound needs) as well as solving. Prompts go to the workers in chunks through
+ * {@link Solver#solveAll}, as {@code DatasetSolver} hands them out; the worker pool is started once,
+ * before the clock, as in a long-running application.
  *
  * <p>Usage: {@code SolverThroughput WORKLOAD.bin POLICIES.bin [threads] [repeats]}; run by
  * {@code benchmarks/run-solver-benchmark.sh}.
@@ -42,6 +48,8 @@ public final class SolverThroughput {
   static final int K = 4;
   static final int N = 4096;
   static final double BETA = 0.1;
+  /** Prompts per task, as {@code DatasetSolver} chunks a dataset. */
+  static final int CHUNK = 16;
 
   private SolverThroughput() {}
 
@@ -72,10 +80,18 @@ public final class SolverThroughput {
     }
     writeWorkload(workload, weights, lp, reward);
     double entries = (double) PROMPTS * K * N;
-    List<PolicySolution> rklOut = time("rkl", lp, reward, weights, ReverseKl.INSTANCE,
-        ReverseKlSolver.INSTANCE, threads, repeats, entries);
-    List<PolicySolution> fklOut = time("fkl", lp, reward, weights, ForwardKl.INSTANCE,
-        ForwardKlSolver.DEFAULT, threads, repeats, entries);
+    // one pool for the whole run, as a long-lived application has: starting threads is not solving
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    List<PolicySolution> rklOut;
+    List<PolicySolution> fklOut;
+    try {
+      rklOut = time("rkl", lp, reward, weights, ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE, pool,
+          repeats, entries);
+      fklOut = time("fkl", lp, reward, weights, ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT, pool,
+          repeats, entries);
+    } finally {
+      pool.shutdown();
+    }
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(policies))) {
       for (List<PolicySolution> solutions : List.of(rklOut, fklOut)) {
         for (PolicySolution s : solutions) {
@@ -85,44 +101,58 @@ public final class SolverThroughput {
     }
   }
 
-  /** Validates the raw arrays into problems and solves them, in parallel over prompts. */
+  /**
+   * Validates the raw arrays into problems and solves them, in parallel over chunks of prompts as
+   * {@code DatasetSolver} splits them. Each prompt is validated when the solver reaches it, so its
+   * arrays are still in cache when solved, as they are for a reader that streams prompts.
+   */
   private static List<PolicySolution> run(double[][][] lp, double[][] reward, double[] weights,
-      Divergence divergence, Solver solver, int threads) {
-    List<Integer> prompts = new ArrayList<>();
-    for (int p = 0; p < lp.length; p++) {
-      prompts.add(p);
-    }
+      Divergence divergence, Solver solver, ForkJoinPool pool) {
     PolicySolution[] out = new PolicySolution[lp.length];
-    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+    int chunks = (lp.length + CHUNK - 1) / CHUNK;
     try {
-      pool.submit(() -> prompts.parallelStream().forEach(p -> {
-        List<LogDistribution> refs = new ArrayList<>(K);
-        for (double[] ref : lp[p]) {
-          refs.add(LogDistribution.of(ref));
+      pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(c -> {
+        int from = c * CHUNK;
+        int to = Math.min(lp.length, from + CHUNK);
+        List<RegularizedProblem> problems = new AbstractList<>() {
+          @Override
+          public RegularizedProblem get(int i) {
+            int p = from + i;
+            List<LogDistribution> refs = new ArrayList<>(K);
+            for (double[] ref : lp[p]) {
+              refs.add(LogDistribution.of(ref));
+            }
+            return RegularizedProblem.of(ReferenceSet.of("p" + p, refs, weights), reward[p], BETA,
+                divergence);
+          }
+
+          @Override
+          public int size() {
+            return to - from;
+          }
+        };
+        List<PolicySolution> solved = solver.solveAll(problems);
+        for (int i = from; i < to; i++) {
+          out[i] = solved.get(i - from);
         }
-        RegularizedProblem problem = RegularizedProblem.of(
-            ReferenceSet.of("p" + p, refs, weights), reward[p], BETA, divergence);
-        out[p] = solver.solve(problem);
       })).get();
-    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+    } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException(e);
-    } finally {
-      pool.shutdown();
     }
     return Arrays.asList(out);
   }
 
   private static List<PolicySolution> time(String name, double[][][] lp, double[][] reward,
-      double[] weights, Divergence divergence, Solver solver, int threads, int repeats,
+      double[] weights, Divergence divergence, Solver solver, ForkJoinPool pool, int repeats,
       double entries) {
     List<PolicySolution> out = null;
     for (int warm = 0; warm < 10; warm++) {
-      out = run(lp, reward, weights, divergence, solver, threads);
+      out = run(lp, reward, weights, divergence, solver, pool);
     }
     double[] seconds = new double[repeats];
     for (int r = 0; r < repeats; r++) {
       long t = System.nanoTime();
-      out = run(lp, reward, weights, divergence, solver, threads);
+      out = run(lp, reward, weights, divergence, solver, pool);
       seconds[r] = (System.nanoTime() - t) / 1e9;
     }
     Arrays.sort(seconds);
@@ -130,7 +160,7 @@ public final class SolverThroughput {
     double iterations = out.stream().mapToInt(PolicySolution::iterations).average().orElse(0);
     System.out.printf(Locale.ROOT, "java  %s: median %.1f ms, %.1f M reference entries/s"
         + " (%d threads, %.1f iterations per prompt)%n", name, median * 1e3,
-        entries / median / 1e6, threads, iterations);
+        entries / median / 1e6, pool.getParallelism(), iterations);
     return out;
   }
 
