@@ -8,7 +8,10 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.ForwardKl;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,6 +76,57 @@ public final class ForwardKlSolver implements Solver {
 
   @Override
   public PolicySolution solve(RegularizedProblem problem) {
+    return solve(problem, new Work(problem.references().responses()));
+  }
+
+  /**
+   * Solves the problems in order with one set of working arrays, allocated again only when the
+   * number of responses changes: the results are bitwise those of {@link #solve}.
+   */
+  @Override
+  public List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
+    List<PolicySolution> out = new ArrayList<>(problems.size());
+    Work work = new Work(0);
+    for (RegularizedProblem problem : problems) {
+      int n = problem.references().responses();
+      work = work.size() == n ? work.cleared() : new Work(n);
+      out.add(solve(problem, work));
+    }
+    return out;
+  }
+
+  /** One prompt's working arrays; the mixture's two start cleared, the others are overwritten. */
+  private static final class Work {
+    final double[] reward;
+    final double[] mix;
+    final boolean[] tiny;
+    final double[] others;
+    final double[] gaps;
+    final double[] linear;
+    final double[] logs;
+
+    Work(int n) {
+      reward = new double[n];
+      mix = new double[n];
+      tiny = new boolean[n];
+      others = new double[n];
+      gaps = new double[n];
+      linear = new double[n];
+      logs = new double[n];
+    }
+
+    int size() {
+      return mix.length;
+    }
+
+    Work cleared() {
+      Arrays.fill(mix, 0.0);
+      Arrays.fill(tiny, false);
+      return this;
+    }
+  }
+
+  private PolicySolution solve(RegularizedProblem problem, Work work) {
     if (!supports(problem.divergence())) {
       throw new IllegalArgumentException("the forward-KL solver needs the forward-kl divergence,"
           + " got " + problem.divergence());
@@ -80,8 +134,11 @@ public final class ForwardKlSolver implements Solver {
     ReferenceSet refs = problem.references();
     int n = refs.responses();
     double beta = problem.beta();
-    double[] r = problem.rewards();
-    Mixture mix = new Mixture(refs);
+    double[] r = work.reward;
+    for (int y = 0; y < n; y++) {
+      r[y] = problem.reward(y);
+    }
+    Mixture mix = new Mixture(refs, work.mix, work.tiny);
     double rMax = Double.NEGATIVE_INFINITY;
     double rMin = Double.POSITIVE_INFINITY;
     double rOutside = Double.NEGATIVE_INFINITY;
@@ -102,8 +159,8 @@ public final class ForwardKlSolver implements Solver {
     double w = beta * Math.exp(logMassTop);
     // Newton works on the responses of S \ M: their weight beta pibar(y) and gap r_max - r(y)
     int count = 0;
-    double[] others = new double[n];
-    double[] gaps = new double[n];
+    double[] others = work.others;
+    double[] gaps = work.gaps;
     for (int y = 0; y < n; y++) {
       double gap = rMax - r[y];
       if (mix.inSupport(y) && gap > 0 && mix.mix[y] > 0) {
@@ -157,8 +214,8 @@ public final class ForwardKlSolver implements Solver {
     }
     // the policy in linear space, its logs by one vectorizable pass; entries whose linear value
     // underflows (or sits at the top, or outside the support) are then set in log space
-    double[] linear = new double[n];
-    double[] logs = new double[n];
+    double[] linear = work.linear;
+    double[] logs = work.logs;
     double logBeta = Math.log(beta);
     double logM = Math.log(m);
     for (int y = 0; y < n; y++) {
@@ -228,11 +285,12 @@ public final class ForwardKlSolver implements Solver {
     final boolean[] tiny; // mass so small that the linear mixture underflows to 0
     double weightedNegativeEntropy;
 
-    Mixture(ReferenceSet refs) {
+    /** Into {@code mix} and {@code tiny}, which must arrive cleared. */
+    Mixture(ReferenceSet refs, double[] mix, boolean[] tiny) {
       this.refs = refs;
       int n = refs.responses();
-      mix = new double[n];
-      tiny = new boolean[n];
+      this.mix = mix;
+      this.tiny = tiny;
       for (int i = 0; i < refs.size(); i++) {
         double a = refs.weight(i);
         if (a > 0.0) {

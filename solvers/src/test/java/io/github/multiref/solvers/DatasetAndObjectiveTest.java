@@ -42,8 +42,8 @@ class DatasetAndObjectiveTest {
 
   @Test
   void solveAllReusesWorkingMemoryWithoutChangingABit() {
-    // runs of equal sizes reuse the reverse-KL solver's arrays; a size change reallocates them;
-    // forward-KL and Jensen-Shannon runs in between go to the other solvers through AutoSolver
+    // runs of equal sizes reuse the exact solvers' arrays; a size change reallocates them; through
+    // AutoSolver, forward-KL and Jensen-Shannon prompts in between go to the other solvers
     SplittableRandom rng = new SplittableRandom(12);
     int[] sizes = {9, 9, 9, 4, 4, 9, 200, 200, 1, 1, 9};
     List<RegularizedProblem> problems = new ArrayList<>();
@@ -55,9 +55,13 @@ class DatasetAndObjectiveTest {
     }
     AutoSolver auto = AutoSolver.withDefaults();
     List<PolicySolution> together = auto.solveAll(problems);
+    // and each exact solver on its own problems only, back to back
     List<RegularizedProblem> reverse = problems.stream()
         .filter(p -> p.divergence() == ReverseKl.INSTANCE).toList();
+    List<RegularizedProblem> forward = problems.stream()
+        .map(p -> Problems.with(p, ForwardKl.INSTANCE)).toList();
     List<PolicySolution> reverseTogether = ReverseKlSolver.INSTANCE.solveAll(reverse);
+    List<PolicySolution> forwardTogether = ForwardKlSolver.DEFAULT.solveAll(forward);
     assertThat(together).hasSize(problems.size());
     for (int i = 0, j = 0; i < problems.size(); i++) {
       PolicySolution alone = auto.solve(problems.get(i));
@@ -65,6 +69,7 @@ class DatasetAndObjectiveTest {
       if (problems.get(i).divergence() == ReverseKl.INSTANCE) {
         assertSameBits(reverseTogether.get(j++), alone);
       }
+      assertSameBits(forwardTogether.get(i), ForwardKlSolver.DEFAULT.solve(forward.get(i)));
     }
     for (int threads : new int[] {1, 2, 5}) {
       List<PolicySolution> parallel = DatasetSolver.solveAll(problems, auto, threads);
