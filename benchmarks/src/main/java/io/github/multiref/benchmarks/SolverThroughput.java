@@ -50,6 +50,8 @@ public final class SolverThroughput {
   static final double BETA = 0.1;
   /** Prompts per task, as {@code DatasetSolver} chunks a dataset. */
   static final int CHUNK = 16;
+  /** Warm-up before each timed series. */
+  static final long WARM_UP_NANOS = 3_000_000_000L;
 
   private SolverThroughput() {}
 
@@ -145,8 +147,11 @@ public final class SolverThroughput {
   private static List<PolicySolution> time(String name, double[][][] lp, double[][] reward,
       double[] weights, Divergence divergence, Solver solver, ForkJoinPool pool, int repeats,
       double entries) {
+    // warm up for a few seconds, as JMH does, so that the JIT has compiled the hot loops and
+    // is no longer competing for the two cores when the clock runs
     List<PolicySolution> out = null;
-    for (int warm = 0; warm < 10; warm++) {
+    long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+    for (int warm = 0; warm < 10 || System.nanoTime() < warmUntil; warm++) {
       out = run(lp, reward, weights, divergence, solver, pool);
     }
     double[] seconds = new double[repeats];
