@@ -32,31 +32,31 @@ def lse(x, axis):
     return np.log(np.exp(x - m).sum(axis=axis)) + np.squeeze(m, axis=axis)
 
 
-def solve_rkl(lp, w, r, beta):
-    """lp [P,K,N] normalized log-probs, w [K], r [P,N]: log pi* [P,N], objective [P], bound [P].
-
-    Also computes log F (as the Java solver does), so both sides do the same work."""
+def tilted_escort(lp, w, r, beta):
+    """The part both reverse-KL versions share: log pi* [P,N], log(Z F) [P], log F [P], r/beta."""
     escort = np.einsum('k,pkn->pn', w, lp)
     log_f = lse(escort, 1)
     scaled = r / beta
     tilted = escort + scaled
     log_zf = lse(tilted, 1)
-    policy = tilted - log_zf[:, None]
+    return tilted - log_zf[:, None], log_zf, log_f, scaled
+
+
+def solve_rkl(lp, w, r, beta):
+    """lp [P,K,N] normalized log-probs, w [K], r [P,N]: log pi* [P,N], objective [P], bound [P].
+
+    Also computes log F (as the Java solver does), so both sides do the same work."""
+    policy, log_zf, log_f, scaled = tilted_escort(lp, w, r, beta)
     bound = beta * (lse(lp + scaled[:, None, :], 2) @ w)
     return policy, beta * log_zf, bound, log_zf - log_f
 
 
 def solve_rkl_fast(lp, w, r, beta):
-    """solve_rkl as fast as numpy allows: one log-sum-exp helper that also returns its exponentials,
-    and the Hoelder bound from exp(lp) times one shared tilt (no [P,K,N] log-space temporary).
+    """solve_rkl as fast as numpy allows: the Hoelder bound from exp(lp) times one shared tilt, with
+    no [P,K,N] log-space temporary.
 
     Exact for normalized references (every exp(lp) <= 1, tilt <= 1); only the benchmark uses it."""
-    escort = np.einsum('k,pkn->pn', w, lp)
-    log_f = lse(escort, 1)
-    scaled = r / beta
-    tilted = escort + scaled
-    log_zf = lse(tilted, 1)
-    policy = tilted - log_zf[:, None]
+    policy, log_zf, log_f, scaled = tilted_escort(lp, w, r, beta)
     top = scaled.max(axis=1, keepdims=True)
     tilt = np.exp(scaled - top)
     bound = beta * ((np.log(np.einsum('pkn,pn->pk', np.exp(lp), tilt)) + top) @ w)
