@@ -54,7 +54,17 @@ public final class Instances {
    */
   public static RegularizedProblem randomProblem(SplittableRandom rng, Divergence divergence) {
     int k = 1 + rng.nextInt(4);
-    int n = 2 + rng.nextInt(39);
+    return randomProblem(rng, divergence, k, 2 + rng.nextInt(39));
+  }
+
+  /** As {@link #randomProblem(SplittableRandom, Divergence)}, over {@code n >= 1} responses. */
+  public static RegularizedProblem randomProblem(SplittableRandom rng, Divergence divergence,
+      int n) {
+    return randomProblem(rng, divergence, 1 + rng.nextInt(4), n);
+  }
+
+  private static RegularizedProblem randomProblem(SplittableRandom rng, Divergence divergence,
+      int k, int n) {
     List<LogDistribution> refs = new ArrayList<>();
     for (int i = 0; i < k; i++) {
       refs.add(randomDistribution(rng, n, 1.5, 0.1));

@@ -1,0 +1,157 @@
+package io.github.multiref.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Solver;
+import io.github.multiref.divergences.AlphaDivergence;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.JensenShannon;
+import io.github.multiref.divergences.PearsonChiSquared;
+import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.divergences.SquaredHellinger;
+import io.github.multiref.solvers.DatasetSolver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of a {@link Solver}, to subclass in a plugin's tests:
+ *
+ * <pre>{@code
+ * class MySolverContractTest extends SolverContract {
+ *   @Override protected Solver solver() { return new MySolver(); }
+ *   @Override protected List<Divergence> divergences() { return List.of(ReverseKl.INSTANCE); }
+ * }
+ * }</pre>
+ *
+ * <p>On random instances of every divergence the solver is tested with: the policy it returns is
+ * optimal within 1e-8, certified by weak Lagrangian duality computed here from the divergence's f
+ * and f' alone (a surrogate solver, {@link #exact()} false, must instead never claim more than the
+ * optimum), and the objective it reports is the objective of that policy, evaluated here from its
+ * definition. {@link Solver#solveAll} gives bit for bit what {@link Solver#solve} gives, also across
+ * runs of prompts of one size, where a solver may reuse working memory; results do not depend on
+ * the number of threads; and a divergence the solver does not support is refused.
+ */
+public abstract class SolverContract {
+
+  /** The solver under test. */
+  protected abstract Solver solver();
+
+  /** Divergences to test the solver with; it must support each of them. */
+  protected abstract List<Divergence> divergences();
+
+  /**
+   * Whether the solver claims the optimum. A surrogate (such as MRPO) returns false: then its
+   * policy is only checked not to beat the optimum, and its reported objective to be that policy's.
+   */
+  protected boolean exact() {
+    return true;
+  }
+
+  /** Random instances per divergence. */
+  protected int trials() {
+    return 40;
+  }
+
+  /** Seed of the random instances; fixed so that a failure reproduces. */
+  protected long seed() {
+    return 20261130L;
+  }
+
+  @Test
+  void supportsTheDivergencesItIsTestedWith() {
+    assertThat(divergences()).as("divergences to test with").isNotEmpty();
+    for (Divergence d : divergences()) {
+      assertThat(solver().supports(d)).as("%s supports %s", solver(), d).isTrue();
+    }
+  }
+
+  @Test
+  void reachesTheOptimumAndReportsItsObjective() {
+    SplittableRandom rng = new SplittableRandom(seed());
+    for (Divergence d : divergences()) {
+      for (int trial = 0; trial < trials(); trial++) {
+        RegularizedProblem problem = Instances.randomProblem(rng, d);
+        String what = d + ", trial " + trial + ", " + problem.references().size()
+            + " references, " + problem.references().responses() + " responses, beta "
+            + problem.beta();
+        PolicySolution solution = solver().solve(problem);
+        assertThat(solution.policy().size()).as("policy size, " + what)
+            .isEqualTo(problem.references().responses());
+        double value = Certificates.objective(solution.policy(), problem);
+        double scale = 1 + Math.abs(value);
+        assertThat(value).as("objective of the policy, " + what).isFinite();
+        assertThat(solution.objective()).as("reported objective, " + what)
+            .isCloseTo(value, within(1e-9 * scale));
+        double gap = Certificates.optimalityGap(solution.policy(), problem);
+        assertThat(gap).as("weak duality: the optimum is at least this policy's value, " + what)
+            .isGreaterThan(-1e-9 * scale);
+        if (exact()) {
+          assertThat(gap).as("duality gap (optimum minus this policy at most), " + what)
+              .isLessThan(1e-8 * scale);
+        }
+      }
+    }
+  }
+
+  @Test
+  void solveAllGivesTheBitsOfSolve() {
+    SplittableRandom rng = new SplittableRandom(seed() + 1);
+    List<RegularizedProblem> problems = new ArrayList<>();
+    for (Divergence d : divergences()) {
+      RegularizedProblem previous = null;
+      for (int i = 0; i < 12; i++) {
+        // runs of one size (the same responses, other references and rewards) and size changes
+        RegularizedProblem p = Instances.randomProblem(rng, d);
+        if (previous != null && i % 4 != 0) {
+          p = Instances.randomProblem(rng, d, previous.references().responses());
+        }
+        problems.add(p);
+        previous = p;
+      }
+    }
+    List<PolicySolution> together = solver().solveAll(problems);
+    assertThat(together).as("one solution per problem").hasSize(problems.size());
+    for (int i = 0; i < problems.size(); i++) {
+      assertSameBits(together.get(i), solver().solve(problems.get(i)), "problem " + i);
+    }
+    List<PolicySolution> serial = DatasetSolver.solveAll(problems, solver(), 1);
+    List<PolicySolution> parallel = DatasetSolver.solveAll(problems, solver(), 3);
+    for (int i = 0; i < problems.size(); i++) {
+      assertSameBits(parallel.get(i), serial.get(i), "problem " + i + " on three threads");
+    }
+  }
+
+  @Test
+  void refusesADivergenceItDoesNotSupport() {
+    SplittableRandom rng = new SplittableRandom(seed() + 2);
+    List<Divergence> builtins = List.of(ReverseKl.INSTANCE, ForwardKl.INSTANCE,
+        PearsonChiSquared.INSTANCE, SquaredHellinger.INSTANCE, JensenShannon.INSTANCE,
+        AlphaDivergence.of(0.5));
+    for (Divergence d : builtins) {
+      if (!solver().supports(d)) {
+        RegularizedProblem problem = Instances.randomProblem(rng, d);
+        assertThatThrownBy(() -> solver().solve(problem)).as("solving with %s", d)
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+    }
+  }
+
+  private static void assertSameBits(PolicySolution a, PolicySolution b, String what) {
+    assertThat(a.policy().logProbs()).as("log-probabilities, " + what)
+        .isEqualTo(b.policy().logProbs());
+    assertThat(a.policy().probs()).as("probabilities, " + what).isEqualTo(b.policy().probs());
+    assertThat(Double.doubleToRawLongBits(a.objective())).as("objective, " + what)
+        .isEqualTo(Double.doubleToRawLongBits(b.objective()));
+    assertThat(a.iterations()).as("iterations, " + what).isEqualTo(b.iterations());
+    assertThat(Double.doubleToRawLongBits(a.residual())).as("residual, " + what)
+        .isEqualTo(Double.doubleToRawLongBits(b.residual()));
+    assertThat(a.diagnostics()).as("diagnostics, " + what).isEqualTo(b.diagnostics());
+  }
+}
