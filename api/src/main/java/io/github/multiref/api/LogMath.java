@@ -52,7 +52,7 @@ public final class LogMath {
    * {@code copy[i] = x[i]} and {@code out[i] = exp(x[i])} for {@code i < n}, in one pass, returning
    * the sum of the exponentials: how a distribution is copied in and its mass checked.
    */
-  public static double copyAndExp(double[] x, double[] copy, double[] out, int n) {
+  static double copyAndExp(double[] x, double[] copy, double[] out, int n) {
     if (VECTORIZED) {
       return io.github.multiref.api.internal.VectorMath.copyAndExp(x, copy, out, n);
     }
@@ -110,7 +110,7 @@ public final class LogMath {
    * that is negative, NaN or {@code +inf}, or positive where the log is {@code -inf}. (That each
    * probability is the exponential of its log is the caller's promise, not checked here.)
    */
-  public static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
+  static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
       double[] probsOut, int n) {
     if (VECTORIZED) {
       return io.github.multiref.api.internal.VectorMath.copyCheckedProbabilities(
