@@ -8,7 +8,6 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.ForwardKl;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,14 +84,7 @@ public final class ForwardKlSolver implements Solver {
    */
   @Override
   public List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
-    List<PolicySolution> out = new ArrayList<>(problems.size());
-    Work work = new Work(0);
-    for (RegularizedProblem problem : problems) {
-      int n = problem.references().responses();
-      work = work.size() == n ? work.cleared() : new Work(n);
-      out.add(solve(problem, work));
-    }
-    return out;
+    return WorkingMemory.solveInOrder(problems, Work::new, Work::clear, this::solve);
   }
 
   /** One prompt's working arrays; the mixture's two start cleared, the others are overwritten. */
@@ -115,14 +107,9 @@ public final class ForwardKlSolver implements Solver {
       logs = new double[n];
     }
 
-    int size() {
-      return mix.length;
-    }
-
-    Work cleared() {
+    void clear() {
       Arrays.fill(mix, 0.0);
       Arrays.fill(tiny, false);
-      return this;
     }
   }
 

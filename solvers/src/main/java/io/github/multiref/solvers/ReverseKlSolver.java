@@ -9,7 +9,6 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.ReverseKl;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +39,7 @@ public final class ReverseKlSolver implements Solver {
 
   @Override
   public PolicySolution solve(RegularizedProblem problem) {
-    int n = problem.references().responses();
-    return solve(problem, new double[n], new double[n]);
+    return solve(problem, new Work(problem.references().responses()));
   }
 
   /**
@@ -50,31 +48,31 @@ public final class ReverseKlSolver implements Solver {
    */
   @Override
   public List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
-    List<PolicySolution> out = new ArrayList<>(problems.size());
-    double[] tilt = new double[0];
-    double[] logEscort = tilt;
-    for (RegularizedProblem problem : problems) {
-      int n = problem.references().responses();
-      if (tilt.length != n) {
-        tilt = new double[n];
-        logEscort = new double[n];
-      } else {
-        Arrays.fill(logEscort, 0.0);
-      }
-      out.add(solve(problem, tilt, logEscort));
-    }
-    return out;
+    return WorkingMemory.solveInOrder(problems, Work::new, Work::clear, this::solve);
   }
 
   /**
-   * The solution, computed in two working arrays of the problem's size: {@code tilt} (any
-   * content, overwritten) and {@code logEscort} (zeros on entry).
+   * One prompt's working arrays: {@code tilt} (any content, overwritten) and {@code logEscort}
+   * (zeros, as the escort is accumulated into it).
    */
-  private PolicySolution solve(RegularizedProblem problem, double[] tilt, double[] logEscort) {
+  private record Work(double[] tilt, double[] logEscort) {
+    Work(int n) {
+      this(new double[n], new double[n]);
+    }
+
+    void clear() {
+      Arrays.fill(logEscort, 0.0);
+    }
+  }
+
+  /** The solution, computed in the working arrays of {@link Work}. */
+  private PolicySolution solve(RegularizedProblem problem, Work work) {
     if (!supports(problem.divergence())) {
       throw new IllegalArgumentException("the exact reverse-KL solver needs the reverse-kl"
           + " divergence, got " + problem.divergence());
     }
+    double[] tilt = work.tilt();
+    double[] logEscort = work.logEscort();
     ReferenceSet refs = problem.references();
     int n = refs.responses();
     double beta = problem.beta();
