@@ -105,15 +105,12 @@ public abstract class SolverContract {
     SplittableRandom rng = new SplittableRandom(seed() + 1);
     List<RegularizedProblem> problems = new ArrayList<>();
     for (Divergence d : divergences()) {
-      RegularizedProblem previous = null;
-      for (int i = 0; i < 12; i++) {
-        // runs of one size (the same responses, other references and rewards) and size changes
-        RegularizedProblem p = Instances.randomProblem(rng, d);
-        if (previous != null && i % 4 != 0) {
-          p = Instances.randomProblem(rng, d, previous.references().responses());
+      for (int run = 0; run < 3; run++) {
+        // runs of four problems of one size (other references and rewards), then a size change
+        int n = 2 + rng.nextInt(39);
+        for (int i = 0; i < 4; i++) {
+          problems.add(Instances.randomProblem(rng, d, n));
         }
-        problems.add(p);
-        previous = p;
       }
     }
     List<PolicySolution> together = solver().solveAll(problems);
