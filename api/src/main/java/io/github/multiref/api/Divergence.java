@@ -1,5 +1,7 @@
 package io.github.multiref.api;
 
+import java.util.Optional;
+
 /**
  * An f-divergence {@code D_f(p||q) = sum_y q(y) f(p(y)/q(y))} with f convex on {@code [0, inf)} and
  * {@code f(1) = 0}.
@@ -102,6 +104,128 @@ public interface Divergence {
   /** {@code f'(inf) = lim_{t->inf} f(t)/t}. */
   default double fPrimeAtInfinity() {
     return fPrime(Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * {@code log(f'(inf) - f'(exp(logT)))}: the log of how far the derivative is below its limit, for
+   * f with finite {@code f'(inf)} (squared Hellinger, Jensen-Shannon, forward KL, alpha below 1).
+   * Solvers need it where {@code f'(t)} is within rounding of {@code f'(inf)}: at {@code t = e^100}
+   * squared Hellinger's {@code f'(t) = 1 - e^-50} is 1 in double precision, while this is exactly
+   * {@code -50}.
+   *
+   * <p>The default uses {@link #powerForm()} when there is one (exact); otherwise it subtracts,
+   * which is exact only while the gap is well above the rounding of {@code f'(inf)} and gives
+   * {@code -inf} beyond. A divergence with finite {@code f'(inf)} and no power form must override
+   * this and {@link #logRatioAtFPrimeGap(double)} with closed forms; the contract kit checks it at
+   * {@code |log t|} up to 700.
+   *
+   * @return a decreasing function of {@code logT}; {@code +inf} when {@code f'(inf) = +inf}, and
+   *     {@code log(f'(inf) - f'(0+))} (possibly {@code +inf}) at {@code logT = -inf}
+   */
+  default double logFPrimeGap(double logT) {
+    Optional<PowerForm> power = powerForm();
+    if (power.isPresent()) {
+      return power.get().logFPrimeGap(logT);
+    }
+    return Math.log(fPrimeAtInfinity() - fPrimeOfLogRatio(logT));
+  }
+
+  /**
+   * The inverse of {@link #logFPrimeGap(double)}: the {@code log t} at which {@code f'(inf) -
+   * f'(t) = exp(logGap)}, for f with finite {@code f'(inf)}; {@code -inf} when the gap is at least
+   * {@code f'(inf) - f'(0+)}.
+   *
+   * <p>The default uses {@link #powerForm()} when there is one; otherwise it calls {@link
+   * #logFPrimeInverse(double)} at {@code f'(inf) - exp(logGap)}, which gives {@code +inf} once the
+   * gap is below the rounding of {@code f'(inf)}. Override it with a closed form (see {@link
+   * #logFPrimeGap(double)}).
+   */
+  default double logRatioAtFPrimeGap(double logGap) {
+    Optional<PowerForm> power = powerForm();
+    if (power.isPresent()) {
+      return power.get().logRatioAtFPrimeGap(logGap);
+    }
+    return logFPrimeInverse(fPrimeAtInfinity() - Math.exp(logGap));
+  }
+
+  /**
+   * The power form of {@code f'}, when f belongs to the family whose derivative is a shifted and
+   * scaled Box-Cox power of t (reverse and forward KL, chi^2, squared Hellinger, the alpha family,
+   * Neyman chi^2). A divergence that declares it gets closed forms from the solvers and the DPO
+   * scorer, exact at any magnitude; the contract kit checks the declaration against {@link
+   * #fPrimeOfLogRatio(double)}. Empty by default.
+   */
+  default Optional<PowerForm> powerForm() {
+    return Optional.empty();
+  }
+
+  /**
+   * {@code f'(t) = shift + scale (t^exponent - 1) / exponent}, read as {@code shift + scale log t}
+   * at exponent 0. Then {@code f'(0+) = shift - scale/exponent} for a positive exponent ({@code
+   * -inf} otherwise) and {@code f'(inf) = shift - scale/exponent} for a negative one ({@code +inf}
+   * otherwise). Examples: reverse KL {@code (0, 1, 1)}, forward KL {@code (-1, 1, -1)}, chi^2
+   * {@code (1, 2, 0)}, squared Hellinger {@code (-1/2, 1/2, 0)}, alpha {@code (a - 1, 1, 0)}.
+   *
+   * @param exponent finite
+   * @param scale finite and positive (f' increases)
+   * @param shift finite: {@code f'(1)}
+   */
+  record PowerForm(double exponent, double scale, double shift) {
+
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException naming the parameter and its value
+     */
+    public PowerForm {
+      if (!Double.isFinite(exponent)) {
+        throw new IllegalArgumentException("power form: exponent must be finite, got " + exponent);
+      }
+      if (!(scale > 0 && scale < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            "power form: scale must be finite and > 0, got " + scale);
+      }
+      if (!Double.isFinite(shift)) {
+        throw new IllegalArgumentException("power form: shift must be finite, got " + shift);
+      }
+    }
+
+    /** {@code f'(exp(logT))}, with {@code expm1} so that small exponents lose nothing. */
+    public double fPrimeOfLogRatio(double logT) {
+      if (exponent == 0.0) {
+        return shift + scale * logT;
+      }
+      return shift + scale * Math.expm1(exponent * logT) / exponent;
+    }
+
+    /** {@code f'(0+)}. */
+    public double fPrimeAtZero() {
+      return exponent > 0 ? shift - scale / exponent : Double.NEGATIVE_INFINITY;
+    }
+
+    /** {@code f'(inf)}. */
+    public double fPrimeAtInfinity() {
+      return exponent < 0 ? shift - scale / exponent : Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * {@code log(f'(inf) - f'(t)) = log(scale / |exponent|) + exponent log t} for a negative
+     * exponent; {@code +inf} otherwise.
+     */
+    public double logFPrimeGap(double logT) {
+      if (exponent >= 0) {
+        return Double.POSITIVE_INFINITY;
+      }
+      return Math.log(scale / -exponent) + exponent * logT;
+    }
+
+    /** The inverse of {@link #logFPrimeGap(double)} for a negative exponent; NaN otherwise. */
+    public double logRatioAtFPrimeGap(double logGap) {
+      if (exponent >= 0) {
+        return Double.NaN;
+      }
+      return (logGap - Math.log(scale / -exponent)) / exponent;
+    }
   }
 
   /** Whether f is strictly convex, so that {@link #fPrimeInverse(double)} exists. */

@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import java.util.Optional;
 
 /**
  * The alpha-divergence family (Amari's parameterization):
@@ -22,9 +23,11 @@ import io.github.multiref.api.LogMath;
 public final class AlphaDivergence implements Divergence {
 
   private final double a;
+  private final Optional<PowerForm> power;
 
   private AlphaDivergence(double a) {
     this.a = a;
+    this.power = Optional.of(new PowerForm(a - 1.0, 1.0, 0.0));
   }
 
   /**
@@ -74,17 +77,32 @@ public final class AlphaDivergence implements Divergence {
     return Math.exp(logFPrimeInverse(u));
   }
 
-  /** {@code log1p((a - 1) u) / (a - 1)}, extended by 0 and {@code +inf} outside the range. */
+  /**
+   * {@code log(1 + (a - 1) u) / (a - 1)}, extended by 0 and {@code +inf} outside the range. Next
+   * to the end of the range ({@code u} near {@code 1/(1 - a)}) the argument cancels to a few ulps
+   * of 1, so it is formed exactly: {@code a - 1} as a sum of two doubles, and {@code 1 + (a - 1)
+   * u} by a fused multiply-add.
+   */
   @Override
   public double logFPrimeInverse(double u) {
     if (a == 1.0) {
       return u;
     }
-    double x = (a - 1.0) * u;
-    if (x <= -1.0) {
-      return a < 1.0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    double b = a - 1.0;
+    double beyond = a < 1.0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    if (Double.isInfinite(u)) { // (a - 1) u is -inf (beyond the range) or +inf (log t = +-inf)
+      return b * u < 0 ? beyond : b > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
-    return Math.log1p(x) / (a - 1.0);
+    double bb = b - a; // a - 1 = b + bError exactly (Knuth's two-sum)
+    double bError = (a - (b - bb)) + (-1.0 - bb);
+    double onePlusX = Math.fma(b, u, 1.0) + bError * u; // 1 + (a - 1) u
+    if (!(onePlusX > 0)) {
+      return beyond;
+    }
+    if (Math.abs(onePlusX - 1.0) < 0.5) {
+      return Math.log1p(Math.fma(b, u, bError * u)) / b;
+    }
+    return Math.log(onePlusX) / b;
   }
 
   /**
@@ -166,6 +184,12 @@ public final class AlphaDivergence implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return (a - 1.0) * logT;
+  }
+
+  /** {@code f'(t) = (t^(a-1) - 1)/(a - 1)}: exponent {@code a - 1}, scale 1, shift 0. */
+  @Override
+  public Optional<PowerForm> powerForm() {
+    return power;
   }
 
   @Override

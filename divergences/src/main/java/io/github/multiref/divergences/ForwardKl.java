@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import java.util.Optional;
 
 /**
  * Forward KL: {@code f(t) = -log t}, so {@code D_f(pi||q) = KL(q||pi) = sum q log(q/pi)}.
@@ -64,6 +65,14 @@ public final class ForwardKl implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return -logT;
+  }
+
+  private static final Optional<PowerForm> POWER = Optional.of(new PowerForm(-1.0, 1.0, -1.0));
+
+  /** {@code f'(t) = -1/t = -1 + (t^-1 - 1)/(-1)}: exponent -1, scale 1, shift -1. */
+  @Override
+  public Optional<PowerForm> powerForm() {
+    return POWER;
   }
 
   @Override

@@ -35,13 +35,20 @@ public final class JensenShannon implements Divergence {
     return Math.exp(logFPrimeInverse(u));
   }
 
-  /** {@code u - log(2 - e^u) = u - log 2 - log(1 - e^(u - log 2))}. */
+  /** The part of {@code log 2} that the double {@link LogMath#LN2} leaves off. */
+  private static final double LN2_TAIL = 2.3190468138462996e-17;
+
+  /**
+   * {@code u - log(2 - e^u) = u - log 2 - log(1 - e^(u - log 2))}, with {@code u - log 2} formed
+   * from log 2 in two doubles: next to {@code f'(inf) = log 2} that distance is all the answer.
+   */
   @Override
   public double logFPrimeInverse(double u) {
-    if (u >= LogMath.LN2) {
+    double d = (u - LogMath.LN2) - LN2_TAIL;
+    if (!(d < 0)) {
       return Double.POSITIVE_INFINITY;
     }
-    return u - LogMath.LN2 - LogMath.log1mExp(u - LogMath.LN2);
+    return d - LogMath.log1mExp(d);
   }
 
   /** {@code log 2 - log(1 + 1/t)}. */
@@ -98,6 +105,34 @@ public final class JensenShannon implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return -LogMath.log1pExp(logT);
+  }
+
+  /**
+   * {@code log(log 2 - f'(t)) = log log(1 + 1/t)}: {@code -log t - 1/(2t)} to rounding once
+   * {@code 1/t} is below 1e-300, where {@code log1p} of it would underflow.
+   */
+  @Override
+  public double logFPrimeGap(double logT) {
+    if (logT > 690) {
+      return -logT;
+    }
+    return Math.log(LogMath.log1pExp(-logT));
+  }
+
+  /**
+   * {@code log(1 + 1/t) = g} gives {@code log t = -log(expm1(g))}, taken as {@code -log g} when g
+   * underflows and as {@code -g - log1p(-e^-g)} when {@code expm1} would overflow.
+   */
+  @Override
+  public double logRatioAtFPrimeGap(double logGap) {
+    if (logGap < -690) {
+      return -logGap;
+    }
+    double g = Math.exp(logGap);
+    if (g > 30) {
+      return -(g + Math.log1p(-Math.exp(-g)));
+    }
+    return -Math.log(Math.expm1(g));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import java.util.Optional;
 
 /**
  * Pearson chi^2: {@code f(t) = (t - 1)^2}, so {@code D_f(pi||q) = sum (pi - q)^2 / q}.
@@ -64,6 +65,14 @@ public final class PearsonChiSquared implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return LogMath.LN2 + logT;
+  }
+
+  private static final Optional<PowerForm> POWER = Optional.of(new PowerForm(1.0, 2.0, 0.0));
+
+  /** {@code f'(t) = 2 (t - 1)}: exponent 1, scale 2, shift 0. */
+  @Override
+  public Optional<PowerForm> powerForm() {
+    return POWER;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
+import java.util.Optional;
 
 /**
  * Reverse KL: {@code f(t) = t log t}, so {@code D_f(pi||q) = KL(pi||q) = sum pi log(pi/q)}.
@@ -65,6 +66,14 @@ public final class ReverseKl implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return 0.0;
+  }
+
+  private static final Optional<PowerForm> POWER = Optional.of(new PowerForm(0.0, 1.0, 1.0));
+
+  /** {@code f'(t) = 1 + log t}: exponent 0, scale 1, shift 1. */
+  @Override
+  public Optional<PowerForm> powerForm() {
+    return POWER;
   }
 
   @Override

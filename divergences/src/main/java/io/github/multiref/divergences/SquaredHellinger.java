@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import java.util.Optional;
 
 /**
  * Squared Hellinger: {@code f(t) = (sqrt t - 1)^2}, so {@code D_f(pi||q) = sum (sqrt pi - sqrt
@@ -70,6 +71,14 @@ public final class SquaredHellinger implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return -LogMath.LN2 - 0.5 * logT;
+  }
+
+  private static final Optional<PowerForm> POWER = Optional.of(new PowerForm(-0.5, 0.5, 0.0));
+
+  /** {@code f'(t) = 1 - t^(-1/2) = (1/2) (t^(-1/2) - 1)/(-1/2)}: exponent -1/2, scale 1/2. */
+  @Override
+  public Optional<PowerForm> powerForm() {
+    return POWER;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.github.multiref.plugins.neyman;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import java.util.Optional;
 
 /**
  * Neyman chi^2: {@code f(t) = (t - 1)^2 / t}, so {@code D_f(pi||q) = sum (pi - q)^2 / pi}: Pearson
@@ -69,6 +70,17 @@ public final class NeymanChiSquared implements Divergence {
   @Override
   public double logSlopeOfFPrime(double logT) {
     return LogMath.LN2 - 2.0 * logT;
+  }
+
+  private static final Optional<PowerForm> POWER = Optional.of(new PowerForm(-2.0, 2.0, 0.0));
+
+  /**
+   * {@code f'(t) = 1 - t^-2 = 2 (t^-2 - 1)/(-2)}: exponent -2, scale 2, shift 0. Declaring it gives
+   * this plugin the solvers' closed forms, exact at any magnitude.
+   */
+  @Override
+  public Optional<PowerForm> powerForm() {
+    return POWER;
   }
 
   @Override
