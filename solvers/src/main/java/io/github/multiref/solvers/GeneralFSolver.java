@@ -4,34 +4,46 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PolicySolution;
-import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The multi-reference problem for any strictly convex f-divergence and any K, by nested monotone
- * root finding (MATH.md section 5).
+ * The multi-reference problem for any strictly convex f-divergence and any K, by monotone root
+ * finding on the KKT conditions (docs/math.md, section "Any f-divergence").
  *
  * <h2>Method</h2>
  * KKT: where {@code pi(y) > 0}, {@code r(y) - beta h_y(pi(y)) = lambda} with {@code h_y(p) = sum_i
  * alpha_i f'(p / pi_i(y))}; where {@code pi(y) = 0}, {@code r(y) - beta h_y(0+) <= lambda}. A
  * reference without mass at y contributes {@code alpha_i f'(inf)} to h_y, so when {@code f'(inf) =
  * +inf} (reverse KL, chi^2) y gets no mass.
+ *
+ * <p>Real sequence log-probabilities put references hundreds of nats apart, and then lambda itself
+ * cannot be held to the precision the policy needs: with squared Hellinger and a reference mass of
+ * {@code e^-100} where the policy wants 0.96, lambda sits {@code e^-50 beta} above the point where
+ * f' saturates. So the solver never forms {@code lambda} or a ratio {@code p / pi_i(y)}:
  * <ol>
- *   <li>Inner: for a given lambda, {@code pi_lambda(y) = h_y^{-1}((r(y) - lambda)/beta)}, or exactly 0
- *       when {@code (r(y) - lambda)/beta <= h_y(0+)}. h_y is a weighted average of {@code f'(p /
- *       pi_i(y))}, so the root lies between {@code min_i} and {@code max_i} of {@code pi_i(y)
- *       (f')^{-1}(v)}; it is found by Brent's method in {@code log p} (closed form when one
- *       reference has mass at y, or all agree).
- *   <li>Outer: {@code sum_y pi_lambda(y)} decreases in lambda; lambda lies between {@code max_y (r(y) -
- *       beta h_y(1))} and {@code max_y (r(y) - beta h_y(1/n))}, and Brent's method finds the root.
+ *   <li>the multiplier is parametrized by a z that holds every reachable lambda to full relative
+ *       precision, chosen by which limits of f' are finite ({@link Multiplier}): for finite {@code
+ *       f'(inf)}, z is the log of lambda's distance above saturation;
+ *   <li>for each response and z, {@code log pi_z(y)} solves a monotone equation in the log-ratios
+ *       {@code log p - log pi_i(y)}, stated as a gap below {@code f'(inf)}, an excess above {@code
+ *       f'(0+)} or f' itself ({@link ResponseSum}): in closed form for a divergence with a {@link
+ *       Divergence.PowerForm} (every built-in but Jensen-Shannon), else by Brent's method in {@code
+ *       log p} inside {@code [min_i, max_i] log pi_i(y) + phi^-1(target)};
+ *   <li>the total mass decreases in z; z lies between {@code max_y z_y(1)} and {@code max_y
+ *       z_y(1/n)}, where {@code z_y(p)} is the z that gives y mass p, and Brent's method finds the
+ *       root of its log.
  * </ol>
  * A response at which every weighted reference has no mass (possible when {@code f'(inf)} is
- * finite: forward KL, Hellinger, Jensen-Shannon, alpha < 1) has a constant h, so it takes mass only
- * if {@code r(y) - beta f'(inf)} exceeds the lambda of the other responses; then lambda equals it and
- * the remaining mass is split evenly among the best such responses.
+ * finite) has a constant marginal value {@code r(y) - beta W f'(inf)}, so it takes mass only if
+ * that exceeds the lambda of the other responses; then lambda equals it and the remaining mass is
+ * split evenly among the best such responses.
+ *
+ * <p>Errors of its own are {@link ArithmeticException}s that name the prompt and the divergence:
+ * an exhausted budget, or a divergence whose methods cannot resolve f' where the answer needs it.
  *
  * <p>Diagnostics: {@code lambda}. Iterations count outer evaluations; the residual is {@code |sum pi
  * - 1|} before the final renormalization.
@@ -40,6 +52,9 @@ public final class GeneralFSolver implements Solver {
 
   /** Tolerances at the limit of double precision, 400 outer evaluations, 200 inner ones. */
   public static final GeneralFSolver DEFAULT = new GeneralFSolver(0.0, 400, 200);
+
+  /** Mass left off 1 by the outer root beyond which the solver reports a failure. */
+  private static final double MASS_TOLERANCE = 1e-6;
 
   private final double tolerance;
   private final int maxOuterEvaluations;
@@ -54,11 +69,11 @@ public final class GeneralFSolver implements Solver {
   /**
    * A solver with explicit tolerance and budgets.
    *
-   * @param tolerance absolute tolerance on lambda and on each {@code log pi(y)} beyond a few ulps,
-   *     {@code >= 0}
-   * @param maxOuterEvaluations evaluations of {@code sum_y pi_lambda(y)} before {@link
+   * @param tolerance absolute tolerance on the parametrized multiplier z and on each {@code log
+   *     pi(y)}, beyond a few ulps, {@code >= 0}
+   * @param maxOuterEvaluations evaluations of {@code sum_y pi_z(y)} before {@link
    *     ArithmeticException}
-   * @param maxInnerEvaluations evaluations of {@code h_y} per response and lambda
+   * @param maxInnerEvaluations evaluations per response and z where no closed form exists
    */
   public static GeneralFSolver of(double tolerance, int maxOuterEvaluations,
       int maxInnerEvaluations) {
@@ -84,241 +99,147 @@ public final class GeneralFSolver implements Solver {
       throw new IllegalArgumentException(
           "the general solver needs a strictly convex f, got " + f);
     }
-    Setup setup = new Setup(problem);
-    int n = setup.n;
-    double lambda;
-    int evaluations = 0;
-    double[] logPolicy = new double[n];
-    java.util.Arrays.fill(logPolicy, Double.NEGATIVE_INFINITY);
-    boolean anyRegular = setup.regularCount > 0;
-    if (!anyRegular && !setup.anyDegenerate()) {
-      throw new IllegalArgumentException("prompt '" + setup.prompt + "': no response can have"
+    Optional<Divergence.PowerForm> power = f.powerForm();
+    double fPrimeAtZero = power.map(Divergence.PowerForm::fPrimeAtZero).orElse(f.fPrimeAtZero());
+    double fPrimeAtInfinity =
+        power.map(Divergence.PowerForm::fPrimeAtInfinity).orElse(f.fPrimeAtInfinity());
+    KktResponses responses =
+        new KktResponses(problem, fPrimeAtInfinity == Double.POSITIVE_INFINITY);
+    if (responses.regularCount == 0) {
+      throw new IllegalArgumentException("prompt '" + responses.prompt + "': no response can have"
           + " positive probability under " + f + ": each lacks mass under some reference with"
           + " positive weight, and f'(inf) = +inf forbids that (the supports do not intersect)");
     }
-    if (anyRegular) {
-      double lo = Double.NEGATIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      double logOneOverN = -Math.log(setup.regularCount);
-      for (int y = 0; y < n; y++) {
-        if (setup.kind[y] == REGULAR) {
-          lo = Math.max(lo, problem.reward(y) - problem.beta() * setup.h(y, 0.0));
-          hi = Math.max(hi, problem.reward(y) - problem.beta() * setup.h(y, logOneOverN));
-        }
-      }
-      double[] scratch = new double[n];
-      // the bracket holds mathematically; rounding at its ends is settled before Brent
-      if (hi - lo <= 0 || setup.logMass(lo, scratch) <= 0) {
-        lambda = lo;
-      } else if (setup.logMass(hi, scratch) >= 0) {
-        lambda = hi;
-      } else {
-        Roots.Root root = Roots.brent(l -> clamp(setup.logMass(l, scratch)), lo, hi, tolerance,
-            maxOuterEvaluations);
-        lambda = root.x();
-        evaluations = root.evaluations();
-      }
-    } else {
-      lambda = Double.NEGATIVE_INFINITY;
+    Multiplier multiplier = multiplier(responses, f, power, fPrimeAtZero, fPrimeAtInfinity);
+    double[] logPolicy = new double[responses.n];
+    Root root = outerRoot(multiplier, logPolicy, f);
+    double z = root.z;
+    double degenerate = multiplier.degenerate();
+    double logInside = totalLogMass(multiplier, degenerate > z ? degenerate : z, logPolicy);
+    if (degenerate > z) {
+      z = degenerate;
+      shareAmongBestDegenerate(responses, logPolicy, logInside);
     }
-    // responses no weighted reference covers: constant marginal r(y) - beta f'(inf)
-    double degenerate = Double.NEGATIVE_INFINITY;
-    for (int y = 0; y < n; y++) {
-      if (setup.kind[y] == DEGENERATE) {
-        degenerate = Math.max(degenerate, problem.reward(y) - problem.beta() * setup.fPrimeInf);
+    return solution(problem, responses, multiplier.lambda(z), root.evaluations, logPolicy, f);
+  }
+
+  private Multiplier multiplier(KktResponses responses, Divergence f,
+      Optional<Divergence.PowerForm> power, double fPrimeAtZero, double fPrimeAtInfinity) {
+    if (fPrimeAtInfinity < Double.POSITIVE_INFINITY) {
+      ResponseSum gaps = power.map(p -> ResponseSum.power(responses, p)).orElseGet(() ->
+          new ResponseSum.Generic(responses, f, true, f::logFPrimeGap, f::logRatioAtFPrimeGap,
+              "f'(inf) - f'(t)", tolerance, maxInnerEvaluations));
+      double logGapAtZero = power.isPresent() && fPrimeAtZero == Double.NEGATIVE_INFINITY
+          ? Double.POSITIVE_INFINITY : f.logFPrimeGap(Double.NEGATIVE_INFINITY);
+      return new Multiplier.Saturating(responses, gaps, fPrimeAtInfinity, logGapAtZero);
+    }
+    if (fPrimeAtZero > Double.NEGATIVE_INFINITY) {
+      ResponseSum excess = power.map(p -> ResponseSum.power(responses, p)).orElseGet(() ->
+          new ResponseSum.Generic(responses, f, true,
+              u -> Math.log(f.fPrimeOfLogRatio(u) - fPrimeAtZero),
+              x -> f.logFPrimeInverse(fPrimeAtZero + Math.exp(x)), "f'(t) - f'(0+)", tolerance,
+              maxInnerEvaluations));
+      return new Multiplier.BoundedBelow(responses, excess, fPrimeAtZero);
+    }
+    ResponseSum derivative = power.map(p -> ResponseSum.power(responses, p)).orElseGet(() ->
+        new ResponseSum.Generic(responses, f, false, f::fPrimeOfLogRatio, f::logFPrimeInverse,
+            "f'(t)", tolerance, maxInnerEvaluations));
+    return new Multiplier.Unbounded(responses, derivative);
+  }
+
+  private record Root(double z, int evaluations) {}
+
+  /**
+   * The z at which the regular responses' mass is 1, between {@code max_y z_y(1)} (some response
+   * alone has mass 1 there) and {@code max_y z_y(1/n)} (none has more than 1/n).
+   */
+  private Root outerRoot(Multiplier multiplier, double[] scratch, Divergence f) {
+    KktResponses responses = multiplier.responses;
+    double lo = Double.NEGATIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    double logEach = -Math.log(responses.regularCount);
+    for (int y = 0; y < responses.n; y++) {
+      if (responses.kind[y] == KktResponses.REGULAR) {
+        lo = Math.max(lo, multiplier.at(y, 0.0));
+        hi = Math.max(hi, multiplier.at(y, logEach));
       }
     }
-    boolean degenerateWins = degenerate > lambda;
-    if (degenerateWins) {
-      lambda = degenerate;
+    if (!(lo > Double.NEGATIVE_INFINITY && hi < Double.POSITIVE_INFINITY)) {
+      throw new ArithmeticException("prompt '" + responses.prompt + "': the general solver with"
+          + " divergence " + f + " cannot bracket the multiplier: f' overflows at every response"
+          + " (bracket [" + lo + ", " + hi + "])");
     }
-    double logInside = anyRegular ? setup.logMass(lambda, logPolicy) : Double.NEGATIVE_INFINITY;
-    if (degenerateWins) {
-      int ties = 0;
-      for (int y = 0; y < n; y++) {
-        if (isBestDegenerate(setup, problem, y, degenerate)) {
-          ties++;
-        }
-      }
-      double logEach = LogMath.log1mExp(Math.min(logInside, 0.0)) - Math.log(ties);
-      for (int y = 0; y < n; y++) {
-        logPolicy[y] = isBestDegenerate(setup, problem, y, degenerate) ? logEach
-            : setup.kind[y] == REGULAR ? logPolicy[y] : Double.NEGATIVE_INFINITY;
+    // the bracket holds mathematically; rounding at its ends is settled before Brent
+    if (hi - lo <= 0 || totalLogMass(multiplier, lo, scratch) <= 0) {
+      return new Root(lo, 1);
+    }
+    if (totalLogMass(multiplier, hi, scratch) >= 0) {
+      return new Root(hi, 2);
+    }
+    try {
+      Roots.Root root = Roots.brent(z -> totalLogMass(multiplier, z, scratch), lo, hi, tolerance,
+          maxOuterEvaluations);
+      return new Root(root.x(), root.evaluations());
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("prompt '" + responses.prompt + "': the general solver with"
+          + " divergence " + f + ": the multiplier's " + e.getMessage());
+    }
+  }
+
+  /** Fills {@code out} with {@code log pi_z(y)} (zero off the regular responses); their log-sum. */
+  private static double totalLogMass(Multiplier multiplier, double z, double[] out) {
+    KktResponses responses = multiplier.responses;
+    for (int y = 0; y < responses.n; y++) {
+      out[y] = responses.kind[y] == KktResponses.REGULAR ? multiplier.logMass(y, z)
+          : Double.NEGATIVE_INFINITY;
+    }
+    return LogMath.logSumExp(out);
+  }
+
+  /** The mass the regular responses leave, split evenly among the best degenerate responses. */
+  private static void shareAmongBestDegenerate(KktResponses responses, double[] logPolicy,
+      double logInside) {
+    int ties = 0;
+    for (int y = 0; y < responses.n; y++) {
+      if (isBestDegenerate(responses, y)) {
+        ties++;
       }
     }
+    double logEach = LogMath.log1mExp(Math.min(logInside, 0.0)) - Math.log(ties);
+    for (int y = 0; y < responses.n; y++) {
+      if (isBestDegenerate(responses, y)) {
+        logPolicy[y] = logEach;
+      }
+    }
+  }
+
+  private static boolean isBestDegenerate(KktResponses responses, int y) {
+    return responses.kind[y] == KktResponses.DEGENERATE
+        && responses.reward(y) == responses.bestDegenerateReward;
+  }
+
+  private static PolicySolution solution(RegularizedProblem problem, KktResponses responses,
+      double lambda, int evaluations, double[] logPolicy, Divergence f) {
     double logTotal = LogMath.logSumExp(logPolicy);
     double residual = Math.abs(Math.expm1(logTotal));
-    for (int y = 0; y < n; y++) {
+    for (int y = 0; y < logPolicy.length; y++) {
+      if (Double.isNaN(logPolicy[y]) || logPolicy[y] == Double.POSITIVE_INFINITY) {
+        throw new ArithmeticException("prompt '" + responses.prompt + "': the general solver with"
+            + " divergence " + f + " computed log pi = " + logPolicy[y] + " for response " + y
+            + " at lambda = " + lambda);
+      }
       logPolicy[y] -= logTotal;
+    }
+    if (!(residual <= MASS_TOLERANCE)) {
+      throw new ArithmeticException("prompt '" + responses.prompt + "': the general solver with"
+          + " divergence " + f + " found lambda = " + lambda + " but the policy's mass there is "
+          + Math.exp(logTotal) + ", not 1");
     }
     LogDistribution pi = LogDistribution.of(logPolicy, 1e-9);
     Map<String, Double> diagnostics = new LinkedHashMap<>();
     diagnostics.put("lambda", lambda);
     return new PolicySolution(pi, Objectives.evaluate(pi, problem).value(), evaluations, residual,
         diagnostics);
-  }
-
-  private static boolean isBestDegenerate(Setup s, RegularizedProblem p, int y, double best) {
-    return s.kind[y] == DEGENERATE && p.reward(y) - p.beta() * s.fPrimeInf == best;
-  }
-
-  private static double clamp(double logMass) {
-    return Math.max(-700.0, Math.min(700.0, logMass));
-  }
-
-  private static final byte INFEASIBLE = 0;
-  private static final byte REGULAR = 1;
-  private static final byte DEGENERATE = 2;
-
-  /** Per-response data that does not depend on lambda. */
-  private final class Setup {
-    final int n;
-    final int k;
-    final Divergence f;
-    final double beta;
-    final double[] rewards;
-    final double fPrimeInf;
-    final double fPrimeZero;
-    final byte[] kind;
-    final double[][] logRef; // [y][j] log pi_i(y) of the weighted references with mass at y
-    final double[][] relWeight; // [y][j] alpha_i / A_y
-    final double[] massWeight; // A_y
-    final double[] constant; // c_y = (weight of references without mass) * f'(inf)
-    final double[] minLogRef;
-    final double[] maxLogRef;
-    final int regularCount;
-    final String prompt;
-
-    Setup(RegularizedProblem problem) {
-      ReferenceSet refs = problem.references();
-      prompt = refs.prompt();
-      n = refs.responses();
-      k = refs.size();
-      f = problem.divergence();
-      beta = problem.beta();
-      rewards = problem.rewards();
-      fPrimeInf = f.fPrimeAtInfinity();
-      fPrimeZero = f.fPrimeAtZero();
-      double[][] lp = new double[k][];
-      for (int i = 0; i < k; i++) {
-        lp[i] = refs.reference(i).logProbs();
-      }
-      kind = new byte[n];
-      logRef = new double[n][];
-      relWeight = new double[n][];
-      massWeight = new double[n];
-      constant = new double[n];
-      minLogRef = new double[n];
-      maxLogRef = new double[n];
-      int regular = 0;
-      for (int y = 0; y < n; y++) {
-        int count = 0;
-        double a = 0.0;
-        double z = 0.0;
-        for (int i = 0; i < k; i++) {
-          double w = refs.weight(i);
-          if (w == 0.0) {
-            continue;
-          }
-          if (lp[i][y] == Double.NEGATIVE_INFINITY) {
-            z += w;
-          } else {
-            a += w;
-            count++;
-          }
-        }
-        if (z > 0 && fPrimeInf == Double.POSITIVE_INFINITY) {
-          kind[y] = INFEASIBLE;
-          continue;
-        }
-        if (count == 0) {
-          kind[y] = DEGENERATE;
-          continue;
-        }
-        kind[y] = REGULAR;
-        regular++;
-        massWeight[y] = a;
-        constant[y] = z > 0 ? z * fPrimeInf : 0.0;
-        logRef[y] = new double[count];
-        relWeight[y] = new double[count];
-        minLogRef[y] = Double.POSITIVE_INFINITY;
-        maxLogRef[y] = Double.NEGATIVE_INFINITY;
-        int j = 0;
-        for (int i = 0; i < k; i++) {
-          double w = refs.weight(i);
-          if (w != 0.0 && lp[i][y] != Double.NEGATIVE_INFINITY) {
-            logRef[y][j] = lp[i][y];
-            relWeight[y][j] = w / a;
-            minLogRef[y] = Math.min(minLogRef[y], lp[i][y]);
-            maxLogRef[y] = Math.max(maxLogRef[y], lp[i][y]);
-            j++;
-          }
-        }
-      }
-      regularCount = regular;
-    }
-
-    boolean anyDegenerate() {
-      for (byte b : kind) {
-        if (b == DEGENERATE) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    /** {@code h_y(p)} at {@code p = exp(logP)}. */
-    double h(int y, double logP) {
-      return massWeight[y] * average(y, logP) + constant[y];
-    }
-
-    /** {@code sum_j (alpha_j / A_y) f'(p / pi_j(y))}. */
-    double average(int y, double logP) {
-      double s = 0.0;
-      double[] lr = logRef[y];
-      double[] rw = relWeight[y];
-      for (int j = 0; j < lr.length; j++) {
-        s += rw[j] * f.fPrimeOfLogRatio(logP - lr[j]);
-      }
-      return s;
-    }
-
-    /** Fills {@code out} with {@code log pi_lambda(y)} and returns their log-sum-exp. */
-    double logMass(double lambda, double[] out) {
-      for (int y = 0; y < n; y++) {
-        out[y] = kind[y] == REGULAR ? logPi(y, lambda) : Double.NEGATIVE_INFINITY;
-      }
-      return LogMath.logSumExp(out);
-    }
-
-    /** {@code log h_y^{-1}((r(y) - lambda)/beta)}, {@code -inf} below {@code h_y(0+)}. */
-    double logPi(int y, double lambda) {
-      double v = ((rewards[y] - lambda) / beta - constant[y]) / massWeight[y];
-      if (v <= fPrimeZero) {
-        return Double.NEGATIVE_INFINITY;
-      }
-      if (v >= fPrimeInf) {
-        return Double.POSITIVE_INFINITY;
-      }
-      double base = f.logFPrimeInverse(v);
-      double lo = minLogRef[y] + base;
-      double hi = maxLogRef[y] + base;
-      if (logRef[y].length == 1 || hi - lo <= 4 * Math.ulp(Math.abs(lo) + Math.abs(hi))) {
-        return lo;
-      }
-      if (average(y, lo) >= v) {
-        return lo;
-      }
-      if (average(y, hi) <= v) {
-        return hi;
-      }
-      try {
-        return Roots.brent(lq -> average(y, lq) - v, lo, hi, tolerance, maxInnerEvaluations).x();
-      } catch (ArithmeticException e) {
-        throw new ArithmeticException("prompt '" + prompt + "', response " + y + ": "
-            + e.getMessage());
-      }
-    }
   }
 
   @Override

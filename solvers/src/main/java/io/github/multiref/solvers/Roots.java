@@ -4,7 +4,9 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * Root finding for monotone functions on a bracket (Brent's method: inverse quadratic
- * interpolation and secant steps, safeguarded by bisection).
+ * interpolation and secant steps, safeguarded by bisection). Infinite function values are allowed
+ * (a sum of f' terms overflows where a ratio is astronomically large): they only carry a sign, so
+ * a step next to one bisects.
  */
 final class Roots {
 
@@ -15,7 +17,8 @@ final class Roots {
 
   /**
    * A root of {@code g} in {@code [a, b]}, where {@code g(a)} and {@code g(b)} have opposite signs
-   * (or one is zero), to within {@code tolerance + 4 ulp(x)}.
+   * (or one is zero), to within {@code tolerance + 4 ulp(x)}. Values of g may be infinite, never
+   * NaN.
    *
    * @throws IllegalArgumentException if the bracket does not change sign
    * @throws ArithmeticException if {@code maxEvaluations} is spent first
@@ -63,7 +66,8 @@ final class Roots {
         throw new ArithmeticException("root not found to " + tolerance + " within "
             + maxEvaluations + " evaluations; bracket [" + b + ", " + c + "]");
       }
-      if (Math.abs(e) < tol || Math.abs(fa) <= Math.abs(fb)) {
+      if (Math.abs(e) < tol || Math.abs(fa) <= Math.abs(fb)
+          || !(Double.isFinite(fa) && Double.isFinite(fc))) {
         d = m;
         e = m;
       } else {
