@@ -159,19 +159,27 @@ public final class ForwardKlSolver implements Solver {
     int iterations = 0;
     double m;
     double s;
+    // the most the other responses can hold (at lambda = r_max), so m >= 1 - rest at the root
+    double rest = 0.0;
+    for (int j = 0; j < count; j++) {
+      rest += others[j] / gaps[j];
+    }
     if (w == 0.0) {
-      // pibar(M) underflows: s is below the smallest double, lambda = r_max to rounding
-      double rest = 0.0;
-      for (int j = 0; j < count; j++) {
-        rest += others[j] / gaps[j];
+      if (!(rest < 1.0)) {
+        // pibar(M) underflows and M does not take the bulk: lambda - r_max is an ordinary number
+        // that m cannot express; the general solver's log-space multiplier can
+        return GeneralFSolver.DEFAULT.solve(problem);
       }
+      // pibar(M) underflows: s is below the smallest double, lambda = r_max to rounding
       m = 1.0 - rest;
       s = 0.0;
     } else {
       double lo = Math.exp(logMassTop);
       double spread = rMax - rMin;
       double hi = beta > spread ? Math.min(1.0, w / (beta - spread)) : 1.0;
-      m = Math.min(lo, hi);
+      // start at the larger of the two left ends: from pibar(M) alone, Newton creeps up by
+      // factors when pibar(M) is astronomically small and M still takes most of the mass
+      m = Math.min(Math.max(lo, 1.0 - rest), hi);
       double[] sums = new double[2];
       while (true) {
         LogMath.secular(others, gaps, count, w, m, sums);
@@ -244,6 +252,10 @@ public final class ForwardKlSolver implements Solver {
       }
     }
     double residual = Math.abs(total - 1.0);
+    if (!(residual <= 1e-6)) {
+      throw new ArithmeticException("prompt '" + refs.prompt() + "': the forward-KL solver found"
+          + " lambda = " + lambda + " but the policy's mass there is " + total + ", not 1");
+    }
     double logTotal = Math.log(total);
     double inverseTotal = 1.0 / total;
     for (int y = 0; y < n; y++) {
