@@ -6,7 +6,9 @@ import io.github.multiref.api.Divergence;
  * The divergence the README's plugin snippets assume a plugin author wrote. Here: triangular
  * discrimination (Le Cam), {@code f(t) = (t - 1)^2 / (t + 1)}, so {@code D(p||q) = sum (p - q)^2 /
  * (p + q)}; {@code f'(t) = 1 - 4 / (t + 1)^2} runs from -3 to 1, with inverse {@code 2 / sqrt(1 -
- * u) - 1}. The README's contract-test snippet runs the whole kit on it.
+ * u) - 1}. Its gap below {@code f'(inf) = 1} is {@code 4 / (t + 1)^2}, given exactly in log space
+ * so that the general solver stays exact when references are hundreds of nats apart. The README's
+ * contract-test snippet runs the whole kit on it.
  */
 public final class MyDivergence implements Divergence {
 
@@ -31,11 +33,30 @@ public final class MyDivergence implements Divergence {
     return Math.max(0.0, 2 / Math.sqrt(1 - u) - 1);
   }
 
+  /** {@code log(1 - f'(t)) = log 4 - 2 log(1 + t)}. */
+  @Override
+  public double logFPrimeGap(double logT) {
+    return Math.log(4) - 2 * log1pExp(logT);
+  }
+
+  /** {@code t = 2 / sqrt(gap) - 1 = expm1(log 2 - log(gap) / 2)}; 0 once the gap reaches 4. */
+  @Override
+  public double logRatioAtFPrimeGap(double logGap) {
+    double a = Math.log(2) - 0.5 * logGap;
+    if (!(a > 0)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return a > 1 ? a + Math.log1p(-Math.exp(-a)) : Math.log(Math.expm1(a));
+  }
+
+  private static double log1pExp(double x) {
+    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  }
+
   @Override
   public double logSlopeOfFPrime(double logT) {
     // t f''(t) = 8 t / (t + 1)^3
-    double log1pT = logT > 0 ? logT + Math.log1p(Math.exp(-logT)) : Math.log1p(Math.exp(logT));
-    return Math.log(8) + logT - 3 * log1pT;
+    return Math.log(8) + logT - 3 * log1pExp(logT);
   }
 
   @Override

@@ -126,11 +126,14 @@ class ReadmeSnippetsTest {
           assertThat(runTests(type, loader)).as("tests of the README's %s", name)
               .satisfies(summary -> {
                 assertThat(summary.getTestsFoundCount()).isGreaterThanOrEqualTo(10);
-                assertThat(summary.getTestsSucceededCount())
-                    .as("succeeded, failures: %s", summary.getFailures().stream()
+                // checks that do not apply to the divergence (no power form declared, no file
+                // of reference values given) are skipped by assumption, never failed
+                assertThat(summary.getTestsSucceededCount() + summary.getTestsAbortedCount())
+                    .as("succeeded or skipped, failures: %s", summary.getFailures().stream()
                         .map(f -> f.getTestIdentifier().getDisplayName() + ": "
                             + f.getException().getMessage()).toList())
                     .isEqualTo(summary.getTestsFoundCount());
+                assertThat(summary.getTestsAbortedCount()).as("skipped").isLessThanOrEqualTo(3);
               });
           contracts++;
         }

@@ -2,6 +2,7 @@ package io.github.multiref.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
@@ -13,6 +14,8 @@ import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
 import io.github.multiref.solvers.dpo.PairScore;
 import io.github.multiref.solvers.dpo.ReferenceWeighting;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +30,15 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Checks the generator (f(1) = 0, convexity on a grid), its derivative and that derivative's
  * inverse against finite differences, the log-space term against direct evaluation, the edge rules
- * at zero mass, {@code D_f >= 0} with equality only at equal distributions, and then the core with
- * this divergence: the general multi-reference solver reaches the optimum on random instances
- * (certified by weak Lagrangian duality, computed here from f' alone) and the DPO gradient matches
- * finite differences of the DPO loss.
+ * at zero mass, {@code D_f >= 0} with equality only at equal distributions; where {@code f'(inf)}
+ * is finite, that {@link Divergence#logFPrimeGap} and its inverse stay exact at ratios up to
+ * {@code e^700}; that a declared {@link Divergence#powerForm()} is f'; and then the core with this
+ * divergence: the general multi-reference solver reaches the optimum on random instances of
+ * moderate size and on instances shaped like language-model outputs (references hundreds of nats
+ * apart, certified by weak Lagrangian duality from f values alone, see {@link Certificates}), and
+ * matches high-precision optima when {@link #referenceOptima()} names a file of them; and the DPO
+ * gradient matches finite differences of the DPO loss. Checks that do not apply to this divergence
+ * (an inverse for a divergence that is not strictly convex, say) show as skipped.
  */
 public abstract class DivergenceContract {
 
@@ -45,6 +53,28 @@ public abstract class DivergenceContract {
   /** Seed of the random instances; fixed so that a failure reproduces. */
   protected long seed() {
     return 20261129L;
+  }
+
+  /** Instances shaped like language-model outputs on which the general solver is certified. */
+  protected int realMagnitudeTrials() {
+    return 30;
+  }
+
+  /**
+   * A class-path resource of high-precision values of this divergence's f', its inverse and its
+   * gap below {@code f'(inf)} (rows {@code divergence,kind,x,value}, as {@code generate.py
+   * derivatives} in the kit's test resources writes them), or null (the default) for none.
+   */
+  protected String derivativeReferenceValues() {
+    return null;
+  }
+
+  /**
+   * A class-path resource of high-precision optima ({@link ReferenceOptima}) with cases for this
+   * divergence, or null (the default) for none.
+   */
+  protected String referenceOptima() {
+    return null;
   }
 
   @Test
@@ -95,9 +125,7 @@ public abstract class DivergenceContract {
   @Test
   void inverseOfTheDerivativeInvertsIt() {
     Divergence d = divergence();
-    if (!d.isStrictlyConvex()) {
-      return;
-    }
+    assumeTrue(d.isStrictlyConvex(), "f is not strictly convex: f' has no inverse");
     for (double t : ratioGrid()) {
       double u = d.fPrime(t);
       assertThat(d.fPrimeInverse(u)).as("(f')^-1(f'(%s))", t).isCloseTo(t, within(1e-9 * t));
@@ -190,28 +218,179 @@ public abstract class DivergenceContract {
   }
 
   @Test
+  void gapBelowTheLimitOfTheDerivativeIsExactAtLargeRatios() {
+    Divergence d = divergence();
+    double limit = d.fPrimeAtInfinity();
+    assumeTrue(limit < Double.POSITIVE_INFINITY, "f'(inf) = +inf: no gap below a limit");
+    double previous = Double.POSITIVE_INFINITY;
+    for (double u = -700; u <= 700; u += 12.5) {
+      double logGap = d.logFPrimeGap(u);
+      assertThat(logGap).as("log(f'(inf) - f'(t)) at log t = %s: finite where f is strictly"
+          + " convex; override logFPrimeGap with a closed form, or declare powerForm()", u)
+          .isFinite().isLessThanOrEqualTo(previous);
+      previous = logGap;
+      double back = d.logRatioAtFPrimeGap(logGap);
+      if (Math.abs(d.logFPrimeGap(u + 0.5) - d.logFPrimeGap(u - 0.5)) > 1e-6) {
+        assertThat(back).as("logRatioAtFPrimeGap(logFPrimeGap(%s))", u)
+            .isCloseTo(u, within(1e-9 * (1 + Math.abs(u))));
+      } else { // the gap no longer moves (t -> 0 with f'(0+) finite): invert the other way
+        assertThat(d.logFPrimeGap(back)).as("logFPrimeGap(logRatioAtFPrimeGap(%s))", logGap)
+            .isCloseTo(logGap, within(1e-12 * (1 + Math.abs(logGap))));
+      }
+    }
+    for (double u = -3; u <= 3; u += 0.5) {
+      double direct = Math.log(limit - d.fPrimeOfLogRatio(u));
+      assertThat(d.logFPrimeGap(u)).as("log(f'(inf) - f'(t)) at log t = %s against subtracting",
+          u).isCloseTo(direct, within(1e-9 * (1 + Math.abs(direct))));
+    }
+  }
+
+  @Test
+  void derivativeAndItsInversesMatchHighPrecisionValues() throws java.io.IOException {
+    assumeTrue(derivativeReferenceValues() != null, "no file of high-precision values given");
+    Divergence d = divergence();
+    int checked = 0;
+    var in = getClass().getResourceAsStream(derivativeReferenceValues());
+    assertThat(in).as(derivativeReferenceValues()).isNotNull();
+    try (var reader = new java.io.BufferedReader(
+        new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        String[] f = line.split(",", -1);
+        if (line.startsWith("#") || !f[0].equals(d.toString())) {
+          continue;
+        }
+        double x = Double.parseDouble(f[2]);
+        double want = Double.parseDouble(f[3].replace("inf", "Infinity"));
+        double got;
+        switch (f[1]) {
+          case "fprime" -> got = d.fPrimeOfLogRatio(x);
+          case "loggap" -> got = d.logFPrimeGap(x);
+          case "inverse" -> got = d.logFPrimeInverse(x);
+          case "gapinverse" -> got = d.logRatioAtFPrimeGap(x);
+          default -> throw new IllegalArgumentException("unknown kind in " + line);
+        }
+        double tolerance = f[1].equals("fprime") ? 1e-12 * Math.abs(want) + Double.MIN_NORMAL
+            : 1e-12 * Math.max(1, Math.abs(want));
+        if (Double.isInfinite(want)) {
+          assertThat(got).as("%s at %s", f[1], x).isEqualTo(want);
+        } else {
+          assertThat(got).as("%s at x = %s (mpmath: %s)", f[1], x, want)
+              .isCloseTo(want, within(tolerance));
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).as("values for %s in %s", d, derivativeReferenceValues()).isPositive();
+  }
+
+  @Test
+  void declaredPowerFormIsTheDerivative() {
+    Divergence d = divergence();
+    Optional<Divergence.PowerForm> declared = d.powerForm();
+    assumeTrue(declared.isPresent(), "no power form declared");
+    Divergence.PowerForm form = declared.get();
+    for (double u = -30; u <= 30; u += 0.75) {
+      double want = d.fPrimeOfLogRatio(u);
+      assertThat(form.fPrimeOfLogRatio(u)).as("power form of f' at log t = %s", u)
+          .isCloseTo(want, within(1e-12 * (1 + Math.abs(want))));
+    }
+    assertThat(form.fPrimeAtZero()).as("f'(0+) of the power form").isEqualTo(d.fPrimeAtZero());
+    assertThat(form.fPrimeAtInfinity()).as("f'(inf) of the power form")
+        .isEqualTo(d.fPrimeAtInfinity());
+  }
+
+  @Test
   void generalSolverReachesTheOptimumOnRandomInstances() {
     Divergence d = divergence();
-    if (!d.isStrictlyConvex()) {
-      return;
-    }
+    assumeTrue(d.isStrictlyConvex(), "the general solver needs a strictly convex f");
     SplittableRandom rng = new SplittableRandom(seed() + 1);
     for (int trial = 0; trial < 60; trial++) {
       RegularizedProblem problem = Instances.randomProblem(rng, d);
-      PolicySolution solution = GeneralFSolver.DEFAULT.solve(problem);
-      LogDistribution pi = solution.policy();
-      double value = Certificates.objective(pi, problem);
       String what = "trial " + trial + ", " + problem.references().size() + " references, "
           + problem.references().responses() + " responses, beta " + problem.beta();
-      assertThat(value).as("objective, " + what).isFinite();
-      assertThat(solution.objective()).as("reported objective, " + what)
-          .isCloseTo(value, within(1e-9 * (1 + Math.abs(value))));
-      double gap = Certificates.optimalityGap(pi, problem);
-      assertThat(gap).as("duality gap (optimum minus this policy at most), " + what)
-          .isLessThan(1e-8 * (1 + Math.abs(value)));
-      assertThat(gap).as("weak duality, " + what)
-          .isGreaterThan(-1e-9 * (1 + Math.abs(value)));
+      double lambda = assertCertifiedOptimal(problem, what);
+      // moderate ratios: the dual located from f' must agree with the one from f values
+      double fromValues = Certificates.dualBound(problem, lambda);
+      double fromDerivative = Certificates.dualBoundFromDerivative(problem, lambda);
+      if (fromDerivative < Double.POSITIVE_INFINITY) {
+        assertThat(fromDerivative).as("dual from f' against the dual from f, " + what)
+            .isCloseTo(fromValues, within(1e-9 * (1 + Math.abs(fromValues))));
+      }
     }
+  }
+
+  @Test
+  void generalSolverReachesTheOptimumAtRealMagnitudes() {
+    Divergence d = divergence();
+    assumeTrue(d.isStrictlyConvex(), "the general solver needs a strictly convex f");
+    SplittableRandom rng = new SplittableRandom(seed() + 3);
+    for (int trial = 0; trial < realMagnitudeTrials(); trial++) {
+      RegularizedProblem problem = Instances.realMagnitudeProblem(rng, d);
+      assertCertifiedOptimal(problem, "real-magnitude trial " + trial + ", "
+          + problem.references().size() + " references, " + problem.references().responses()
+          + " responses, beta " + problem.beta() + ", log-probabilities down to "
+          + lowestLogProb(problem));
+    }
+  }
+
+  @Test
+  void generalSolverMatchesHighPrecisionOptima() {
+    assumeTrue(referenceOptima() != null, "no file of high-precision optima given");
+    Divergence d = divergence();
+    List<ReferenceOptima.Case> cases = ReferenceOptima.read(getClass(), referenceOptima(),
+        d.toString());
+    assertThat(cases).as("cases for %s in %s", d, referenceOptima()).isNotEmpty();
+    for (int c = 0; c < cases.size(); c++) {
+      ReferenceOptima.Case expected = cases.get(c);
+      RegularizedProblem problem = expected.problem(d);
+      PolicySolution solution = GeneralFSolver.DEFAULT.solve(problem);
+      String what = "case " + c + " (" + problem.references().size() + " references, "
+          + problem.references().responses() + " responses, span " + expected.span()
+          + " nats, beta " + problem.beta() + ")";
+      double scale = 1 + Math.abs(expected.objective());
+      assertThat(solution.objective()).as("objective, " + what)
+          .isCloseTo(expected.objective(), within(1e-9 * scale));
+      double[] want = expected.logPolicy();
+      for (int y = 0; y < want.length; y++) {
+        assertThat(solution.policy().prob(y)).as("pi(y_%s), %s", y, what)
+            .isCloseTo(Math.exp(want[y]), within(1e-9));
+        if (want[y] > -30) {
+          assertThat(solution.policy().logProb(y)).as("log pi(y_%s), %s", y, what)
+              .isCloseTo(want[y], within(1e-8 * (1 + Math.abs(want[y]))));
+        }
+      }
+    }
+  }
+
+  /**
+   * Certifies the general solver's policy: finite objective, reported as evaluated here, within
+   * 1e-8 of the dual bound; returns the KKT multiplier used.
+   */
+  private static double assertCertifiedOptimal(RegularizedProblem problem, String what) {
+    PolicySolution solution = GeneralFSolver.DEFAULT.solve(problem);
+    LogDistribution pi = solution.policy();
+    double value = Certificates.objective(pi, problem);
+    double scale = 1 + Math.abs(value);
+    assertThat(value).as("objective, " + what).isFinite();
+    assertThat(solution.objective()).as("reported objective, " + what)
+        .isCloseTo(value, within(1e-9 * scale));
+    double gap = Certificates.optimalityGap(pi, problem);
+    assertThat(gap).as("duality gap (optimum minus this policy at most), " + what)
+        .isLessThan(1e-8 * scale);
+    assertThat(gap).as("weak duality, " + what).isGreaterThan(-1e-9 * scale);
+    return Certificates.kktLambda(pi, problem);
+  }
+
+  private static double lowestLogProb(RegularizedProblem problem) {
+    double lowest = 0;
+    for (int i = 0; i < problem.references().size(); i++) {
+      for (double lq : problem.references().reference(i).logProbs()) {
+        if (lq > Double.NEGATIVE_INFINITY) {
+          lowest = Math.min(lowest, lq);
+        }
+      }
+    }
+    return lowest;
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.rewards.RealMagnitudeProblems;
 import io.github.multiref.rewards.SyntheticBandit;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +31,17 @@ public final class Instances {
 
   /** Weights on the simplex; for k >= 2, one of them is 0 a fifth of the time. */
   public static double[] randomWeights(SplittableRandom rng, int k) {
-    double[] w = new double[k];
-    double sum = 0;
-    for (int i = 0; i < k; i++) {
-      w[i] = -Math.log(1 - rng.nextDouble());
-      sum += w[i];
-    }
-    if (k >= 2 && rng.nextDouble() < 0.2) {
-      int zero = rng.nextInt(k);
-      sum -= w[zero];
-      w[zero] = 0;
-    }
-    for (int i = 0; i < k; i++) {
-      w[i] /= sum;
-    }
-    return w;
+    return RealMagnitudeProblems.weights(rng, k);
+  }
+
+  /**
+   * A problem shaped like language-model outputs ({@link RealMagnitudeProblems}): references
+   * spanning up to 1000 nats after renormalizing raw log-probabilities down to -1e4, K up to 8,
+   * up to 1024 responses.
+   */
+  public static RegularizedProblem realMagnitudeProblem(SplittableRandom rng,
+      Divergence divergence) {
+    return RealMagnitudeProblems.draw(rng, divergence);
   }
 
   /**

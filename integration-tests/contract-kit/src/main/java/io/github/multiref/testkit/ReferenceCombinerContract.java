@@ -2,6 +2,7 @@ package io.github.multiref.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiref.api.CombinedReference;
 import io.github.multiref.api.LogDistribution;
@@ -135,9 +136,7 @@ public abstract class ReferenceCombinerContract {
   @Test
   void matchesThePowerMeanOfItsOrder() {
     OptionalDouble order = powerMeanOrder();
-    if (order.isEmpty()) {
-      return;
-    }
+    assumeTrue(order.isPresent(), "the combiner declares no power-mean order");
     double p = order.getAsDouble();
     SplittableRandom rng = new SplittableRandom(seed() + 4);
     for (int trial = 0; trial < 100; trial++) {

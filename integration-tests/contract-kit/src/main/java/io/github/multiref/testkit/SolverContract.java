@@ -3,6 +3,7 @@ package io.github.multiref.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PolicySolution;
@@ -30,13 +31,15 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>On random instances of every divergence the solver is tested with: the policy it returns is
+ * <p>On random instances of every divergence the solver is tested with, of moderate size and
+ * shaped like language-model outputs (references hundreds of nats apart): the policy it returns is
  * optimal within 1e-8, certified by weak Lagrangian duality computed here from the divergence's f
- * and f' alone (a surrogate solver, {@link #exact()} false, must instead never claim more than the
+ * values alone ({@link Certificates}; a surrogate solver, {@link #exact()} false, must instead never claim more than the
  * optimum), and the objective it reports is the objective of that policy, evaluated here from its
  * definition. {@link Solver#solveAll} gives bit for bit what {@link Solver#solve} gives, also across
  * runs of prompts of one size, where a solver may reuse working memory; results do not depend on
- * the number of threads; and a divergence the solver does not support is refused.
+ * the number of threads; and a divergence the solver does not support is refused (skipped when it
+ * supports every one the kit tries).
  */
 public abstract class SolverContract {
 
@@ -54,9 +57,18 @@ public abstract class SolverContract {
     return true;
   }
 
-  /** Random instances per divergence. */
+  /** Random instances of moderate size per divergence. */
   protected int trials() {
     return 40;
+  }
+
+  /**
+   * Instances per divergence shaped like language-model outputs ({@link
+   * Instances#realMagnitudeProblem}): references hundreds of nats apart, K up to 8, up to 1024
+   * responses.
+   */
+  protected int realMagnitudeTrials() {
+    return 20;
   }
 
   /** Seed of the random instances; fixed so that a failure reproduces. */
@@ -77,26 +89,39 @@ public abstract class SolverContract {
     SplittableRandom rng = new SplittableRandom(seed());
     for (Divergence d : divergences()) {
       for (int trial = 0; trial < trials(); trial++) {
-        RegularizedProblem problem = Instances.randomProblem(rng, d);
-        String what = d + ", trial " + trial + ", " + problem.references().size()
-            + " references, " + problem.references().responses() + " responses, beta "
-            + problem.beta();
-        PolicySolution solution = solver().solve(problem);
-        assertThat(solution.policy().size()).as("policy size, " + what)
-            .isEqualTo(problem.references().responses());
-        double value = Certificates.objective(solution.policy(), problem);
-        double scale = 1 + Math.abs(value);
-        assertThat(value).as("objective of the policy, " + what).isFinite();
-        assertThat(solution.objective()).as("reported objective, " + what)
-            .isCloseTo(value, within(1e-9 * scale));
-        double gap = Certificates.optimalityGap(solution.policy(), problem);
-        assertThat(gap).as("weak duality: the optimum is at least this policy's value, " + what)
-            .isGreaterThan(-1e-9 * scale);
-        if (exact()) {
-          assertThat(gap).as("duality gap (optimum minus this policy at most), " + what)
-              .isLessThan(1e-8 * scale);
-        }
+        assertOptimal(Instances.randomProblem(rng, d), d + ", trial " + trial);
       }
+    }
+  }
+
+  @Test
+  void reachesTheOptimumAtRealMagnitudes() {
+    SplittableRandom rng = new SplittableRandom(seed() + 3);
+    for (Divergence d : divergences()) {
+      for (int trial = 0; trial < realMagnitudeTrials(); trial++) {
+        assertOptimal(Instances.realMagnitudeProblem(rng, d),
+            d + ", real-magnitude trial " + trial);
+      }
+    }
+  }
+
+  private void assertOptimal(RegularizedProblem problem, String trial) {
+    String what = trial + ", " + problem.references().size() + " references, "
+        + problem.references().responses() + " responses, beta " + problem.beta();
+    PolicySolution solution = solver().solve(problem);
+    assertThat(solution.policy().size()).as("policy size, " + what)
+        .isEqualTo(problem.references().responses());
+    double value = Certificates.objective(solution.policy(), problem);
+    double scale = 1 + Math.abs(value);
+    assertThat(value).as("objective of the policy, " + what).isFinite();
+    assertThat(solution.objective()).as("reported objective, " + what)
+        .isCloseTo(value, within(1e-9 * scale));
+    double gap = Certificates.optimalityGap(solution.policy(), problem);
+    assertThat(gap).as("weak duality: the optimum is at least this policy's value, " + what)
+        .isGreaterThan(-1e-9 * scale);
+    if (exact()) {
+      assertThat(gap).as("duality gap (optimum minus this policy at most), " + what)
+          .isLessThan(1e-8 * scale);
     }
   }
 
@@ -128,15 +153,56 @@ public abstract class SolverContract {
   @Test
   void refusesADivergenceItDoesNotSupport() {
     SplittableRandom rng = new SplittableRandom(seed() + 2);
-    List<Divergence> builtins = List.of(ReverseKl.INSTANCE, ForwardKl.INSTANCE,
+    List<Divergence> candidates = List.of(ReverseKl.INSTANCE, ForwardKl.INSTANCE,
         PearsonChiSquared.INSTANCE, SquaredHellinger.INSTANCE, JensenShannon.INSTANCE,
-        AlphaDivergence.of(0.5));
-    for (Divergence d : builtins) {
+        AlphaDivergence.of(0.5), new TotalVariation());
+    List<Divergence> unsupported = new ArrayList<>();
+    for (Divergence d : candidates) {
       if (!solver().supports(d)) {
-        RegularizedProblem problem = Instances.randomProblem(rng, d);
-        assertThatThrownBy(() -> solver().solve(problem)).as("solving with %s", d)
-            .isInstanceOf(IllegalArgumentException.class);
+        unsupported.add(d);
       }
+    }
+    assumeTrue(!unsupported.isEmpty(), solver() + " supports every divergence the kit tries");
+    for (Divergence d : unsupported) {
+      RegularizedProblem problem = Instances.randomProblem(rng, d);
+      assertThatThrownBy(() -> solver().solve(problem)).as("solving with %s", d)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /**
+   * Total variation {@code f(t) = |t - 1| / 2}: convex but not strictly, so no solver that
+   * inverts f' can take it.
+   */
+  private static final class TotalVariation implements Divergence {
+    @Override
+    public double f(double t) {
+      return 0.5 * Math.abs(t - 1);
+    }
+
+    @Override
+    public double fPrime(double t) {
+      return t < 1 ? -0.5 : 0.5;
+    }
+
+    @Override
+    public double fPrimeInverse(double u) {
+      throw new UnsupportedOperationException("total variation: f' is a step");
+    }
+
+    @Override
+    public boolean isStrictlyConvex() {
+      return false;
+    }
+
+    @Override
+    public double term(double logP, double logQ) {
+      return 0.5 * Math.abs(Math.exp(logP) - Math.exp(logQ));
+    }
+
+    @Override
+    public String toString() {
+      return "total-variation";
     }
   }
 

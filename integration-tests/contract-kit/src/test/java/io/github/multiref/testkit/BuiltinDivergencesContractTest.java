@@ -11,12 +11,29 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * Every built-in divergence runs the kit's suite, as a plugin's would; the alpha family also at
- * and next to its limits 0 (forward KL) and 1 (reverse KL).
+ * and next to its limits 0 (forward KL) and 1 (reverse KL). Those that {@code
+ * general-f/generate.py} solves in mpmath are checked against its optima as well.
  */
 class BuiltinDivergencesContractTest {
 
+  /** A built-in with high-precision values of its derivative. */
+  abstract static class WithDerivatives extends DivergenceContract {
+    @Override
+    protected String derivativeReferenceValues() {
+      return "/general-f/derivatives.csv";
+    }
+  }
+
+  /** ... and cases in the kit's file of high-precision optima. */
+  abstract static class WithOptima extends WithDerivatives {
+    @Override
+    protected String referenceOptima() {
+      return "/general-f/optima.txt";
+    }
+  }
+
   @Nested
-  class ReverseKlContract extends DivergenceContract {
+  class ReverseKlContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return ReverseKl.INSTANCE;
@@ -24,7 +41,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class ForwardKlContract extends DivergenceContract {
+  class ForwardKlContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return ForwardKl.INSTANCE;
@@ -32,7 +49,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class PearsonChiSquaredContract extends DivergenceContract {
+  class PearsonChiSquaredContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return PearsonChiSquared.INSTANCE;
@@ -40,7 +57,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class SquaredHellingerContract extends DivergenceContract {
+  class SquaredHellingerContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return SquaredHellinger.INSTANCE;
@@ -48,7 +65,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class JensenShannonContract extends DivergenceContract {
+  class JensenShannonContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return JensenShannon.INSTANCE;
@@ -56,7 +73,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class AlphaMinusOneContract extends DivergenceContract {
+  class AlphaMinusOneContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(-1.0);
@@ -64,7 +81,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class AlphaOneHalfContract extends DivergenceContract {
+  class AlphaOneHalfContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(0.5);
@@ -72,7 +89,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class AlphaThreeContract extends DivergenceContract {
+  class AlphaThreeContract extends WithOptima {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(3.0);
@@ -80,7 +97,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class AlphaZeroContract extends DivergenceContract {
+  class AlphaZeroContract extends WithDerivatives {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(0.0);
@@ -88,7 +105,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class AlphaNearZeroContract extends DivergenceContract {
+  class AlphaNearZeroContract extends WithDerivatives {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(1e-6);
@@ -96,7 +113,7 @@ class BuiltinDivergencesContractTest {
   }
 
   @Nested
-  class AlphaNearOneContract extends DivergenceContract {
+  class AlphaNearOneContract extends WithDerivatives {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(1 - 1e-6);
@@ -108,6 +125,38 @@ class BuiltinDivergencesContractTest {
     @Override
     protected Divergence divergence() {
       return AlphaDivergence.of(1.0);
+    }
+  }
+
+  @Nested
+  class AlphaMinusOneHalfContract extends WithOptima {
+    @Override
+    protected Divergence divergence() {
+      return AlphaDivergence.of(-0.5);
+    }
+  }
+
+  @Nested
+  class AlphaOneQuarterContract extends WithOptima {
+    @Override
+    protected Divergence divergence() {
+      return AlphaDivergence.of(0.25);
+    }
+  }
+
+  @Nested
+  class AlphaThreeQuartersContract extends WithOptima {
+    @Override
+    protected Divergence divergence() {
+      return AlphaDivergence.of(0.75);
+    }
+  }
+
+  @Nested
+  class AlphaTwoContract extends WithOptima {
+    @Override
+    protected Divergence divergence() {
+      return AlphaDivergence.of(2.0);
     }
   }
 }
