@@ -35,10 +35,15 @@ final class Program {
 
   static Result run(Path workDir, Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
+    return run(workDir, environment, List.of("--add-modules", "jdk.incubator.vector"), args);
+  }
+
+  /** A run with the given JVM options instead of the launcher's (e.g. without the Vector API). */
+  static Result run(Path workDir, Map<String, String> environment, List<String> jvmOptions,
+      String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--add-modules");
-    command.add("jdk.incubator.vector");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
@@ -49,9 +54,9 @@ final class Program {
     builder.environment().remove("MULTIREF_PLUGINS");
     builder.environment().putAll(environment);
     Process process = builder.start();
-    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+    if (!process.waitFor(300, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("multiref " + String.join(" ", args) + " did not finish in 180 s");
+      throw new AssertionError("multiref " + String.join(" ", args) + " did not finish in 300 s");
     }
     String stderr = Files.readString(err, StandardCharsets.UTF_8).lines()
         .filter(l -> !l.equals("WARNING: Using incubator modules: jdk.incubator.vector"))

@@ -1,20 +1,192 @@
 package io.github.multiref.api.internal;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD kernels on the incubating Vector API (SVML exp and log on x86, within 1 ulp). Loaded only
- * when the JVM runs with {@code --add-modules jdk.incubator.vector}; see {@link
- * io.github.multiref.api.LogMath#vectorized()}. Not part of the public API.
+ * SIMD kernels on the incubating Vector API. Loaded only when the JVM runs with {@code
+ * --add-modules jdk.incubator.vector}; see {@link io.github.multiref.api.LogMath#vectorized()}.
+ * Not part of the public API.
+ *
+ * <h2>The same bits on every run</h2>
+ * The Vector API's own {@code EXP} and {@code LOG} are SVML intrinsics once C2 compiles a loop,
+ * and a Java fallback before: both within an ulp, but not the same ulp, so results depended on when
+ * the JIT finished. And a lane reduction ({@code reduceLanes(ADD)}) may add in any order. So every
+ * kernel here is built from lane-wise IEEE operations alone (add, multiply, divide, fused
+ * multiply-add, compare, blend, integer and bit operations), whose result each lane defines
+ * exactly in any tier, and sums its lanes in a fixed order. {@link #exp(double)}, {@link
+ * #log(double)} and {@link #log1p(double)} are the same operation sequences for one double: the
+ * tails of the loops use them, and a test holds each lane to them bit for bit.
+ *
+ * <p>{@code exp}: {@code x = k log 2 + r} with {@code |r| <= log(2)/2} (k by the round-to-nearest
+ * shifter, r by two fused steps against log 2 in two doubles), the Taylor polynomial of degree 13
+ * in r by Horner's rule (truncation below 5e-18 relative), then {@code 2^k} in two exact factors so
+ * that subnormal results and the top of the range need no special path. {@code log}: {@code x = m
+ * 2^e} with {@code m} in {@code [sqrt(1/2), sqrt 2)}, {@code f = m - 1} (exact), {@code s = f / (2
+ * + f)}, and {@code log(1 + f) = f - f^2/2 + s (f^2/2 + R)} with {@code R = 2 atanh(s)/s - 2} as its
+ * series in {@code s^2} to ten terms; {@code e log 2} from log 2 in two doubles. {@code log1p(y)}:
+ * {@code log(u) y / (u - 1)} with {@code u = 1 + y} (Goldberg's correction). Each is within about
+ * an ulp of the true value (checked against {@code Math} over millions of arguments).
  */
 public final class VectorMath {
 
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
+  private static final double INV_LN2 = 1.4426950408889634;
+  private static final double LN2 = 0.6931471805599453;
+  private static final double LN2_TAIL = 2.3190468138462996e-17;
+  /** log 2 rounded to 32 bits, so that {@code e * LN2_HI} is exact for any exponent e. */
+  private static final double LN2_HI = 0.6931471803691238;
+  private static final double LN2_LO = 1.9082149292705877e-10;
+  /** {@code 1.5 * 2^52}: adding and subtracting it rounds to the nearest integer. */
+  private static final double SHIFTER = 6755399441055744.0;
+  /** Beyond these exp overflows to +inf or underflows to 0. */
+  private static final double EXP_OVERFLOW = 709.782712893384;
+  private static final double EXP_UNDERFLOW = -745.1332191019412;
+  private static final double SQRT2 = 1.4142135623730951;
+  private static final double TWO54 = 18014398509481984.0;
+  /** 1/j! for j = 13 down to 0: the Taylor polynomial of exp. */
+  private static final double[] EXP_TAYLOR = {1.6059043836821613e-10, 2.08767569878681e-09,
+      2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05,
+      0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664,
+      0.16666666666666666, 0.5, 1.0, 1.0};
+  /** 2/(2k + 3) for k = 9 down to 0: {@code R / z} of the log kernel. */
+  private static final double[] LOG_SERIES = {0.09523809523809523, 0.10526315789473684,
+      0.11764705882352941, 0.13333333333333333, 0.15384615384615385, 0.18181818181818182,
+      0.2222222222222222, 0.2857142857142857, 0.4, 0.6666666666666666};
+
   private VectorMath() {}
+
+  /** {@code exp(x)}, by the operations each lane of the vector kernels performs. */
+  public static double exp(double x) {
+    double xc = Math.min(Math.max(x, -746.0), 710.0);
+    double kd = Math.fma(xc, INV_LN2, SHIFTER) - SHIFTER;
+    double r = Math.fma(-kd, LN2, xc);
+    r = Math.fma(-kd, LN2_TAIL, r);
+    double p = EXP_TAYLOR[0];
+    for (int j = 1; j < EXP_TAYLOR.length; j++) {
+      p = Math.fma(p, r, EXP_TAYLOR[j]);
+    }
+    long k = (long) kd;
+    long k1 = k >> 1;
+    long k2 = k - k1;
+    double y = p * Double.longBitsToDouble((k1 + 1023) << 52)
+        * Double.longBitsToDouble((k2 + 1023) << 52);
+    if (x > EXP_OVERFLOW) {
+      y = Double.POSITIVE_INFINITY;
+    }
+    if (x < EXP_UNDERFLOW) {
+      y = 0.0;
+    }
+    return y;
+  }
+
+  /** {@code log(x)}, by the operations each lane of the vector kernels performs. */
+  public static double log(double x) {
+    boolean small = x < Double.MIN_NORMAL;
+    double xs = small ? x * TWO54 : x;
+    double adjust = small ? 54.0 : 0.0;
+    long bits = Double.doubleToRawLongBits(xs);
+    double e = (double) ((bits >>> 52) & 0x7ffL) - 1023.0 - adjust;
+    double m = Double.longBitsToDouble((bits & 0x000fffffffffffffL) | 0x3ff0000000000000L);
+    if (m > SQRT2) {
+      m = m * 0.5;
+      e = e + 1.0;
+    }
+    double f = m - 1.0;
+    double s = f / (f + 2.0);
+    double z = s * s;
+    double q = LOG_SERIES[0];
+    for (int j = 1; j < LOG_SERIES.length; j++) {
+      q = Math.fma(q, z, LOG_SERIES[j]);
+    }
+    double tail = z * q;
+    double halfSquare = (f * f) * 0.5;
+    double y = e * LN2_HI - ((halfSquare - (s * (halfSquare + tail) + e * LN2_LO)) - f);
+    if (x == 0.0) {
+      y = Double.NEGATIVE_INFINITY;
+    }
+    if (x < 0.0 || x != x) {
+      y = Double.NaN;
+    }
+    if (x == Double.POSITIVE_INFINITY) {
+      y = Double.POSITIVE_INFINITY;
+    }
+    return y;
+  }
+
+  /** {@code log(1 + y)} for {@code y >= -1}, by the operations of the vector kernels' lanes. */
+  public static double log1p(double y) {
+    double u = 1.0 + y;
+    double d = u - 1.0;
+    return d == 0.0 ? y : log(u) * (y / d);
+  }
+
+  private static DoubleVector exp(DoubleVector x) {
+    DoubleVector xc = x.max(-746.0).min(710.0);
+    DoubleVector kd = xc.fma(INV_LN2, SHIFTER).sub(SHIFTER);
+    DoubleVector minusK = kd.neg();
+    DoubleVector r = minusK.fma(DoubleVector.broadcast(S, LN2), xc);
+    r = minusK.fma(DoubleVector.broadcast(S, LN2_TAIL), r);
+    DoubleVector p = DoubleVector.broadcast(S, EXP_TAYLOR[0]);
+    for (int j = 1; j < EXP_TAYLOR.length; j++) {
+      p = p.fma(r, DoubleVector.broadcast(S, EXP_TAYLOR[j]));
+    }
+    LongVector k = (LongVector) kd.convert(VectorOperators.D2L, 0);
+    LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+    LongVector k2 = k.sub(k1);
+    DoubleVector y = p.mul(k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+        .mul(k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+    y = y.blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_OVERFLOW));
+    return y.blend(0.0, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+  }
+
+  private static DoubleVector log(DoubleVector x) {
+    VectorMask<Double> small = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+    DoubleVector xs = x.blend(x.mul(TWO54), small);
+    DoubleVector adjust = DoubleVector.zero(S).blend(54.0, small);
+    LongVector bits = xs.reinterpretAsLongs();
+    DoubleVector e = ((DoubleVector) bits.lanewise(VectorOperators.LSHR, 52).and(0x7ffL)
+        .convert(VectorOperators.L2D, 0)).sub(1023.0).sub(adjust);
+    DoubleVector m = bits.and(0x000fffffffffffffL).or(0x3ff0000000000000L).reinterpretAsDoubles();
+    VectorMask<Double> big = m.compare(VectorOperators.GT, SQRT2);
+    m = m.blend(m.mul(0.5), big);
+    e = e.blend(e.add(1.0), big);
+    DoubleVector f = m.sub(1.0);
+    DoubleVector s = f.div(f.add(2.0));
+    DoubleVector z = s.mul(s);
+    DoubleVector q = DoubleVector.broadcast(S, LOG_SERIES[0]);
+    for (int j = 1; j < LOG_SERIES.length; j++) {
+      q = q.fma(z, DoubleVector.broadcast(S, LOG_SERIES[j]));
+    }
+    DoubleVector tail = z.mul(q);
+    DoubleVector halfSquare = f.mul(f).mul(0.5);
+    DoubleVector y = e.mul(LN2_HI).sub(halfSquare.sub(s.mul(halfSquare.add(tail))
+        .add(e.mul(LN2_LO))).sub(f));
+    y = y.blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0));
+    y = y.blend(Double.NaN, x.compare(VectorOperators.LT, 0.0)
+        .or(x.compare(VectorOperators.NE, x)));
+    return y.blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ,
+        Double.POSITIVE_INFINITY));
+  }
+
+  private static DoubleVector log1p(DoubleVector y) {
+    DoubleVector u = y.add(1.0);
+    DoubleVector d = u.sub(1.0);
+    return log(u).mul(y.div(d)).blend(y, d.compare(VectorOperators.EQ, 0.0));
+  }
+
+  /** The lanes of v added in lane order: a fixed order, unlike {@code reduceLanes(ADD)}. */
+  private static double sum(DoubleVector v) {
+    double s = 0.0;
+    for (int i = 0; i < v.length(); i++) {
+      s += v.lane(i);
+    }
+    return s;
+  }
 
   /** {@code out[i] = exp(x[i] - shift)} for i < n; returns their sum. */
   public static double expShifted(double[] x, double shift, double[] out, int n) {
@@ -22,13 +194,13 @@ public final class VectorMath {
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
     for (; i < bound; i += S.length()) {
-      DoubleVector e = DoubleVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP);
+      DoubleVector e = exp(DoubleVector.fromArray(S, x, i).sub(shift));
       e.intoArray(out, i);
       acc = acc.add(e);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     for (; i < n; i++) {
-      out[i] = Math.exp(x[i] - shift);
+      out[i] = exp(x[i] - shift);
       sum += out[i];
     }
     return sum;
@@ -45,14 +217,14 @@ public final class VectorMath {
     for (; i < bound; i += S.length()) {
       DoubleVector v = DoubleVector.fromArray(S, x, i);
       v.intoArray(copy, i);
-      DoubleVector e = v.lanewise(VectorOperators.EXP);
+      DoubleVector e = exp(v);
       e.intoArray(out, i);
       acc = acc.add(e);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     for (; i < n; i++) {
       copy[i] = x[i];
-      out[i] = Math.exp(x[i]);
+      out[i] = exp(x[i]);
       sum += out[i];
     }
     return sum;
@@ -84,16 +256,16 @@ public final class VectorMath {
     DoubleVector expSum = DoubleVector.zero(S);
     DoubleVector productSum = DoubleVector.zero(S);
     for (; i < bound; i += S.length()) {
-      DoubleVector e = DoubleVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP);
+      DoubleVector e = exp(DoubleVector.fromArray(S, x, i).sub(shift));
       DoubleVector product = e.mul(DoubleVector.fromArray(S, factor, i));
       product.intoArray(factor, i);
       expSum = expSum.add(e);
       productSum = productSum.add(product);
     }
-    double es = expSum.reduceLanes(VectorOperators.ADD);
-    double ps = productSum.reduceLanes(VectorOperators.ADD);
+    double es = sum(expSum);
+    double ps = sum(productSum);
     for (; i < n; i++) {
-      double e = Math.exp(x[i] - shift);
+      double e = exp(x[i] - shift);
       factor[i] *= e;
       es += e;
       ps += factor[i];
@@ -126,7 +298,7 @@ public final class VectorMath {
               .and(p.compare(VectorOperators.NE, 0.0)));
       acc = acc.add(p);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     boolean tailBad = false;
     for (; i < n; i++) {
       logsOut[i] = logs[i];
@@ -142,10 +314,10 @@ public final class VectorMath {
     int i = 0;
     int bound = S.loopBound(n);
     for (; i < bound; i += S.length()) {
-      DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
+      log(DoubleVector.fromArray(S, x, i)).intoArray(out, i);
     }
     for (; i < n; i++) {
-      out[i] = Math.log(x[i]);
+      out[i] = log(x[i]);
     }
   }
 
@@ -157,7 +329,7 @@ public final class VectorMath {
     for (; i < bound; i += S.length()) {
       acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, i), acc);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     for (; i < n; i++) {
       sum += a[i] * b[i];
     }
@@ -173,7 +345,7 @@ public final class VectorMath {
       DoubleVector va = DoubleVector.fromArray(S, a, i);
       acc = acc.add(va.mul(DoubleVector.fromArray(S, b, i)), va.compare(VectorOperators.GT, 0.0));
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     for (; i < n; i++) {
       if (a[i] > 0) {
         sum += a[i] * b[i];
@@ -198,8 +370,8 @@ public final class VectorMath {
       value = value.add(share);
       slope = share.mul(inverse).add(slope);
     }
-    double v = value.reduceLanes(VectorOperators.ADD);
-    double d = slope.reduceLanes(VectorOperators.ADD);
+    double v = sum(value);
+    double d = sum(slope);
     for (; i < n; i++) {
       double inverse = 1.0 / (w + m * g[i]);
       double share = a[i] * inverse;
@@ -228,7 +400,7 @@ public final class VectorMath {
         acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, i), acc);
       }
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     for (; i < n; i++) {
       if (target != null) {
         target[i] += weight * logs[i];
@@ -250,18 +422,18 @@ public final class VectorMath {
     for (; i < bound; i += S.length()) {
       DoubleVector v = DoubleVector.fromArray(S, z, i);
       // softplus(-z) = max(-z, 0) + log1p(exp(-|z|)); sigmoid(-z) = exp(-softplus(z))
-      DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-      DoubleVector log1p = e.lanewise(VectorOperators.LOG1P);
+      DoubleVector e = exp(v.abs().neg());
+      DoubleVector log1p = log1p(e);
       DoubleVector spMinus = v.neg().max(0.0).add(log1p);
       DoubleVector spPlus = v.max(0.0).add(log1p);
       spMinus.add(v.mul(eps)).intoArray(value, i);
-      spPlus.neg().lanewise(VectorOperators.EXP).neg().add(eps).intoArray(slope, i);
+      exp(spPlus.neg()).neg().add(eps).intoArray(slope, i);
     }
     for (; i < n; i++) {
-      double e = Math.exp(-Math.abs(z[i]));
-      double log1p = Math.log1p(e);
+      double e = exp(-Math.abs(z[i]));
+      double log1p = log1p(e);
       value[i] = Math.max(-z[i], 0.0) + log1p + eps * z[i];
-      slope[i] = eps - Math.exp(-(Math.max(z[i], 0.0) + log1p));
+      slope[i] = eps - exp(-(Math.max(z[i], 0.0) + log1p));
     }
   }
 
@@ -273,7 +445,7 @@ public final class VectorMath {
     for (; i < bound; i += S.length()) {
       acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, offset + i), acc);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = sum(acc);
     for (; i < n; i++) {
       sum += a[i] * b[offset + i];
     }
