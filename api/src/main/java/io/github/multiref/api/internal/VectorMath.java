@@ -22,14 +22,15 @@ import jdk.incubator.vector.VectorSpecies;
  * tails of the loops use them, and a test holds each lane to them bit for bit.
  *
  * <p>{@code exp}: {@code x = k log 2 + r} with {@code |r| <= log(2)/2} (k by the round-to-nearest
- * shifter, r by two fused steps against log 2 in two doubles), the Taylor polynomial of degree 13
- * in r by Horner's rule (truncation below 5e-18 relative), then {@code 2^k} in two exact factors so
- * that subnormal results and the top of the range need no special path. {@code log}: {@code x = m
+ * shifter, r by two fused steps against log 2 in two doubles), a polynomial of degree 11 in r by
+ * Horner's rule (error below 5e-18 relative), then {@code 2^k} in two exact factors so that
+ * subnormal results, the top of the range and infinite arguments need no special path. {@code log}: {@code x = m
  * 2^e} with {@code m} in {@code [sqrt(1/2), sqrt 2)}, {@code f = m - 1} (exact), {@code s = f / (2
  * + f)}, and {@code log(1 + f) = f - f^2/2 + s (f^2/2 + R)} with {@code R = 2 atanh(s)/s - 2} as its
- * series in {@code s^2} to ten terms; {@code e log 2} from log 2 in two doubles. {@code log1p(y)}:
- * {@code log(u) y / (u - 1)} with {@code u = 1 + y} (Goldberg's correction). Each is within about
- * an ulp of the true value (checked against {@code Math} over millions of arguments).
+ * series in {@code s^2} to ten terms; {@code e log 2} from log 2 in two doubles. {@code log1p(y)}
+ * for y in {@code [0, 1]}: {@code log(1 + y)} corrected by what rounding {@code 1 + y} dropped.
+ * Each is within about an ulp of the true value (checked against {@code StrictMath} over millions
+ * of arguments).
  */
 public final class VectorMath {
 
@@ -41,18 +42,33 @@ public final class VectorMath {
   /** log 2 rounded to 32 bits, so that {@code e * LN2_HI} is exact for any exponent e. */
   private static final double LN2_HI = 0.6931471803691238;
   private static final double LN2_LO = 1.9082149292705877e-10;
-  /** {@code 1.5 * 2^52}: adding and subtracting it rounds to the nearest integer. */
+  /**
+   * {@code 1.5 * 2^52}: adding it rounds to the nearest integer k, held in the low bits, so that
+   * {@code bits(x + SHIFTER) - bits(SHIFTER) = k} (no double-to-long conversion, which the Vector
+   * API does not compile to one instruction everywhere).
+   */
   private static final double SHIFTER = 6755399441055744.0;
-  /** Beyond these exp overflows to +inf or underflows to 0. */
-  private static final double EXP_OVERFLOW = 709.782712893384;
-  private static final double EXP_UNDERFLOW = -745.1332191019412;
+  private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
+  /**
+   * exp's argument is clamped to {@code [-746, 710]}, beyond which it is 0 or +inf: the scaling by
+   * {@code 2^k} then underflows or overflows to exactly that, and -inf and +inf need no case.
+   */
+  private static final double EXP_LOWEST = -746.0;
+  private static final double EXP_HIGHEST = 710.0;
+  /** {@code 2^52}: or-ing an integer below it into its mantissa bits gives {@code 2^52 + e}. */
+  private static final double TWO52 = 4503599627370496.0;
+  private static final long TWO52_BITS = Double.doubleToRawLongBits(TWO52);
   private static final double SQRT2 = 1.4142135623730951;
   private static final double TWO54 = 18014398509481984.0;
-  /** 1/j! for j = 13 down to 0: the Taylor polynomial of exp. */
-  private static final double[] EXP_TAYLOR = {1.6059043836821613e-10, 2.08767569878681e-09,
-      2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05,
-      0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664,
-      0.16666666666666666, 0.5, 1.0, 1.0};
+  /**
+   * exp on {@code [-log(2)/2, log(2)/2]}, degree 11, highest coefficient first: the Chebyshev
+   * interpolant (mpmath {@code chebyfit} at 40 digits; 4.5e-18 relative error before rounding the
+   * coefficients), which needs two terms fewer than the Taylor polynomial for the same accuracy.
+   */
+  private static final double[] EXP_POLYNOMIAL = {2.5110037605963777e-08, 2.763263963904103e-07,
+      2.755724091857897e-06, 2.4801485482328494e-05, 0.00019841269890047113,
+      0.0013888888952314775, 0.008333333333319601, 0.0416666666664881, 0.1666666666666668,
+      0.5000000000000019, 1.0, 1.0};
   /** 2/(2k + 3) for k = 9 down to 0: {@code R / z} of the log kernel. */
   private static final double[] LOG_SERIES = {0.09523809523809523, 0.10526315789473684,
       0.11764705882352941, 0.13333333333333333, 0.15384615384615385, 0.18181818181818182,
@@ -62,35 +78,42 @@ public final class VectorMath {
 
   /** {@code exp(x)}, by the operations each lane of the vector kernels performs. */
   public static double exp(double x) {
-    double xc = Math.min(Math.max(x, -746.0), 710.0);
-    double kd = Math.fma(xc, INV_LN2, SHIFTER) - SHIFTER;
+    double xc = Math.min(Math.max(x, EXP_LOWEST), EXP_HIGHEST);
+    double shifted = Math.fma(xc, INV_LN2, SHIFTER);
+    double kd = shifted - SHIFTER;
     double r = Math.fma(-kd, LN2, xc);
     r = Math.fma(-kd, LN2_TAIL, r);
-    double p = EXP_TAYLOR[0];
-    for (int j = 1; j < EXP_TAYLOR.length; j++) {
-      p = Math.fma(p, r, EXP_TAYLOR[j]);
+    double p = EXP_POLYNOMIAL[0];
+    for (int j = 1; j < EXP_POLYNOMIAL.length; j++) {
+      p = Math.fma(p, r, EXP_POLYNOMIAL[j]);
     }
-    long k = (long) kd;
+    long k = Double.doubleToRawLongBits(shifted) - SHIFTER_BITS;
     long k1 = k >> 1;
     long k2 = k - k1;
-    double y = p * Double.longBitsToDouble((k1 + 1023) << 52)
+    return p * Double.longBitsToDouble((k1 + 1023) << 52)
         * Double.longBitsToDouble((k2 + 1023) << 52);
-    if (x > EXP_OVERFLOW) {
-      y = Double.POSITIVE_INFINITY;
-    }
-    if (x < EXP_UNDERFLOW) {
-      y = 0.0;
-    }
-    return y;
   }
 
   /** {@code log(x)}, by the operations each lane of the vector kernels performs. */
   public static double log(double x) {
     boolean small = x < Double.MIN_NORMAL;
-    double xs = small ? x * TWO54 : x;
-    double adjust = small ? 54.0 : 0.0;
-    long bits = Double.doubleToRawLongBits(xs);
-    double e = (double) ((bits >>> 52) & 0x7ffL) - 1023.0 - adjust;
+    double y = logOfNormal(small ? x * TWO54 : x, small ? 54.0 : 0.0);
+    if (x == 0.0) {
+      y = Double.NEGATIVE_INFINITY;
+    }
+    if (x < 0.0 || x != x) {
+      y = Double.NaN;
+    }
+    if (x == Double.POSITIVE_INFINITY) {
+      y = Double.POSITIVE_INFINITY;
+    }
+    return y;
+  }
+
+  private static double logOfNormal(double x, double adjust) {
+    long bits = Double.doubleToRawLongBits(x);
+    double e = (Double.longBitsToDouble(((bits >>> 52) & 0x7ffL) | TWO52_BITS) - TWO52) - 1023.0
+        - adjust;
     double m = Double.longBitsToDouble((bits & 0x000fffffffffffffL) | 0x3ff0000000000000L);
     if (m > SQRT2) {
       m = m * 0.5;
@@ -105,52 +128,63 @@ public final class VectorMath {
     }
     double tail = z * q;
     double halfSquare = (f * f) * 0.5;
-    double y = e * LN2_HI - ((halfSquare - (s * (halfSquare + tail) + e * LN2_LO)) - f);
-    if (x == 0.0) {
-      y = Double.NEGATIVE_INFINITY;
-    }
-    if (x < 0.0 || x != x) {
-      y = Double.NaN;
-    }
-    if (x == Double.POSITIVE_INFINITY) {
-      y = Double.POSITIVE_INFINITY;
-    }
-    return y;
+    return e * LN2_HI - ((halfSquare - (s * (halfSquare + tail) + e * LN2_LO)) - f);
   }
 
-  /** {@code log(1 + y)} for {@code y >= -1}, by the operations of the vector kernels' lanes. */
+  /**
+   * {@code log(1 + y)} for y in {@code [0, 1]}, by the operations of the vector kernels' lanes:
+   * {@code log(u)} for {@code u = 1 + y}, corrected by what the rounding of u dropped, {@code c =
+   * y - (u - 1)}, times {@code 2 - u} in place of {@code 1/u} (a relative error below {@code c y},
+   * under an ulp).
+   */
   public static double log1p(double y) {
     double u = 1.0 + y;
-    double d = u - 1.0;
-    return d == 0.0 ? y : log(u) * (y / d);
+    double lost = y - (u - 1.0);
+    return logOfNormal(u, 0.0) + lost * (-u + 2.0);
   }
 
   private static DoubleVector exp(DoubleVector x) {
-    DoubleVector xc = x.max(-746.0).min(710.0);
-    DoubleVector kd = xc.fma(INV_LN2, SHIFTER).sub(SHIFTER);
+    DoubleVector xc = x.max(EXP_LOWEST).min(EXP_HIGHEST);
+    DoubleVector shifted = xc.fma(INV_LN2, SHIFTER);
+    DoubleVector kd = shifted.sub(SHIFTER);
     DoubleVector minusK = kd.neg();
     DoubleVector r = minusK.fma(DoubleVector.broadcast(S, LN2), xc);
     r = minusK.fma(DoubleVector.broadcast(S, LN2_TAIL), r);
-    DoubleVector p = DoubleVector.broadcast(S, EXP_TAYLOR[0]);
-    for (int j = 1; j < EXP_TAYLOR.length; j++) {
-      p = p.fma(r, DoubleVector.broadcast(S, EXP_TAYLOR[j]));
+    DoubleVector p = DoubleVector.broadcast(S, EXP_POLYNOMIAL[0]);
+    for (int j = 1; j < EXP_POLYNOMIAL.length; j++) {
+      p = p.fma(r, DoubleVector.broadcast(S, EXP_POLYNOMIAL[j]));
     }
-    LongVector k = (LongVector) kd.convert(VectorOperators.D2L, 0);
+    LongVector k = shifted.reinterpretAsLongs().sub(SHIFTER_BITS);
     LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
     LongVector k2 = k.sub(k1);
-    DoubleVector y = p.mul(k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+    return p.mul(k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
         .mul(k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-    y = y.blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_OVERFLOW));
-    return y.blend(0.0, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
   }
 
   private static DoubleVector log(DoubleVector x) {
+    VectorMask<Double> normal = x.compare(VectorOperators.GE, Double.MIN_NORMAL)
+        .and(x.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
+    if (normal.allTrue()) { // the usual case; the lanes are the same either way
+      return logOfNormal(x, null);
+    }
     VectorMask<Double> small = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
-    DoubleVector xs = x.blend(x.mul(TWO54), small);
-    DoubleVector adjust = DoubleVector.zero(S).blend(54.0, small);
-    LongVector bits = xs.reinterpretAsLongs();
-    DoubleVector e = ((DoubleVector) bits.lanewise(VectorOperators.LSHR, 52).and(0x7ffL)
-        .convert(VectorOperators.L2D, 0)).sub(1023.0).sub(adjust);
+    DoubleVector y = logOfNormal(x.blend(x.mul(TWO54), small),
+        DoubleVector.zero(S).blend(54.0, small));
+    y = y.blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0));
+    y = y.blend(Double.NaN, x.compare(VectorOperators.LT, 0.0)
+        .or(x.compare(VectorOperators.NE, x)));
+    return y.blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ,
+        Double.POSITIVE_INFINITY));
+  }
+
+  /** {@code log(x) - adjust log 2} for positive, finite, normal x (adjust null for 0). */
+  private static DoubleVector logOfNormal(DoubleVector x, DoubleVector adjust) {
+    LongVector bits = x.reinterpretAsLongs();
+    DoubleVector e = bits.lanewise(VectorOperators.LSHR, 52).and(0x7ffL).or(TWO52_BITS)
+        .reinterpretAsDoubles().sub(TWO52).sub(1023.0);
+    if (adjust != null) {
+      e = e.sub(adjust);
+    }
     DoubleVector m = bits.and(0x000fffffffffffffL).or(0x3ff0000000000000L).reinterpretAsDoubles();
     VectorMask<Double> big = m.compare(VectorOperators.GT, SQRT2);
     m = m.blend(m.mul(0.5), big);
@@ -164,19 +198,14 @@ public final class VectorMath {
     }
     DoubleVector tail = z.mul(q);
     DoubleVector halfSquare = f.mul(f).mul(0.5);
-    DoubleVector y = e.mul(LN2_HI).sub(halfSquare.sub(s.mul(halfSquare.add(tail))
+    return e.mul(LN2_HI).sub(halfSquare.sub(s.mul(halfSquare.add(tail))
         .add(e.mul(LN2_LO))).sub(f));
-    y = y.blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0));
-    y = y.blend(Double.NaN, x.compare(VectorOperators.LT, 0.0)
-        .or(x.compare(VectorOperators.NE, x)));
-    return y.blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.EQ,
-        Double.POSITIVE_INFINITY));
   }
 
-  private static DoubleVector log1p(DoubleVector y) {
-    DoubleVector u = y.add(1.0);
-    DoubleVector d = u.sub(1.0);
-    return log(u).mul(y.div(d)).blend(y, d.compare(VectorOperators.EQ, 0.0));
+  /** {@code log(1 + y)} for y in {@code [0, 1]}, given {@code u = 1 + y}. */
+  private static DoubleVector log1p(DoubleVector y, DoubleVector u) {
+    DoubleVector lost = y.sub(u.sub(1.0)); // what rounding 1 + y dropped, exactly
+    return logOfNormal(u, null).add(lost.mul(u.neg().add(2.0)));
   }
 
   /** The lanes of v added in lane order: a fixed order, unlike {@code reduceLanes(ADD)}. */
@@ -419,21 +448,21 @@ public final class VectorMath {
   public static void sigmoidLoss(double[] z, double eps, double[] value, double[] slope, int n) {
     int i = 0;
     int bound = S.loopBound(n);
+    DoubleVector one = DoubleVector.broadcast(S, 1.0);
     for (; i < bound; i += S.length()) {
       DoubleVector v = DoubleVector.fromArray(S, z, i);
-      // softplus(-z) = max(-z, 0) + log1p(exp(-|z|)); sigmoid(-z) = exp(-softplus(z))
+      // softplus(-z) = max(-z, 0) + log1p(e) with e = exp(-|z|); sigmoid(-z) is e/(1 + e) for
+      // z >= 0 and 1/(1 + e) below: one exponential, one logarithm and one division
       DoubleVector e = exp(v.abs().neg());
-      DoubleVector log1p = log1p(e);
-      DoubleVector spMinus = v.neg().max(0.0).add(log1p);
-      DoubleVector spPlus = v.max(0.0).add(log1p);
-      spMinus.add(v.mul(eps)).intoArray(value, i);
-      exp(spPlus.neg()).neg().add(eps).intoArray(slope, i);
+      DoubleVector u = e.add(1.0);
+      v.neg().max(0.0).add(log1p(e, u)).add(v.mul(eps)).intoArray(value, i);
+      one.blend(e, v.compare(VectorOperators.GE, 0.0)).div(u).neg().add(eps).intoArray(slope, i);
     }
     for (; i < n; i++) {
       double e = exp(-Math.abs(z[i]));
-      double log1p = log1p(e);
-      value[i] = Math.max(-z[i], 0.0) + log1p + eps * z[i];
-      slope[i] = eps - exp(-(Math.max(z[i], 0.0) + log1p));
+      double u = e + 1.0;
+      value[i] = Math.max(-z[i], 0.0) + log1p(e) + eps * z[i];
+      slope[i] = -((z[i] >= 0.0 ? e : 1.0) / u) + eps;
     }
   }
 
