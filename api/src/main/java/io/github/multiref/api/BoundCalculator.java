@@ -24,8 +24,9 @@ public interface BoundCalculator {
     if (!(epsilon > 0.0)) {
       throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
     }
+    double logEpsilon = Math.log(epsilon);
     long hi = 1;
-    while (evaluate(inputs.withN(hi)).value() > epsilon) {
+    while (evaluate(inputs.withN(hi)).logValue() > logEpsilon) {
       if (hi >= (1L << 62)) {
         throw new ArithmeticException("no n below 2^62 brings the bound below " + epsilon);
       }
@@ -34,12 +35,34 @@ public interface BoundCalculator {
     long lo = hi / 2; // bound(lo) > epsilon, or lo = 0
     while (hi - lo > 1) {
       long mid = lo + (hi - lo) / 2;
-      if (evaluate(inputs.withN(mid)).value() <= epsilon) {
+      if (evaluate(inputs.withN(mid)).logValue() <= logEpsilon) {
         hi = mid;
       } else {
         lo = mid;
       }
     }
     return hi;
+  }
+
+  /**
+   * {@code log10} of the smallest n whose bound is at most {@code epsilon}, also where that n is
+   * beyond any integer type (or the double range): what a vacuous bound needs. The default is
+   * exact while n is below 2^62 and throws beyond; implementations with a closed form in n
+   * override it.
+   *
+   * @throws IllegalArgumentException unless {@code epsilon > 0}
+   * @throws ArithmeticException if the default cannot tell
+   */
+  default double log10MinimumSamples(BoundInputs inputs, double epsilon) {
+    return Math.log10(minimumSamples(inputs, epsilon));
+  }
+
+  /**
+   * {@code log C} of the coverage constant that holds without data for this bound's setting (for
+   * reverse KL with the escort as sampling policy, {@code R_max / beta}), or NaN when its
+   * derivation gives none, in which case a caller must supply the coverage. The default is NaN.
+   */
+  default double worstCaseLogCoverage(double rMax, double beta) {
+    return Double.NaN;
   }
 }

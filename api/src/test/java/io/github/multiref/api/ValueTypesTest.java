@@ -45,35 +45,40 @@ class ValueTypesTest {
 
   @Test
   void boundInputsNameTheOffendingField() {
-    assertThatThrownBy(() -> new BoundInputs(0, 0.05, 1, 1, 10, 4, 1))
+    assertThatThrownBy(() -> BoundInputs.withCoverage(0, 0.05, 1, 1, 10, 4, 1))
         .hasMessage("n must be >= 1, got 0");
-    assertThatThrownBy(() -> new BoundInputs(10, 1.0, 1, 1, 10, 4, 1))
+    assertThatThrownBy(() -> BoundInputs.withCoverage(10, 1.0, 1, 1, 10, 4, 1))
         .hasMessage("delta must be in (0, 1), got 1.0");
-    assertThatThrownBy(() -> new BoundInputs(10, 0.05, -1, 1, 10, 4, 1))
+    assertThatThrownBy(() -> BoundInputs.withCoverage(10, 0.05, -1, 1, 10, 4, 1))
         .hasMessage("beta must be finite and > 0, got -1.0");
-    assertThatThrownBy(() -> new BoundInputs(10, 0.05, 1, 0, 10, 4, 1))
+    assertThatThrownBy(() -> BoundInputs.withCoverage(10, 0.05, 1, 0, 10, 4, 1))
         .hasMessage("rMax must be finite and > 0, got 0.0");
-    assertThatThrownBy(() -> new BoundInputs(10, 0.05, 1, 1, 0.5, 4, 1))
+    assertThatThrownBy(() -> BoundInputs.withCoverage(10, 0.05, 1, 1, 0.5, 4, 1))
         .hasMessage("classSize must be finite and >= 1, got 0.5");
-    assertThatThrownBy(() -> new BoundInputs(10, 0.05, 1, 1, 10, 0.5, 1))
-        .hasMessage("kappa must be finite and >= 1, got 0.5");
-    assertThatThrownBy(() -> new BoundInputs(10, 0.05, 1, 1, 10, 4, Double.NaN))
+    assertThatThrownBy(() -> BoundInputs.withCoverage(10, 0.05, 1, 1, 10, 0.5, 1))
+        .hasMessage("kappa must be >= 1, got 0.5");
+    assertThatThrownBy(() -> BoundInputs.withCoverage(10, 0.05, 1, 1, 10, 4, Double.NaN))
         .hasMessage("coverage must be finite and >= 1, got NaN");
-    assertThat(new BoundInputs(10, 0.05, 1, 1, 10, 4, 1).asMap())
-        .containsEntry("n", 10.0).containsEntry("coverage", 1.0);
+    assertThatThrownBy(() -> new BoundInputs(10, 0.05, 1, 1, 10, 4, Double.POSITIVE_INFINITY))
+        .hasMessage("the coverage constant must be >= 1 with a finite log, got log C = Infinity");
+    assertThat(BoundInputs.withCoverage(10, 0.05, 1, 1, 10, 4, 1).asMap())
+        .containsEntry("n", 10.0).containsEntry("logCoverage", 0.0);
+    // a coverage beyond the double range is still an input: exp(1000) in log space
+    assertThat(new BoundInputs(10, 0.05, 0.001, 1, 10, 4, 1000).coverage())
+        .isEqualTo(Double.POSITIVE_INFINITY);
   }
 
   /** The default inverse returns the exact smallest n for a bound of 1/n. */
   @Test
   void minimumSamplesIsTheExactSmallestN() {
-    BoundCalculator oneOverN = inputs -> new BoundResult(1.0 / inputs.n(), "1/n", inputs);
-    BoundInputs in = new BoundInputs(1, 0.05, 1, 1, 10, 4, 1);
+    BoundCalculator oneOverN = inputs -> BoundResult.of(1.0 / inputs.n(), "1/n", inputs);
+    BoundInputs in = BoundInputs.withCoverage(1, 0.05, 1, 1, 10, 4, 1);
     assertThat(oneOverN.minimumSamples(in, 0.01)).isEqualTo(100);
     assertThat(oneOverN.minimumSamples(in, 0.0099)).isEqualTo(102);
     assertThat(oneOverN.minimumSamples(in, 2.0)).isEqualTo(1);
     assertThatThrownBy(() -> oneOverN.minimumSamples(in, 0.0))
         .hasMessage("epsilon must be > 0, got 0.0");
-    BoundCalculator constant = inputs -> new BoundResult(1.0, "1", inputs);
+    BoundCalculator constant = inputs -> BoundResult.of(1.0, "1", inputs);
     assertThatThrownBy(() -> constant.minimumSamples(in, 0.5))
         .isInstanceOf(ArithmeticException.class)
         .hasMessage("no n below 2^62 brings the bound below 0.5");

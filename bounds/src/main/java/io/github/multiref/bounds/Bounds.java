@@ -1,6 +1,7 @@
 package io.github.multiref.bounds;
 
 import io.github.multiref.api.BoundCalculator;
+import java.util.List;
 
 /**
  * The sample-complexity bounds of MATH.md section 10, each holding with probability at least
@@ -19,19 +20,21 @@ public final class Bounds {
 
   public static final BoundCalculator RKL_SUBOPTIMALITY = new PowerLawBound(
       "rkl-suboptimality", "C * eps_n / (4 beta)",
-      (eps, c, beta) -> c * eps / (4.0 * beta));
+      List.of(new PowerLawBound.Term(0.25, 1.0, 1.0)), Coverage::worstCaseLogReverseKl);
 
   public static final BoundCalculator RKL_OPTIMALITY_GAP = new PowerLawBound(
       "rkl-optimality-gap", "C * eps_n / (4 beta) + sqrt(C * eps_n / 2)",
-      (eps, c, beta) -> c * eps / (4.0 * beta) + Math.sqrt(c * eps / 2.0));
+      List.of(new PowerLawBound.Term(0.25, 1.0, 1.0), new PowerLawBound.Term(Math.sqrt(0.5),
+          0.5, 0.0)), Coverage::worstCaseLogReverseKl);
 
   public static final BoundCalculator FKL_SUBOPTIMALITY = new PowerLawBound(
       "fkl-suboptimality", "sqrt(2 C eps_n)",
-      (eps, c, beta) -> Math.sqrt(2.0 * c * eps));
+      List.of(new PowerLawBound.Term(Math.sqrt(2.0), 0.5, 0.0)), Coverage::worstCaseLogForwardKl);
 
   public static final BoundCalculator FKL_OPTIMALITY_GAP = new PowerLawBound(
       "fkl-optimality-gap", "sqrt(2 C eps_n) + sqrt(C eps_n / 2)",
-      (eps, c, beta) -> Math.sqrt(2.0 * c * eps) + Math.sqrt(c * eps / 2.0));
+      List.of(new PowerLawBound.Term(Math.sqrt(2.0), 0.5, 0.0), new PowerLawBound.Term(
+          Math.sqrt(0.5), 0.5, 0.0)), Coverage::worstCaseLogForwardKl);
 
   /** {@code eps_n = 2 kappa^2 log(|R|/delta) / n}. */
   public static double rewardError(io.github.multiref.api.BoundInputs inputs) {

@@ -21,11 +21,32 @@ public final class Coverage {
    * reward in {@code [0, R_max]} satisfies {@code pi_t / pi_alpha <= exp(R_max / beta)}.
    */
   public static double worstCaseReverseKl(double rMax, double beta) {
+    return Math.exp(worstCaseLogReverseKl(rMax, beta));
+  }
+
+  /** {@code log} of {@link #worstCaseReverseKl}: {@code R_max / beta}, a double for any beta. */
+  public static double worstCaseLogReverseKl(double rMax, double beta) {
+    check(rMax, beta);
+    return rMax / beta;
+  }
+
+  /**
+   * {@code log} of the worst case for forward KL with the mixture as sampling policy: the optimal
+   * policy is {@code beta pibar(y) / (lambda - r(y))} with {@code lambda >= beta + r_min >= beta}
+   * (docs/math.md), so for rewards in {@code [0, R_max]} with {@code R_max < beta} the ratio to
+   * the mixture is at most {@code beta / (beta - R_max)}. For {@code R_max >= beta} there is no
+   * bound without data (the ratio reaches {@code 1 / min_y pibar(y)}): NaN.
+   */
+  public static double worstCaseLogForwardKl(double rMax, double beta) {
+    check(rMax, beta);
+    return rMax < beta ? -Math.log1p(-rMax / beta) : Double.NaN;
+  }
+
+  private static void check(double rMax, double beta) {
     if (!(rMax > 0) || !(beta > 0)) {
-      throw new IllegalArgumentException("rMax and beta must be > 0, got " + rMax + " and "
+      throw new IllegalArgumentException("R_max and beta must be > 0, got " + rMax + " and "
           + beta);
     }
-    return Math.exp(rMax / beta);
   }
 
   /**

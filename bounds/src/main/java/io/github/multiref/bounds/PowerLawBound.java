@@ -3,42 +3,122 @@ package io.github.multiref.bounds;
 import io.github.multiref.api.BoundCalculator;
 import io.github.multiref.api.BoundInputs;
 import io.github.multiref.api.BoundResult;
+import java.util.List;
+import java.util.function.DoubleBinaryOperator;
 
 /**
- * A bound that is a function of the MLE reward error {@code eps_n = 2 kappa^2 log(|R|/delta) / n}
- * (MATH.md section 10), the coverage C and beta.
+ * A bound that is a sum of powers of {@code C eps_n}, with the MLE reward error {@code eps_n = 2
+ * kappa^2 log(|R|/delta) / n} (docs/math.md, "Sample-complexity bounds"): {@code sum_j c_j (C
+ * eps_n)^p_j beta^-q_j}. Everything is evaluated in log space, so the bound and the n it needs stay
+ * numbers when C (its worst case {@code exp(R_max/beta)}) is beyond the double range.
  */
 final class PowerLawBound implements BoundCalculator {
 
+  /** One term {@code coefficient (C eps_n)^power / beta^betaPower}. */
+  record Term(double coefficient, double power, double betaPower) {}
+
   private final String name;
   private final String formula;
-  private final Formula value;
+  private final List<Term> terms;
+  private final DoubleBinaryOperator worstCaseLogCoverage;
 
-  @FunctionalInterface
-  interface Formula {
-    double of(double eps, double coverage, double beta);
-  }
-
-  PowerLawBound(String name, String formula, Formula value) {
+  /**
+   * @param worstCaseLogCoverage {@code log C} without data, from {@code (R_max, beta)}; NaN where
+   *     there is none
+   */
+  PowerLawBound(String name, String formula, List<Term> terms,
+      DoubleBinaryOperator worstCaseLogCoverage) {
     this.name = name;
     this.formula = formula;
-    this.value = value;
+    this.terms = List.copyOf(terms);
+    this.worstCaseLogCoverage = worstCaseLogCoverage;
   }
 
   /** {@code eps_n = 2 kappa^2 log(|R|/delta) / n}. */
   static double rewardError(BoundInputs in) {
-    return 2.0 * in.kappa() * in.kappa() * Math.log(in.classSize() / in.delta()) / in.n();
+    return Math.exp(logRewardError(in, Math.log(in.n())));
+  }
+
+  /** {@code log eps_n} at {@code log n}. */
+  static double logRewardError(BoundInputs in, double logN) {
+    return Math.log(2.0) + 2.0 * Math.log(in.kappa()) + Math.log(Math.log(in.classSize()
+        / in.delta())) - logN;
+  }
+
+  /** {@code log} of the bound at {@code log n}: a log-sum-exp of the terms. */
+  private double logValue(BoundInputs in, double logN) {
+    double logCEps = in.logCoverage() + logRewardError(in, logN);
+    double max = Double.NEGATIVE_INFINITY;
+    double[] logs = new double[terms.size()];
+    for (int j = 0; j < logs.length; j++) {
+      Term t = terms.get(j);
+      logs[j] = Math.log(t.coefficient()) + t.power() * logCEps - t.betaPower() * Math.log(
+          in.beta());
+      max = Math.max(max, logs[j]);
+    }
+    if (max == Double.POSITIVE_INFINITY || max == Double.NEGATIVE_INFINITY) {
+      return max;
+    }
+    double sum = 0;
+    for (double l : logs) {
+      sum += Math.exp(l - max);
+    }
+    return max + Math.log(sum);
   }
 
   @Override
   public BoundResult evaluate(BoundInputs in) {
-    return new BoundResult(value.of(rewardError(in), in.coverage(), in.beta()),
+    return new BoundResult(logValue(in, Math.log(in.n())),
         formula + ", eps_n = 2 kappa^2 log(|R|/delta) / n", in);
+  }
+
+  /**
+   * The bound decreases in n; {@code log n} is found by bisection between 0 and the point where
+   * every term is below {@code epsilon / terms}, to rounding.
+   */
+  @Override
+  public double log10MinimumSamples(BoundInputs in, double epsilon) {
+    if (!(epsilon > 0.0)) {
+      throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+    }
+    double target = Math.log(epsilon);
+    if (logValue(in, 0.0) <= target) {
+      return 0.0;
+    }
+    double hi = 0.0;
+    double share = target - Math.log(terms.size());
+    for (Term t : terms) {
+      double atOne = logValue(new PowerLawBound(name, formula, List.of(t), worstCaseLogCoverage),
+          in, 0.0);
+      hi = Math.max(hi, (atOne - share) / t.power());
+    }
+    if (!Double.isFinite(hi)) {
+      throw new ArithmeticException(name + ": the bound is infinite at every n (kappa = "
+          + in.kappa() + ")");
+    }
+    double lo = 0.0;
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+      double mid = 0.5 * (lo + hi);
+      if (logValue(in, mid) <= target) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi / Math.log(10);
+  }
+
+  private static double logValue(PowerLawBound b, BoundInputs in, double logN) {
+    return b.logValue(in, logN);
+  }
+
+  @Override
+  public double worstCaseLogCoverage(double rMax, double beta) {
+    return worstCaseLogCoverage.applyAsDouble(rMax, beta);
   }
 
   @Override
   public String toString() {
     return name;
   }
-
 }

@@ -42,7 +42,10 @@ public final class Trial {
   public record Method(String name, Divergence divergence, Solver optimal, Solver deployed,
       BoundCalculator subOptimalityBound, BoundCalculator optimalityGapBound) {}
 
-  /** The outcome for one method. */
+  /**
+   * The outcome for one method. The bounds are NaN where they do not apply: they are stated for a
+   * finite realizable reward class, and a tabular or linear class is infinite.
+   */
   public record Outcome(String method, double subOptimality, double optimalityGap,
       double subOptimalityBound, double optimalityGapBound, double coverage) {}
 
@@ -66,8 +69,7 @@ public final class Trial {
     } else if (rewardClass instanceof Tabular t) {
       learned = RewardLearning.fitTabular(data, model, null, t.l2(), Lbfgs.of(1e-9, 5000, 10))
           .rewards();
-      // an infinite class: the finite-class bounds do not apply; they are reported with |R| = 1
-      classSize = 1;
+      classSize = Double.NaN; // an infinite class: the finite-class bounds do not apply
     } else {
       Linear lin = (Linear) rewardClass;
       double[] theta = RewardLearning.fitLinear(data, model, (x, y) -> lin.features()[x][y],
@@ -80,7 +82,7 @@ public final class Trial {
           }
         }
       }
-      classSize = 1;
+      classSize = Double.NaN;
     }
     List<ReferenceSet> refs = new ArrayList<>();
     List<LogDistribution> pis = new ArrayList<>();
@@ -97,11 +99,16 @@ public final class Trial {
       Gaps.Result g = Gaps.of(refs, rho, truth, learned, beta, m.divergence(), m.optimal(),
           m.deployed());
       double c = Coverage.exact(refs, pis, learned, truth, beta, m.divergence(), m.optimal(), 16);
-      BoundInputs in = new BoundInputs(n, delta, beta, bandit.rMax(), classSize,
-          model.kappa(bandit.rMax()), c);
-      out.add(new Outcome(m.name(), g.subOptimality(), g.optimalityGap(),
-          m.subOptimalityBound().evaluate(in).value(),
-          m.optimalityGapBound().evaluate(in).value(), c));
+      double subBound = Double.NaN;
+      double optBound = Double.NaN;
+      if (!Double.isNaN(classSize)) {
+        BoundInputs in = BoundInputs.withCoverage(n, delta, beta, bandit.rMax(), classSize,
+            model.kappa(bandit.rMax()), c);
+        subBound = m.subOptimalityBound().evaluate(in).value();
+        optBound = m.optimalityGapBound().evaluate(in).value();
+      }
+      out.add(new Outcome(m.name(), g.subOptimality(), g.optimalityGap(), subBound, optBound,
+          c));
     }
     return out;
   }

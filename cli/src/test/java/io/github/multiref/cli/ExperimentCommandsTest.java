@@ -32,8 +32,38 @@ class ExperimentCommandsTest {
     assertThat(inverse.out()).contains("rkl-suboptimality    n >= " + n + " for bound <= 0.1");
     CliRunner.Result bad = CliRunner.run("bounds", "--beta", "0.5", "--delta", "2");
     assertThat(bad.exitCode()).isEqualTo(1);
-    assertThat(bad.err()).isEqualTo("multiref: error: delta must be in (0, 1), got 2.0"
+    assertThat(bad.err()).isEqualTo("multiref: error: --delta must be in (0, 1), got 2.0"
         + System.lineSeparator());
+    CliRunner.Result badRange = CliRunner.run("bounds", "--beta", "0.5", "--r-max", "-1");
+    assertThat(badRange.err()).isEqualTo("multiref: error: --r-max must be finite and > 0, got"
+        + " -1.0" + System.lineSeparator());
+  }
+
+  /**
+   * At beta = 0.01 and R_max = 10 the worst-case coverage exp(1000) is beyond the double range:
+   * the bounds are still evaluated (in log space), the n they need is printed as a power of ten,
+   * and forward KL, which has no worst case without data for R_max >= beta, asks for --coverage.
+   */
+  @Test
+  void boundsAtCoveragesBeyondTheDoubleRangeAreComputedInLogSpace() {
+    CliRunner.Result r = CliRunner.run("bounds", "--beta", "0.01", "--r-max", "10", "--epsilon",
+        "0.01");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    double kappa = 2 + Math.exp(10) + Math.exp(-10);
+    // n = C * 2 kappa^2 log(|R|/delta) / (4 beta epsilon) with C = e^1000, in log10
+    double log10N = (1000 + Math.log(2 * kappa * kappa * Math.log(64 / 0.05))
+        - Math.log(4 * 0.01 * 0.01)) / Math.log(10);
+    assertThat(r.out()).contains(String.format(java.util.Locale.ROOT,
+        "rkl-suboptimality    n >= 10^%.2f for bound <= 0.01", log10N))
+        .contains("(vacuous: more pairs than any data set has)")
+        .containsPattern("fkl-suboptimality +needs --coverage")
+        .containsPattern("fkl-optimality-gap +needs --coverage");
+    CliRunner.Result at = CliRunner.run("bounds", "--beta", "0.01", "--r-max", "10", "--bound",
+        "rkl-suboptimality");
+    double log10Bound = (1000 + Math.log(2 * kappa * kappa * Math.log(64 / 0.05) / 1000)
+        - Math.log(4 * 0.01)) / Math.log(10);
+    assertThat(at.out()).contains(String.format(java.util.Locale.ROOT,
+        "rkl-suboptimality    10^%.2f (beyond the double range: vacuous)", log10Bound));
   }
 
   private static double value(String out, String name) {

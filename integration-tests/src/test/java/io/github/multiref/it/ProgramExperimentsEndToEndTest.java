@@ -59,10 +59,17 @@ class ProgramExperimentsEndToEndTest {
     assertThat(value(r.out(), "rkl-suboptimality")).isCloseTo(c * eps / (4 * 0.5), within(1e-5));
     assertThat(value(r.out(), "rkl-optimality-gap"))
         .isCloseTo(c * eps / (4 * 0.5) + Math.sqrt(c * eps / 2), within(1e-5));
-    assertThat(value(r.out(), "fkl-suboptimality")).isCloseTo(Math.sqrt(2 * c * eps),
+    // forward KL with R_max >= beta has no coverage without data: it must be given
+    assertThat(r.out()).containsPattern("(?m)^fkl-suboptimality +needs --coverage")
+        .containsPattern("(?m)^fkl-optimality-gap +needs --coverage");
+    // below R_max < beta its worst case is beta / (beta - R_max)
+    Program.Result wide = Program.run(tmp, "bounds", "--n", "1000", "--beta", "2",
+        "--class-size", "64", "--model", "bt");
+    double cf = 2 / (2 - 1.0);
+    assertThat(value(wide.out(), "fkl-suboptimality")).isCloseTo(Math.sqrt(2 * cf * eps),
         within(1e-5));
-    assertThat(value(r.out(), "fkl-optimality-gap"))
-        .isCloseTo(Math.sqrt(2 * c * eps) + Math.sqrt(c * eps / 2), within(1e-5));
+    assertThat(value(wide.out(), "fkl-optimality-gap"))
+        .isCloseTo(Math.sqrt(2 * cf * eps) + Math.sqrt(cf * eps / 2), within(1e-5));
   }
 
   private static double value(String out, String bound) {
