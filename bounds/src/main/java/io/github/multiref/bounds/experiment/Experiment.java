@@ -50,17 +50,30 @@ public final class Experiment {
     }
   }
 
-  /** The statistics of one method at one n. */
+  /**
+   * The statistics of one method at one n. The bounds, and the fractions of trials in which they
+   * held, are NaN where the bounds do not apply (a reward class that is not finite).
+   */
   public record Summary(String method, int n, Stat subOptimality, Stat optimalityGap,
       double subOptimalityBound, double optimalityGapBound, double subOptimalityHeld,
-      double optimalityGapHeld) {}
+      double optimalityGapHeld) {
+
+    /** Whether the finite-class bounds apply to the experiment's reward class. */
+    public boolean boundsApply() {
+      return !Double.isNaN(subOptimalityBound);
+    }
+  }
+
+  /** A slope needs at least this many values of n with a positive mean gap. */
+  public static final int MIN_SLOPE_POINTS = 3;
 
   /**
-   * The fitted log-log slope of a mean gap against n, with a 95% bootstrap interval (NaN when fewer
-   * than two n have a positive mean).
+   * The fitted log-log slope of a mean gap against n, with a 95% bootstrap interval, and the
+   * number of n it rests on (those with a positive mean gap): NaN when fewer than {@link
+   * #MIN_SLOPE_POINTS}.
    */
   public record Slope(String method, String gap, double slope, double low, double high,
-      double claimed) {}
+      double claimed, int points, int ofPoints) {}
 
   /** Everything an experiment measured. */
   public record Result(ExperimentConfig config, SyntheticBandit bandit, List<Row> rows,
@@ -185,10 +198,10 @@ public final class Experiment {
         opt[j] = these.stream().mapToDouble(Row::optimalityGap).toArray();
         double subBound = these.stream().mapToDouble(Row::subOptimalityBound).average().orElse(0);
         double optBound = these.stream().mapToDouble(Row::optimalityGapBound).average().orElse(0);
-        double subHeld = these.stream().filter(r -> r.subOptimality()
-            <= r.subOptimalityBound()).count() / (double) these.size();
-        double optHeld = these.stream().filter(r -> r.optimalityGap()
-            <= r.optimalityGapBound()).count() / (double) these.size();
+        double subHeld = Double.isNaN(subBound) ? Double.NaN : these.stream().filter(r ->
+            r.subOptimality() <= r.subOptimalityBound()).count() / (double) these.size();
+        double optHeld = Double.isNaN(optBound) ? Double.NaN : these.stream().filter(r ->
+            r.optimalityGap() <= r.optimalityGapBound()).count() / (double) these.size();
         summaries.add(new Summary(m, nj, Stat.of(sub[j]), Stat.of(opt[j]), subBound, optBound,
             subHeld, optHeld));
       }
@@ -224,8 +237,19 @@ public final class Experiment {
     return out;
   }
 
-  /** OLS slope of log(mean) on log(n), and a 95% percentile bootstrap over the trials. */
+  /**
+   * OLS slope of log(mean) on log(n), and a 95% percentile bootstrap over the trials; NaN when
+   * fewer than {@link #MIN_SLOPE_POINTS} values of n have a positive mean gap.
+   */
   static Slope slope(String method, String gap, int[] n, double[][] values, long seed) {
+    int points = 0;
+    for (double[] v : values) {
+      points += Arrays.stream(v).average().orElse(0) > 0 ? 1 : 0;
+    }
+    if (points < MIN_SLOPE_POINTS) {
+      return new Slope(method, gap, Double.NaN, Double.NaN, Double.NaN, claimed(method, gap),
+          points, n.length);
+    }
     double estimate = fit(n, values, null);
     SplittableRandom rng = new SplittableRandom(seed ^ method.hashCode() ^ gap.hashCode());
     double[] boot = new double[1000];
@@ -244,7 +268,7 @@ public final class Experiment {
       low = quantile(sorted, 0.025);
       high = quantile(sorted, 0.975);
     }
-    return new Slope(method, gap, estimate, low, high, claimed(method, gap));
+    return new Slope(method, gap, estimate, low, high, claimed(method, gap), points, n.length);
   }
 
   private static double fit(int[] n, double[][] values, SplittableRandom resample) {
@@ -263,7 +287,7 @@ public final class Experiment {
         points++;
       }
     }
-    if (points < 2) {
+    if (points < MIN_SLOPE_POINTS) {
       return Double.NaN;
     }
     return leastSquaresSlope(Arrays.copyOf(logN, points), Arrays.copyOf(logMean, points));

@@ -19,7 +19,9 @@ import java.util.List;
  * }</pre>
  * The true reward is drawn uniformly in {@code [0, R_max]} from the seed unless {@code
  * true_reward} gives it (one row per prompt, one value per response; not with a linear class,
- * whose truth is linear in its features). Every field is validated, and an error names it.
+ * whose truth is linear in its features). Every field is validated, and an error names it; a key
+ * the config does not know (a misspelling) is an error naming it, its path and the closest known
+ * key.
  *
  * @param trueReward the given true reward, or null to draw it
  */
@@ -49,7 +51,9 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("config must be a JSON object");
     }
+    rejectUnknownKeys(root, "", ROOT_KEYS);
     JsonNode bandit = object(root, "bandit");
+    rejectUnknownKeys(bandit, "bandit.", BANDIT_KEYS);
     JsonNode reward = object(root, "reward_class");
     int prompts = integer(bandit, "bandit.prompts", 1);
     int responses = integer(bandit, "bandit.responses", 2);
@@ -72,14 +76,23 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     int size = 0;
     double l2 = 0;
     int features = 0;
+    List<String> rewardKeys = switch (kind) {
+      case "finite" -> List.of("kind", "size");
+      case "tabular" -> List.of("kind", "l2");
+      case "linear" -> List.of("kind", "features", "l2");
+      default -> List.of("kind");
+    };
     switch (kind) {
       case "finite":
+        rejectUnknownKeys(reward, "reward_class.", rewardKeys);
         size = integer(reward, "reward_class.size", 2);
         break;
       case "tabular":
+        rejectUnknownKeys(reward, "reward_class.", rewardKeys);
         l2 = nonNegative(reward, "reward_class.l2", 1e-3);
         break;
       case "linear":
+        rejectUnknownKeys(reward, "reward_class.", rewardKeys);
         features = integer(reward, "reward_class.features", 1);
         l2 = nonNegative(reward, "reward_class.l2", 1e-3);
         break;
@@ -149,6 +162,49 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return new ExperimentConfig(prompts, responses, temperature, alpha, beta, rMax, kind, size,
         l2, features, sampling, model, List.copyOf(methods), n, trials, delta, seed.asLong(),
         truth);
+  }
+
+  private static final List<String> ROOT_KEYS = List.of("bandit", "reward_class", "sampling",
+      "model", "methods", "n", "trials", "delta", "seed", "true_reward");
+  private static final List<String> BANDIT_KEYS = List.of("prompts", "responses", "temperature",
+      "alpha", "beta", "r_max");
+
+  /** Refuses a key that is not in {@code known}, naming its path and the closest known key. */
+  private static void rejectUnknownKeys(JsonNode node, String prefix, List<String> known) {
+    for (var names = node.fieldNames(); names.hasNext(); ) {
+      String key = names.next();
+      if (!known.contains(key)) {
+        String closest = known.get(0);
+        for (String k : known) {
+          if (editDistance(key, k) < editDistance(key, closest)) {
+            closest = k;
+          }
+        }
+        throw new IllegalArgumentException("unknown key '" + prefix + key + "'; did you mean '"
+            + prefix + closest + "'? (known keys" + (prefix.isEmpty() ? "" : " of "
+            + prefix.substring(0, prefix.length() - 1)) + ": " + known + ")");
+      }
+    }
+  }
+
+  /** Levenshtein distance between a and b. */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static JsonNode object(JsonNode root, String field) {

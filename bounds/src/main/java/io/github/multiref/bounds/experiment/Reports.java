@@ -78,15 +78,29 @@ public final class Reports {
           + "optimality_gap_bound,coverage\n");
       for (Experiment.Row row : r.rows()) {
         w.write(row.n() + "," + row.trial() + "," + row.method() + "," + row.subOptimality()
-            + "," + row.optimalityGap() + "," + row.subOptimalityBound() + ","
-            + row.optimalityGapBound() + "," + row.coverage() + "\n");
+            + "," + row.optimalityGap() + "," + csvNumber(row.subOptimalityBound()) + ","
+            + csvNumber(row.optimalityGapBound()) + "," + row.coverage() + "\n");
       }
+    }
+  }
+
+  /** A number, or an empty field where it is undefined (a bound that does not apply). */
+  private static String csvNumber(double v) {
+    return Double.isNaN(v) ? "" : Double.toString(v);
+  }
+
+  /** {@code o[key] = v}, or null where v is NaN or infinite: strict JSON has no NaN. */
+  private static void number(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
     }
   }
 
   private static void json(Experiment.Result r, Path file) throws IOException {
     ObjectNode root = JsonLine.MAPPER.createObjectNode();
-    root.put("seconds", r.seconds());
+    number(root, "seconds", r.seconds());
     root.put("trials", r.config().trials());
     root.put("reward_class", r.config().rewardClass());
     ArrayNode summaries = root.putArray("summaries");
@@ -96,30 +110,33 @@ public final class Reports {
       o.put("n", s.n());
       stat(o.putObject("sub_optimality"), s.subOptimality());
       stat(o.putObject("optimality_gap"), s.optimalityGap());
-      o.put("sub_optimality_bound", s.subOptimalityBound());
-      o.put("optimality_gap_bound", s.optimalityGapBound());
-      o.put("sub_optimality_bound_held", s.subOptimalityHeld());
-      o.put("optimality_gap_bound_held", s.optimalityGapHeld());
+      o.put("bounds_apply", s.boundsApply());
+      number(o, "sub_optimality_bound", s.subOptimalityBound());
+      number(o, "optimality_gap_bound", s.optimalityGapBound());
+      number(o, "sub_optimality_bound_held", s.subOptimalityHeld());
+      number(o, "optimality_gap_bound_held", s.optimalityGapHeld());
     }
     ArrayNode slopes = root.putArray("slopes");
     for (Experiment.Slope s : r.slopes()) {
       ObjectNode o = slopes.addObject();
       o.put("method", s.method());
       o.put("gap", s.gap());
-      o.put("slope", s.slope());
-      o.put("ci_low", s.low());
-      o.put("ci_high", s.high());
-      o.put("claimed", s.claimed());
+      number(o, "slope", s.slope());
+      number(o, "ci_low", s.low());
+      number(o, "ci_high", s.high());
+      number(o, "claimed", s.claimed());
+      o.put("points", s.points());
+      o.put("of_points", s.ofPoints());
     }
     Files.writeString(file, JsonLine.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(root) + "\n");
   }
 
   private static void stat(ObjectNode o, Experiment.Stat s) {
-    o.put("mean", s.mean());
-    o.put("median", s.median());
-    o.put("q05", s.q05());
-    o.put("q95", s.q95());
+    number(o, "mean", s.mean());
+    number(o, "median", s.median());
+    number(o, "q05", s.q05());
+    number(o, "q95", s.q95());
   }
 
   /** The summary table as Markdown (also printed by {@code multiref demo}). */
@@ -128,24 +145,42 @@ public final class Reports {
     b.append("| method | n | sub-optimality mean (5%-95%) | bound | held | optimality gap mean"
         + " (5%-95%) | bound | held |\n|---|---|---|---|---|---|---|---|\n");
     for (Experiment.Summary s : r.summaries()) {
-      b.append(String.format(Locale.ROOT, "| %s | %d | %.3g (%.3g-%.3g) | %.3g | %.0f%% |"
-              + " %.3g (%.3g-%.3g) | %.3g | %.0f%% |%n", s.method(), s.n(),
+      b.append(String.format(Locale.ROOT, "| %s | %d | %.3g (%.3g-%.3g) | %s | %s |"
+              + " %.3g (%.3g-%.3g) | %s | %s |%n", s.method(), s.n(),
           s.subOptimality().mean(), s.subOptimality().q05(), s.subOptimality().q95(),
-          s.subOptimalityBound(), 100 * s.subOptimalityHeld(), s.optimalityGap().mean(),
-          s.optimalityGap().q05(), s.optimalityGap().q95(), s.optimalityGapBound(),
-          100 * s.optimalityGapHeld()));
+          bound(s.subOptimalityBound()), held(s.subOptimalityHeld()), s.optimalityGap().mean(),
+          s.optimalityGap().q05(), s.optimalityGap().q95(), bound(s.optimalityGapBound()),
+          held(s.optimalityGapHeld())));
+    }
+    if (!r.summaries().isEmpty() && !r.summaries().get(0).boundsApply()) {
+      b.append(NOT_APPLICABLE).append('\n');
     }
     return b.toString();
   }
 
-  /** The slopes as Markdown, measured beside claimed. */
+  /** Why a table says "not applicable". */
+  static final String NOT_APPLICABLE = "\nBounds: not applicable. They hold for a finite reward"
+      + " class that contains the truth (|R| members); a tabular or linear class is infinite.";
+
+  private static String bound(double value) {
+    return Double.isNaN(value) ? "not applicable" : String.format(Locale.ROOT, "%.3g", value);
+  }
+
+  private static String held(double fraction) {
+    return Double.isNaN(fraction) ? "not applicable"
+        : String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
+  }
+
+  /** The slopes as Markdown, measured beside claimed, with the number of n each rests on. */
   public static String slopes(Experiment.Result r) {
-    StringBuilder b = new StringBuilder("| method | gap | measured slope (95% CI) | paper |\n"
-        + "|---|---|---|---|\n");
+    StringBuilder b = new StringBuilder("| method | gap | measured slope (95% CI) | n used |"
+        + " paper |\n|---|---|---|---|---|\n");
     for (Experiment.Slope s : r.slopes()) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", s.method(), s.gap(),
-          Double.isNaN(s.slope()) ? "n/a (gap 0)" : String.format(Locale.ROOT,
-              "%.2f (%.2f, %.2f)", s.slope(), s.low(), s.high()),
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %s |%n", s.method(),
+          s.gap(), Double.isNaN(s.slope())
+              ? "not fitted: fewer than " + Experiment.MIN_SLOPE_POINTS + " n with a positive gap"
+              : String.format(Locale.ROOT, "%.2f (%.2f, %.2f)", s.slope(), s.low(), s.high()),
+          s.points(), s.ofPoints(),
           Double.isNaN(s.claimed()) ? "none (surrogate: tends to its bias)"
               : s.claimed() == -1 ? "-1" : "-1/2" + (s.method().equals("fkl")
               && s.gap().equals("sub-optimality") ? " (bound)" : "")));
@@ -188,12 +223,16 @@ public final class Reports {
           if (absOpt > 0) {
             opt.add(s.n(), absOpt);
           }
-          subBound.add(s.n(), s.subOptimalityBound());
+          if (s.boundsApply()) {
+            subBound.add(s.n(), s.subOptimalityBound());
+          }
         }
       }
       data.addSeries(sub);
       data.addSeries(opt);
-      data.addSeries(subBound);
+      if (subBound.getItemCount() > 0) {
+        data.addSeries(subBound);
+      }
     }
     JFreeChart chart = ChartFactory.createXYLineChart("Gaps against n (log-log)", "n",
         "gap", data, PlotOrientation.VERTICAL, true, false, false);

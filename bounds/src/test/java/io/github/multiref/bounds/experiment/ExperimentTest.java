@@ -107,4 +107,67 @@ class ExperimentTest {
         .hasMessage("config is not valid JSON at line 3, column 1: Unexpected end-of-input"
             + " within/between Object entries");
   }
+
+  @Test
+  void misspelledKeysAreRefusedWithTheirPathAndTheClosestName() {
+    String ok = config("{\"kind\": \"tabular\"}", "[100]", 1);
+    assertThatThrownBy(() -> ExperimentConfig.parse(ok.replace("\"temperature\"",
+        "\"temprature\""))).hasMessage("unknown key 'bandit.temprature'; did you mean"
+            + " 'bandit.temperature'? (known keys of bandit: [prompts, responses, temperature,"
+            + " alpha, beta, r_max])");
+    assertThatThrownBy(() -> ExperimentConfig.parse(ok.replace("\"trials\"", "\"trails\"")))
+        .hasMessage("unknown key 'trails'; did you mean 'trials'? (known keys: [bandit,"
+            + " reward_class, sampling, model, methods, n, trials, delta, seed, true_reward])");
+    assertThatThrownBy(() -> ExperimentConfig.parse(ok.replace("{\"kind\": \"tabular\"}",
+        "{\"kind\": \"tabular\", \"size\": 8}"))).hasMessage("unknown key"
+            + " 'reward_class.size'; did you mean 'reward_class.kind'? (known keys of"
+            + " reward_class: [kind, l2])");
+  }
+
+  @Test
+  void anInfiniteClassReportsItsBoundsAsNotApplicableInStrictJson(@TempDir Path tmp)
+      throws Exception {
+    Experiment.Result r = Experiment.run(ExperimentConfig.parse(
+        config("{\"kind\": \"tabular\"}", "[300, 1200]", 3)), BradleyTerry.INSTANCE, d -> { });
+    Path out = tmp.resolve("report");
+    Reports.write(r, out);
+    // a strict parser: Jackson's defaults refuse NaN and Infinity
+    var summary = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("summary.json").toFile());
+    for (var s : summary.get("summaries")) {
+      assertThat(s.get("bounds_apply").asBoolean()).as("bounds_apply").isFalse();
+      assertThat(s.get("sub_optimality_bound").isNull()).as("bound is null").isTrue();
+      assertThat(s.get("sub_optimality_bound_held").isNull()).as("held is null").isTrue();
+    }
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).contains("| not applicable | not applicable |")
+        .contains("Bounds: not applicable").doesNotContain("100% |");
+    Experiment.Result finite = Experiment.run(ExperimentConfig.parse(
+        config("{\"kind\": \"finite\", \"size\": 8}", "[300]", 2)), BradleyTerry.INSTANCE,
+        d -> { });
+    assertThat(finite.summaries()).allSatisfy(s -> {
+      assertThat(s.boundsApply()).isTrue();
+      assertThat(s.subOptimalityBound()).isPositive();
+    });
+  }
+
+  @Test
+  void aSlopeIsFittedOnlyOnThreeOrMoreValuesOfN(@TempDir Path tmp) throws Exception {
+    Experiment.Result two = Experiment.run(ExperimentConfig.parse(
+        config("{\"kind\": \"tabular\"}", "[300, 1200]", 3)), BradleyTerry.INSTANCE, d -> { });
+    assertThat(two.slopes()).allSatisfy(s -> {
+      assertThat(s.slope()).isNaN();
+      assertThat(s.points()).isEqualTo(2);
+      assertThat(s.ofPoints()).isEqualTo(2);
+    });
+    assertThat(Reports.slopes(two)).contains("not fitted: fewer than 3 n with a positive gap |"
+        + " 2 of 2 |");
+    Experiment.Result three = Experiment.run(ExperimentConfig.parse(
+        config("{\"kind\": \"tabular\"}", "[300, 1200, 4800]", 3)), BradleyTerry.INSTANCE,
+        d -> { });
+    Experiment.Slope rkl = three.slopes().get(0);
+    assertThat(rkl.points()).isEqualTo(3);
+    assertThat(rkl.slope()).isFinite();
+    assertThat(Reports.slopes(three)).contains("| 3 of 3 |");
+  }
 }
