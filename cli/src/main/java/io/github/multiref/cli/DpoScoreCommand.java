@@ -30,6 +30,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code multiref dpo-score}: multi-reference DPO loss, gradients and rewards per pair. */
 @Command(
     name = "dpo-score",
+    header = "Score preference pairs with multi-reference DPO: losses, logits, gradients.",
     mixinStandardHelpOptions = true,
     description = {
         "Score preference pairs with multi-reference DPO: loss, logit, gradients with respect to",
@@ -90,7 +91,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     Summary summary = new Summary();
     ForkJoinPool pool = new ForkJoinPool(workers);
     try (BufferedReader in = CliIo.open(job.input);
-        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out())) {
+        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out());
+        Progress progress = Progress.start(parent.main().err(), "multiref dpo-score", "pairs")) {
       Chunked chunked = null;
       long line = 0;
       for (String text = in.readLine(); text != null; text = in.readLine()) {
@@ -99,10 +101,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
           continue;
         }
         JsonLine f = JsonLine.parse(line, text);
-        double chosen = f.finiteNumber("chosen_logps");
-        double rejected = f.finiteNumber("rejected_logps");
-        double[] rc = f.finiteNumbers("ref_chosen_logps");
-        double[] rr = f.finiteNumbers("ref_rejected_logps", rc.length, "ref_chosen_logps");
+        double chosen = f.logProbability("chosen_logps");
+        double rejected = f.logProbability("rejected_logps");
+        double[] rc = f.logProbabilities("ref_chosen_logps", -1, "ref_chosen_logps");
+        double[] rr = f.logProbabilities("ref_rejected_logps", rc.length, "ref_chosen_logps");
         if (chunked == null) {
           if (alpha != null && alpha.length != rc.length) {
             throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
@@ -116,8 +118,9 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
           throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
               + " references but earlier lines have " + chunked.k);
         }
-        chunked.add(line, chosen, rejected, rc, rr);
+        chunked.add(line, keys(f), chosen, rejected, rc, rr);
         if (chunked.full()) {
+          progress.add(chunked.size);
           chunked.flush(pool, out.writer(), summary);
         }
       }
@@ -142,6 +145,21 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     return 0;
   }
 
+  /** The input's keys, copied to the output so that nothing is joined back by line number. */
+  private static final String[] KEYS = {"prompt", "chosen", "rejected"};
+
+  /** {@code "prompt":...,"chosen":...,"rejected":...,} for the keys the line has. */
+  private static String keys(JsonLine f) {
+    StringBuilder b = new StringBuilder();
+    for (String key : KEYS) {
+      String value = f.json(key);
+      if (value != null) {
+        b.append('"').append(key).append("\":").append(value).append(',');
+      }
+    }
+    return b.toString();
+  }
+
   private static double[] uniform(int k) {
     double[] a = new double[k];
     Arrays.fill(a, 1.0 / k);
@@ -160,6 +178,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     final double[][][] refChosen;
     final double[][][] refRejected;
     final long[] lines;
+    final String[] keys;
     final PairScores[] scores;
     int size;
 
@@ -174,6 +193,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       refChosen = new double[chunks][k][chunkSize];
       refRejected = new double[chunks][k][chunkSize];
       lines = new long[capacity];
+      keys = new String[capacity];
       scores = new PairScores[chunks];
       for (int c = 0; c < chunks; c++) {
         scores[c] = new PairScores(chunkSize);
@@ -184,7 +204,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       return size == capacity;
     }
 
-    void add(long line, double c, double r, double[] rc, double[] rr) {
+    void add(long line, String key, double c, double r, double[] rc, double[] rr) {
       int chunk = size / chunkSize;
       int at = size % chunkSize;
       chosen[chunk][at] = c;
@@ -193,6 +213,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         refChosen[chunk][i][at] = rc[i];
         refRejected[chunk][i][at] = rr[i];
       }
+      keys[size] = key;
       lines[size++] = line;
     }
 
@@ -237,7 +258,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         int n = Math.min(chunkSize, size - c * chunkSize);
         for (int p = 0; p < n; p++) {
           b.setLength(0);
-          b.append("{\"loss\":").append(s.loss[p])
+          b.append('{').append(keys[c * chunkSize + p]).append("\"loss\":").append(s.loss[p])
               .append(",\"logit\":").append(s.logit[p])
               .append(",\"grad_chosen\":").append(s.gradChosen[p])
               .append(",\"grad_rejected\":").append(s.gradRejected[p])

@@ -7,6 +7,7 @@ import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.rewards.Lbfgs;
 import io.github.multiref.rewards.PreferenceData;
 import io.github.multiref.rewards.RewardLearning;
+import io.github.multiref.rewards.Separation;
 import io.github.multiref.rewards.io.JsonLine;
 import io.github.multiref.rewards.io.PreferencePairs;
 import io.github.multiref.runtime.Registries;
@@ -25,6 +26,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code multiref fit-reward}: a reward model by maximum likelihood from preference pairs. */
 @Command(
     name = "fit-reward",
+    header = "Fit a reward by maximum likelihood from preference pairs.",
     mixinStandardHelpOptions = true,
     description = {
         "Fit a reward by maximum likelihood from preference pairs (JSONL with prompt, chosen,",
@@ -101,10 +103,23 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
     }
     Registries registries = parent.registries(parent.effectiveOptions(this));
     PreferenceModel model = registries.preferenceModels().create(modelName);
+    String summary;
+    try (Progress progress = Progress.start(parent.main().err(), "multiref fit-reward: reading",
+        null)) {
+      summary = fit(model, optimizer, progress, start);
+    }
+    parent.main().err().print(summary);
+    return 0;
+  }
+
+  /** Reads, fits and writes; returns the summary line for stderr. */
+  private String fit(PreferenceModel model, Lbfgs optimizer, Progress progress, long start)
+      throws IOException {
     PreferenceData data;
     try (BufferedReader in = CliIo.open(pairs)) {
       data = PreferencePairs.toData(PreferencePairs.read(in));
     }
+    progress.phase("multiref fit-reward: fitting " + data.size() + " pairs", null);
     if (data.size() == 0) {
       throw new InputException(pairs + " holds no pairs");
     }
@@ -114,6 +129,13 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
     result.put("pairs", data.size());
     double logLikelihood;
     int iterations;
+    if (l2 == 0 && rewardClass == RewardClass.tabular) {
+      Separation.tabular(data).ifPresent(what -> {
+        throw new InputException("the pairs are separable, so with --l2 0 the"
+            + " maximum-likelihood rewards are infinite: " + what + "; give a ridge, e.g."
+            + " --l2 1e-3");
+      });
+    }
     if (rewardClass == RewardClass.tabular) {
       RewardLearning.TabularFit fit = RewardLearning.fitTabular(data, model, null, l2, optimizer);
       logLikelihood = fit.logLikelihood();
@@ -132,6 +154,12 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
       double[][][] phi = readFeatures(data);
       RewardLearning.LinearFit fit = RewardLearning.fitLinear(data, model,
           (x, y) -> phi[x][y], l2, bound, optimizer);
+      if (l2 == 0 && bound == Double.POSITIVE_INFINITY
+          && Separation.linear(data, (x, y) -> phi[x][y], fit.theta())) {
+        throw new InputException("the pairs are separable by the features (the fit orders every"
+            + " pair as observed), so with --l2 0 the maximum-likelihood theta is infinite; give"
+            + " a ridge (e.g. --l2 1e-3) or --bound");
+      }
       logLikelihood = fit.logLikelihood();
       iterations = fit.iterations();
       result.put("log_likelihood", logLikelihood);
@@ -147,13 +175,12 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
       out.writer().write('\n');
       out.commit();
     }
-    parent.main().err().printf(Locale.ROOT,
+    return String.format(Locale.ROOT,
         "multiref fit-reward: %d pairs over %d prompts, model %s, class %s: log-likelihood %.6g"
             + " (%.4g per pair), %d iterations, %.2f s%s%n",
         data.size(), data.prompts(), modelName, rewardClass, logLikelihood,
         logLikelihood / data.size(), iterations, (System.nanoTime() - start) / 1e9,
         output == null ? "" : ", written to " + output);
-    return 0;
   }
 
   /** The features of every (prompt, response) of the data, from the --features file. */

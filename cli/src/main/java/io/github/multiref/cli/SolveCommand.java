@@ -39,6 +39,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code multiref solve}: the optimal policy for every prompt of a JSONL file. */
 @Command(
     name = "solve",
+    header = "Solve the multi-reference regularized problem for every prompt of a file.",
     mixinStandardHelpOptions = true,
     description = {
         "Solve the multi-reference regularized problem for every prompt of a JSONL file:",
@@ -104,7 +105,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
 
     Stats stats = new Stats();
     try (BufferedReader in = CliIo.open(job.input);
-        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out())) {
+        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out());
+        Progress progress = Progress.start(parent.main().err(), "multiref solve", "prompts")) {
       Writer w = out.writer();
       if (format == Format.csv) {
         w.write("prompt,objective,upper_bound,lambda,policy_logprobs,reference_logprobs\n");
@@ -119,6 +121,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         records.add(read(line, text));
         if (records.size() == batch) {
           solveBatch(records, alpha, divergence, used, reference, workers, w, stats);
+          progress.add(records.size());
           records.clear();
         }
       }
@@ -146,12 +149,23 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       throw InputException.at(line, "field 'responses' must not be empty");
     }
     double[] reward = f.finiteNumbers("reward", responses.length, "responses");
-    double[][] refs = f.logProbabilityArrays("ref_logprobs", responses.length, "responses");
+    double[][] refs = f.sequenceLogProbabilityArrays("ref_logprobs", responses.length,
+        "responses");
     return new PromptRecord(line, prompt, responses, reward, refs);
   }
 
+  /** K, as the first prompt gives it: every line must have as many references. */
+  private int references = -1;
+
   private RegularizedProblem problem(PromptRecord r, double[] alpha, Divergence divergence) {
     int k = r.refLogprobs().length;
+    if (references < 0) {
+      references = k;
+    }
+    if (k != references) {
+      throw InputException.at(r.line(), "field 'ref_logprobs' has " + k
+          + " references but earlier lines have " + references);
+    }
     double[] w = alpha;
     if (w == null) {
       w = new double[k];
@@ -160,31 +174,42 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       throw InputException.at(r.line(), "field 'ref_logprobs' has " + k
           + " references but --weights has " + w.length);
     }
+    // a reference with weight 0 never matters: it is read and checked, but left out
     List<LogDistribution> refs = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      double[] lp = r.refLogprobs()[i];
-      String field = "field 'ref_logprobs[" + i + "]'";
-      double logMass = LogMath.logSumExp(lp);
-      if (logMass == Double.NEGATIVE_INFINITY) {
-        throw InputException.at(r.line(), field + " gives no response positive probability");
-      }
-      if (noNormalize) {
-        if (Math.abs(Math.expm1(logMass)) > 1e-6) {
-          throw InputException.at(r.line(), field + " sums to " + Math.exp(logMass)
-              + " in probability; expected 1 within 1e-6 (without --no-normalize it is"
-              + " renormalized over the candidates)");
-        }
-        refs.add(LogDistribution.of(lp, 1e-6));
-      } else {
-        refs.add(LogDistribution.normalize(lp));
+      if (w[i] > 0) {
+        refs.add(reference(r, i));
+        weights.add(w[i]);
       }
     }
     String label = r.prompt().length() > 60 ? r.prompt().substring(0, 57) + "..." : r.prompt();
     try {
-      return RegularizedProblem.of(ReferenceSet.of(label, refs, w), r.reward(), job.beta, divergence);
+      return RegularizedProblem.of(ReferenceSet.of(label, refs,
+          weights.stream().mapToDouble(Double::doubleValue).toArray()), r.reward(), job.beta,
+          divergence);
     } catch (IllegalArgumentException e) {
       throw InputException.at(r.line(), e.getMessage());
     }
+  }
+
+  /** Reference i of a line, renormalized over the candidates unless --no-normalize. */
+  private LogDistribution reference(PromptRecord r, int i) {
+    double[] lp = r.refLogprobs()[i];
+    String field = "field 'ref_logprobs[" + i + "]'";
+    double logMass = LogMath.logSumExp(lp);
+    if (logMass == Double.NEGATIVE_INFINITY) {
+      throw InputException.at(r.line(), field + " gives no response positive probability");
+    }
+    if (noNormalize) {
+      if (Math.abs(Math.expm1(logMass)) > 1e-6) {
+        throw InputException.at(r.line(), field + " sums to " + Math.exp(logMass)
+            + " in probability; expected 1 within 1e-6 (without --no-normalize it is"
+            + " renormalized over the candidates)");
+      }
+      return LogDistribution.of(lp, 1e-6);
+    }
+    return LogDistribution.normalize(lp);
   }
 
   private void solveBatch(List<PromptRecord> records, double[] alpha, Divergence divergence,
@@ -210,6 +235,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       public PolicySolution solve(RegularizedProblem p) {
         try {
           return solver.solve(p);
+        } catch (ArithmeticException e) { // the solver's own failure: located, not blamed on input
+          throw new ArithmeticException("line " + lines.get(p) + ": " + e.getMessage());
         } catch (RuntimeException e) {
           throw InputException.at(lines.get(p), e.getMessage());
         }
@@ -230,7 +257,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       PolicySolution s = solutions.get(j);
       double[] ref = reference == null ? null
           : combined(reference, problems.get(j).references());
-      write(w, records.get(j).prompt(), s, ref);
+      write(w, records.get(j), s, ref);
       stats.prompts++;
       stats.responses += records.get(j).responses().length;
       stats.objectiveSum += s.objective();
@@ -243,13 +270,18 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     return r.distribution().logProbs();
   }
 
-  private void write(Writer w, String prompt, PolicySolution s, double[] reference)
+  private void write(Writer w, PromptRecord record, PolicySolution s, double[] reference)
       throws IOException {
+    String prompt = record.prompt();
     Double upper = s.diagnostics().get("upperBound");
     Double lambda = s.diagnostics().get("lambda");
     if (format == Format.jsonl) {
       ObjectNode o = JsonLine.MAPPER.createObjectNode();
       o.put("prompt", prompt);
+      ArrayNode responses = o.putArray("responses");
+      for (String response : record.responses()) {
+        responses.add(response);
+      }
       ArrayNode policy = o.putArray("policy_logprobs");
       for (double v : s.policy().logProbs()) {
         policy.add(v);

@@ -124,4 +124,37 @@ class DpoScoreCommandTest {
     assertRefused("unknown divergence 'tv'; registered: alpha, forward-kl, jensen-shannon,"
         + " pearson-chi2, reverse-kl, squared-hellinger", GOOD, "--divergence", "tv");
   }
+
+  private static final String TRL_PAIR = "{\"prompt\": \"Why?\", \"chosen\": \"Because.\","
+      + " \"rejected\": \"No.\", \"chosen_logps\": -55.5, \"rejected_logps\": -61.25,"
+      + " \"ref_chosen_logps\": -57.0, \"ref_rejected_logps\": -60.0}";
+
+  @Test
+  void aScalarReferenceIsOneReferenceAndTheKeysAreCopied() throws IOException {
+    Path scalar = tmp.resolve("trl.jsonl");
+    Files.writeString(scalar, TRL_PAIR + "\n");
+    Path array = tmp.resolve("array.jsonl");
+    Files.writeString(array, TRL_PAIR.replace("-57.0", "[-57.0]").replace("-60.0", "[-60.0]")
+        + "\n");
+    CliRunner.Result a = CliRunner.run("dpo-score", "--input", scalar.toString(), "--beta", "0.1");
+    CliRunner.Result b = CliRunner.run("dpo-score", "--input", array.toString(), "--beta", "0.1");
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(a.out()).isEqualTo(b.out())
+        .startsWith("{\"prompt\":\"Why?\",\"chosen\":\"Because.\",\"rejected\":\"No.\","
+            + "\"loss\":");
+    // standard DPO: z = beta ((l_w - ref_w) - (l_l - ref_l)) = 0.1 (1.5 + 1.25)
+    JsonNode line = JsonLine.MAPPER.readTree(a.out());
+    assertThat(line.get("logit").asDouble()).isCloseTo(0.275, within(1e-15));
+  }
+
+  @Test
+  void positiveLogProbabilitiesAreRefused() throws IOException {
+    Path in = tmp.resolve("positive.jsonl");
+    Files.writeString(in, TRL_PAIR.replace("-55.5", "5.0") + "\n");
+    CliRunner.Result r = CliRunner.run("dpo-score", "--input", in.toString(), "--beta", "0.1");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("multiref: error: line 1: field 'chosen_logps' is 5.0; a"
+        + " log-probability must be <= 0 (up to 1.0E-12 above 0 is taken as rounding)"
+        + System.lineSeparator());
+  }
 }

@@ -142,4 +142,29 @@ class FitRewardCommandTest {
     assertRefused(features + " has no features for prompt 'q0', response 'y1'", "fit-reward",
         "--pairs", one.toString(), "--class", "linear", "--features", features.toString());
   }
+
+  @Test
+  void separablePairsWithoutARidgeAreRefusedAndTheRidgeIsSuggested() throws IOException {
+    // in prompt q1, a and b beat c and c beats nobody: the MLE sends c to -infinity
+    Path in = tmp.resolve("separable.jsonl");
+    Files.writeString(in, String.join("\n",
+        "{\"prompt\": \"q0\", \"chosen\": \"a\", \"rejected\": \"b\"}",
+        "{\"prompt\": \"q0\", \"chosen\": \"b\", \"rejected\": \"a\"}",
+        "{\"prompt\": \"q1\", \"chosen\": \"a\", \"rejected\": \"b\"}",
+        "{\"prompt\": \"q1\", \"chosen\": \"b\", \"rejected\": \"a\"}",
+        "{\"prompt\": \"q1\", \"chosen\": \"a\", \"rejected\": \"c\"}",
+        "{\"prompt\": \"q1\", \"chosen\": \"b\", \"rejected\": \"c\"}") + "\n");
+    CliRunner.Result r = CliRunner.run("fit-reward", "--pairs", in.toString(), "--l2", "0");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("multiref: error: the pairs are separable, so with --l2 0 the"
+        + " maximum-likelihood rewards are infinite: prompt 'q1': responses 'a', 'b' win every"
+        + " comparison against 'c'; give a ridge, e.g. --l2 1e-3" + System.lineSeparator());
+    assertThat(CliRunner.run("fit-reward", "--pairs", in.toString(), "--l2", "1e-3").exitCode())
+        .isZero();
+    // with c beating a once, every response beats every other through a chain: a finite MLE
+    Files.writeString(in, Files.readString(in)
+        + "{\"prompt\": \"q1\", \"chosen\": \"c\", \"rejected\": \"a\"}\n");
+    CliRunner.Result ok = CliRunner.run("fit-reward", "--pairs", in.toString(), "--l2", "0");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+  }
 }

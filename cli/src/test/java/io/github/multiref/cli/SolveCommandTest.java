@@ -206,4 +206,97 @@ class SolveCommandTest {
     assertThat(new String(one.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
         .contains("\"reference_logprobs\":null");
   }
+
+  @Test
+  void everyLineMustHaveTheReferenceCountOfTheFirstWithOrWithoutWeights() throws IOException {
+    String three = "{\"prompt\": \"q\", \"responses\": [\"a\", \"b\", \"c\"], \"reward\":"
+        + " [0, 1, 0.5], \"ref_logprobs\": [[-1, -2, -3], [-2, -1, -1], [-1, -1, -1]]}";
+    assertRefused("line 2: field 'ref_logprobs' has 3 references but earlier lines have 2",
+        three, "1");
+    assertRefused("line 2: field 'ref_logprobs' has 3 references but earlier lines have 2",
+        three, "1", "--weights", "0.5,0.5");
+  }
+
+  @Test
+  void positiveLogProbabilitiesAreRefusedBeyondRounding() throws IOException {
+    assertRefused("line 2: field 'ref_logprobs[0][1]' is 5.0; a log-probability must be <= 0"
+        + " (up to 1.0E-12 above 0 is taken as rounding)", GOOD.replace("[-1, -2, -3]",
+            "[-1, 5.0, -3]"), "1");
+    Path in = write("rounding.jsonl", GOOD.replace("[-1, -2, -3]", "[1e-15, -2, -3]"));
+    assertThat(CliRunner.run("solve", "--input", in.toString(), "--beta", "1").exitCode())
+        .isZero();
+  }
+
+  @Test
+  void aReferenceWithWeightZeroNeverMattersEvenWithoutMass() throws IOException {
+    Path with = write("with.jsonl", GOOD.replace("[[-1, -2, -3], [-2, -1, -1]]",
+        "[[-1, -2, -3], [-Infinity, -Infinity, -Infinity], [-2, -1, -1]]"));
+    Path without = write("without.jsonl", GOOD);
+    CliRunner.Result a = CliRunner.run("solve", "--input", with.toString(), "--beta", "0.5",
+        "--weights", "0.3,0,0.7");
+    CliRunner.Result b = CliRunner.run("solve", "--input", without.toString(), "--beta", "0.5",
+        "--weights", "0.3,0.7");
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(a.out()).isEqualTo(b.out());
+  }
+
+  @Test
+  void theOutputCarriesTheResponsesOfItsInput() throws IOException {
+    CliRunner.Result r = CliRunner.run("solve", "--input", write("in.jsonl", GOOD).toString(),
+        "--beta", "1");
+    assertThat(r.out()).startsWith("{\"prompt\":\"p\",\"responses\":[\"a\",\"b\",\"c\"],"
+        + "\"policy_logprobs\":[");
+  }
+
+  @Test
+  void anOutputPathThatCannotBeWrittenSaysWhy() throws IOException {
+    Path in = write("in.jsonl", GOOD);
+    CliRunner.Result missing = CliRunner.run("solve", "--input", in.toString(), "--beta", "1",
+        "--output", tmp.resolve("no/such/dir/o.jsonl").toString());
+    assertThat(missing.err()).isEqualTo("multiref: error: --output "
+        + tmp.resolve("no/such/dir/o.jsonl") + ": the directory " + tmp.resolve("no/such/dir")
+        + " does not exist" + System.lineSeparator());
+    CliRunner.Result directory = CliRunner.run("solve", "--input", in.toString(), "--beta", "1",
+        "--output", tmp.toString());
+    assertThat(directory.err()).isEqualTo("multiref: error: --output " + tmp
+        + " is a directory; give the name of a file to write" + System.lineSeparator());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(directory.exitCode()).isEqualTo(1);
+  }
+
+  /**
+   * References 100 nats apart, where f'(inf) is finite: the general solver returned 0.5 for
+   * squared Hellinger (policy on the first response) and a NaN for Jensen-Shannon. The optima, by
+   * the mpmath solver of the contract kit's general-f/generate.py at 400 digits: 0.82 with policy
+   * (0.04, 0.96, e^-204.605), and 0.86204663883295978643 with log policy (-4.9932392505505111627,
+   * -0.0068067684822358300732, -109.99995459903962896).
+   */
+  @Test
+  void referencesHundredsOfNatsApartAreSolvedExactly() throws IOException {
+    Path h = write("h.jsonl", "{\"prompt\":\"d=100\",\"responses\":[\"a\",\"b\",\"c\"],"
+        + "\"reward\":[0.5,1.0,0.0],\"ref_logprobs\":[[0.0,-100.0,-200.0]]}");
+    CliRunner.Result hellinger = CliRunner.run("solve", "--input", h.toString(), "--beta", "0.1",
+        "--divergence", "squared-hellinger");
+    assertThat(hellinger.exitCode()).as(hellinger.err()).isZero();
+    var line = io.github.multiref.rewards.io.JsonLine.MAPPER.readTree(hellinger.out());
+    assertThat(line.get("objective").asDouble()).isCloseTo(0.82, within(1e-12));
+    double[] want = {-3.2188758248682006382, -0.040821994520255134181, -204.60517018598809126};
+    for (int y = 0; y < 3; y++) {
+      assertThat(line.get("policy_logprobs").get(y).asDouble()).as("log pi(%s)", y)
+          .isCloseTo(want[y], within(1e-12 * Math.abs(want[y])));
+    }
+    Path js = write("js.jsonl", "{\"prompt\":\"x\",\"responses\":[\"a\",\"b\",\"c\"],"
+        + "\"reward\":[0.5,1.0,0.0],\"ref_logprobs\":[[-50.0,-100.0,-150.0]]}");
+    CliRunner.Result jensen = CliRunner.run("solve", "--input", js.toString(), "--beta", "0.1",
+        "--divergence", "jensen-shannon");
+    assertThat(jensen.exitCode()).as(jensen.err()).isZero();
+    line = io.github.multiref.rewards.io.JsonLine.MAPPER.readTree(jensen.out());
+    assertThat(line.get("objective").asDouble()).isCloseTo(0.86204663883295978643,
+        within(1e-12));
+    double[] wantJs = {-4.9932392505505111627, -0.0068067684822358300732, -109.99995459903962896};
+    for (int y = 0; y < 3; y++) {
+      assertThat(line.get("policy_logprobs").get(y).asDouble()).as("log pi(%s)", y)
+          .isCloseTo(wantJs[y], within(1e-10 * Math.abs(wantJs[y])));
+    }
+  }
 }

@@ -272,4 +272,60 @@ class ProgramEndToEndTest {
     assertThat(verbose.exitCode()).isEqualTo(r.exitCode());
     assertThat(verbose.err()).as("--verbose adds the stack trace").contains("\tat ");
   }
+
+  @Test
+  void aStoppedRunLeavesNoPartialFile() throws Exception {
+    Path in = tmp.resolve("many.jsonl");
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 400_000; i++) {
+      b.append("{\"chosen_logps\": -").append(50 + i % 7).append(".5, \"rejected_logps\": -")
+          .append(60 + i % 11).append(".25, \"ref_chosen_logps\": [-55.0, -52.5],")
+          .append(" \"ref_rejected_logps\": [-58.0, -61.0]}\n");
+    }
+    Files.writeString(in, b);
+    Path outDir = Files.createDirectory(tmp.resolve("stopped"));
+    Path out = outDir.resolve("scores.jsonl");
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-jar", Program.jar().toString(), "dpo-score", "--input", in.toString(),
+        "--output", out.toString(), "--beta", "0.1", "--batch", "1000", "--threads", "1");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("log.txt").toFile()).start();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (partials(outDir) == 0 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(partials(outDir)).as("a partial file while the run is under way").isOne();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    try (Stream<Path> left = Files.list(outDir)) {
+      assertThat(left).as("files left after SIGTERM").isEmpty();
+    }
+  }
+
+  private static long partials(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".partial")).count();
+    }
+  }
+
+  @Test
+  void versionNamesTheReleaseAndTheCommit() throws Exception {
+    Program.Result r = Program.run(tmp, "--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).matches("(?s)multiref \\d+\\.\\d+\\.\\d+\\S* \\(commit [0-9a-f]{7,}.*\\)\n"
+        + "Java .*, SIMD kernels on \\(Vector API\\)\n");
+  }
+
+  @Test
+  void everyCommandSummaryIsAWholeSentence() throws Exception {
+    Program.Result r = Program.run(tmp, "--help");
+    String commands = r.out().substring(r.out().indexOf("Commands:"));
+    // each summary, its continuation lines joined, ends with a full stop
+    for (String entry : commands.split("\n  (?=[a-z])")) {
+      if (!entry.startsWith("Commands:")) {
+        assertThat(entry.replaceAll("\\s+", " ").trim()).as("summary of %s", entry)
+            .endsWith(".");
+      }
+    }
+  }
 }

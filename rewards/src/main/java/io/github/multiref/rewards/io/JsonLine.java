@@ -159,6 +159,82 @@ public final class JsonLine {
     return out;
   }
 
+  /**
+   * How far above 0 a log-probability may be and still be taken as rounding (a sum of token
+   * log-probabilities can land a few ulps above 0); anything larger is refused.
+   */
+  public static final double LOG_PROBABILITY_SLACK = 1e-12;
+
+  /** A sequence log-probability: a finite number at most {@link #LOG_PROBABILITY_SLACK}. */
+  public double logProbability(String field) {
+    return checkedLogProbability(field, finiteNumber(field));
+  }
+
+  /**
+   * K sequence log-probabilities, one per reference: an array of finite numbers at most {@link
+   * #LOG_PROBABILITY_SLACK}, or a single number for one reference (as TRL writes {@code
+   * ref_chosen_logps}).
+   *
+   * @param length the required K, or -1 for any K >= 1
+   */
+  public double[] logProbabilities(String field, int length, String lengthOf) {
+    JsonNode v = required(field);
+    double[] out;
+    if (v.isNumber()) {
+      out = new double[] {finiteNumber(field)};
+      if (length >= 0 && length != 1) {
+        throw at(line, "field '" + field + "' is one number (one reference) but '" + lengthOf
+            + "' has " + length);
+      }
+    } else {
+      JsonNode a = array(field);
+      if (a.isEmpty()) {
+        throw at(line, "field '" + field + "' must not be empty");
+      }
+      out = numbers(a, field, length < 0 ? a.size() : length, lengthOf, false);
+    }
+    for (int i = 0; i < out.length; i++) {
+      checkedLogProbability(out.length == 1 && v.isNumber() ? field : field + "[" + i + "]",
+          out[i]);
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #logProbabilityArrays(String, int, String)}, and every entry at most {@link
+   * #LOG_PROBABILITY_SLACK}: sequence log-probabilities of a model are never positive.
+   */
+  public double[][] sequenceLogProbabilityArrays(String field, int length, String lengthOf) {
+    double[][] out = logProbabilityArrays(field, length, lengthOf);
+    for (int k = 0; k < out.length; k++) {
+      for (int i = 0; i < out[k].length; i++) {
+        checkedLogProbability(field + "[" + k + "][" + i + "]", out[k][i]);
+      }
+    }
+    return out;
+  }
+
+  private double checkedLogProbability(String field, double value) {
+    if (value > LOG_PROBABILITY_SLACK) {
+      throw at(line, "field '" + field + "' is " + value + "; a log-probability must be <= 0"
+          + " (up to " + LOG_PROBABILITY_SLACK + " above 0 is taken as rounding)");
+    }
+    return value;
+  }
+
+  /** The field's value as JSON text (of any type), or null when it is absent. */
+  public String json(String field) {
+    JsonNode v = node.get(field);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return MAPPER.writeValueAsString(v);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write back a parsed value", e);
+    }
+  }
+
   /** Whether the field is present and not null. */
   public boolean has(String field) {
     JsonNode v = node.get(field);
