@@ -170,4 +170,33 @@ class PluginJarDiscoveryTest {
     assertThat(row.get("grad_chosen").asDouble()).isCloseTo(
         -0.5 * 2 / (tw * tw) / (1 + Math.exp(z)), org.assertj.core.data.Offset.offset(1e-14));
   }
+
+  @Test
+  void aCorruptJarIsAnErrorNamingIt(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("plugins"));
+    byte[] whole = Files.readAllBytes(jar);
+    Path broken = dir.resolve("truncated.jar");
+    Files.write(broken, java.util.Arrays.copyOf(whole, whole.length / 2)); // a cut download
+    Program.Result r = Program.run(tmp, "plugins", "--plugin-dir", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines()).singleElement().asString()
+        .startsWith("multiref: error: plugin jar " + broken + " is not a readable jar (");
+  }
+
+  @Test
+  void aJarThatContributesNothingIsSkippedWithAWarningNamingIt(@TempDir Path tmp)
+      throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("plugins"));
+    Path empty = dir.resolve("empty.jar");
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(empty))) {
+      out.putNextEntry(new java.util.jar.JarEntry("readme.txt"));
+      out.write("no service file here".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    Program.Result r = Program.run(tmp, "plugins", "--plugin-dir", dir.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.errLines()).singleElement().asString().contains("WARN")
+        .endsWith("plugin " + empty + " contributes nothing: it lists no"
+            + " io.github.multiref.api.spi.MultirefPlugin in META-INF/services; skipped");
+  }
 }

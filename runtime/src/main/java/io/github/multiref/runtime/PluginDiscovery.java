@@ -11,13 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds {@link MultirefPlugin} implementations with {@link ServiceLoader}: on a class loader (the
  * class path) or in the jars of a directory.
  */
 public final class PluginDiscovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PluginDiscovery.class);
 
   private PluginDiscovery() {}
 
@@ -34,8 +39,12 @@ public final class PluginDiscovery {
    * duplicates by name, naming both jars). Entries are visited in sorted order, so discovery order
    * does not depend on the file system.
    *
-   * @throws PluginConfigurationException if the directory does not exist or cannot be read, or a
-   *     plugin cannot be instantiated
+   * <p>A jar that is not a readable jar (a truncated download, say) is an error naming it; a
+   * plugin entry that declares no {@code MultirefPlugin} in {@code META-INF/services} contributes
+   * nothing and is skipped with a warning naming it.
+   *
+   * @throws PluginConfigurationException if the directory does not exist or cannot be read, a jar
+   *     is corrupt, or a plugin cannot be instantiated
    */
   public static List<PluginSource> fromDirectory(Path directory, ClassLoader parent) {
     if (!Files.isDirectory(directory)) {
@@ -57,11 +66,17 @@ public final class PluginDiscovery {
       }
       URL[] urls = new URL[jars.size()];
       for (int i = 0; i < urls.length; i++) {
+        checkReadable(jars.get(i));
         urls[i] = toUrl(jars.get(i));
       }
       // Kept open for the life of the program: plugin classes load lazily from it.
       URLClassLoader loader = new URLClassLoader("multiref-plugin:" + entry, urls, parent);
-      out.addAll(load(loader, loader, entry.toString()));
+      List<PluginSource> found = load(loader, loader, entry.toString());
+      if (found.isEmpty()) {
+        LOG.warn("plugin {} contributes nothing: it lists no {} in META-INF/services; skipped",
+            entry, MultirefPlugin.class.getName());
+      }
+      out.addAll(found);
     }
     return out;
   }
@@ -76,6 +91,16 @@ public final class PluginDiscovery {
     } catch (IOException e) {
       throw new PluginConfigurationException(
           "cannot read plugin directory " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens the jar's central directory once, so that a corrupt jar fails here, by name. */
+  private static void checkReadable(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      file.entries().hasMoreElements();
+    } catch (IOException e) {
+      throw new PluginConfigurationException("plugin jar " + jar + " is not a readable jar ("
+          + e.getMessage() + ")", e);
     }
   }
 
