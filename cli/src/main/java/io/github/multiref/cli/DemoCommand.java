@@ -23,6 +23,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "demo",
+    header = "Reproduce the paper's claims on a synthetic bandit, with reports and plots.",
     mixinStandardHelpOptions = true,
     description = {"Reproduce the paper's claims on a synthetic bandit (about a minute on 2 cores):",
         "bound validity on a finite reward class, and measured rates on a tabular class.",

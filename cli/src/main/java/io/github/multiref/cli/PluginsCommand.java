@@ -19,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code multiref plugins}: every registered component by kind and name, with its origin. */
 @Command(
     name = "plugins",
+    header = "List every registered component by kind and name, with its origin.",
     mixinStandardHelpOptions = true,
     description = "List every registered component by kind and name, with where it came from"
         + " (built-in, or the jar of the plugin that contributed it).")

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code multiref simulate}: runs an experiment described by a JSON config. */
 @Command(
     name = "simulate",
+    header = "Run an experiment from a JSON config and write its reports.",
     mixinStandardHelpOptions = true,
     description = {"Run an experiment from a JSON config (see README) and write results.csv,",
         "summary.json, report.md and PNG plots into the output folder."})
