@@ -69,6 +69,52 @@ class DpoReferenceValuesTest {
     assertThat(checked).isEqualTo(216);
   }
 
+  /**
+   * Every loss, fixed and adaptive weights, log-ratios up to 1e4 as the property tests draw them:
+   * values against mpmath ({@code dpo-extreme.csv}), where the properties only ask for no NaN.
+   */
+  @Test
+  void everyLossAndWeightingMatchesHighPrecisionAtExtremeLogRatios() throws Exception {
+    int checked = 0;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        getClass().getResourceAsStream("/dpo/dpo-extreme.csv"), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.startsWith("#") || line.startsWith("divergence,")) {
+          continue;
+        }
+        String[] f = line.split(",", -1);
+        double[] rc = numbers(f[7]);
+        ReferenceWeighting weighting = f[3].equals("adaptive") ? ReferenceWeighting.adaptive()
+            : ReferenceWeighting.fixed(uniform(rc.length));
+        MultiReferenceDpo dpo = MultiReferenceDpo.of(divergence(f[0], f[1]),
+            Double.parseDouble(f[4]), DpoLosses.parse(f[2]), weighting);
+        PairScore s = dpo.score(Double.parseDouble(f[5]), Double.parseDouble(f[6]), rc,
+            numbers(f[8]));
+        double[] got = {s.logit(), s.loss(), s.gradChosen(), s.gradRejected(), s.chosenReward(),
+            s.rejectedReward()};
+        String[] names = {"logit", "loss", "grad_chosen", "grad_rejected", "chosen_reward",
+            "rejected_reward"};
+        for (int j = 0; j < got.length; j++) {
+          double want = parse(f[9 + j]);
+          if (Double.isInfinite(want)) {
+            assertThat(got[j]).as("%s of %s", names[j], line).isEqualTo(want);
+          } else {
+            assertThat(Math.abs(got[j] - want)).as("%s of %s: got %s", names[j], line, got[j])
+                .isLessThanOrEqualTo(1e-11 * Math.abs(want) + 1e-300);
+          }
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(240);
+  }
+
+  private static double[] uniform(int k) {
+    double[] a = new double[k];
+    Arrays.fill(a, 1.0 / k);
+    return a;
+  }
+
   private static double[] numbers(String field) {
     return Arrays.stream(field.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
   }
