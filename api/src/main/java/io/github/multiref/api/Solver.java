@@ -33,8 +33,9 @@ public interface Solver {
    * clearing it per prompt); the default solves each in turn. Not required to be called from one
    * thread only: an override keeps its working memory in local variables, never in fields.
    *
-   * @throws IllegalArgumentException, ArithmeticException as {@link #solve(RegularizedProblem)}
-   *     throws them, for the first failing problem; later problems are not solved
+   * @throws IllegalArgumentException as {@link #solve(RegularizedProblem)} throws it, for the first
+   *     failing problem; later problems are not solved
+   * @throws ArithmeticException likewise
    */
   default List<PolicySolution> solveAll(List<RegularizedProblem> problems) {
     List<PolicySolution> out = new ArrayList<>(problems.size());

@@ -43,7 +43,7 @@ public final class ForwardKl implements Divergence {
     return -Math.exp(-logT);
   }
 
-  /** {@code q (log q - log p)}; {@code +inf} where p = 0 < q; 0 where q = 0. */
+  /** {@code q (log q - log p)}; {@code +inf} where {@code p = 0 < q}; 0 where q = 0. */
   @Override
   public double term(double logP, double logQ) {
     if (logQ == Double.NEGATIVE_INFINITY) {

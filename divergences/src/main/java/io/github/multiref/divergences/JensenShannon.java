@@ -60,7 +60,7 @@ public final class JensenShannon implements Divergence {
   /**
    * {@code p log(2p/(p+q)) + q log(2q/(p+q)) = ((p+q)/2) B(u)} with {@code u = (p-q)/(p+q) =
    * tanh(d/2)}, {@code d = log p - log q} and {@code B(u) = (1+u) log(1+u) + (1-u) log(1-u)}.
-   * B is summed as its series {@code sum_k u^(2k) / (k (2k-1))} for |u| < 0.1, where the two
+   * B is summed as its series {@code sum_k u^(2k) / (k (2k-1))} for {@code |u| < 0.1}, where the two
    * logarithms would cancel, and from {@code 1 +- u = 2 sigmoid(+-d)} otherwise.
    */
   @Override

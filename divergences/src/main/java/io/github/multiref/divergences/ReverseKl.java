@@ -44,7 +44,7 @@ public final class ReverseKl implements Divergence {
     return logT + 1.0;
   }
 
-  /** {@code p (log p - log q)}; 0 where p = 0; {@code +inf} where q = 0 < p. */
+  /** {@code p (log p - log q)}; 0 where p = 0; {@code +inf} where {@code q = 0 < p}. */
   @Override
   public double term(double logP, double logQ) {
     if (logP == Double.NEGATIVE_INFINITY) {

@@ -5,7 +5,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Constructor;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -30,8 +29,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * Every {@code ```java} block of the README compiles, with its own imports only, and runs: a
  * block of statements runs as a method body; a plugin class is instantiated and asked for its
  * factories; a contract-test class is run by the JUnit launcher. The one thing supplied is the
- * {@code MyDivergence} the plugin snippets assume the reader wrote (test resource
- * readme-support/MyDivergence.java), so the README cannot rot.
+ * {@code MyDivergence} the plugin snippets assume the reader wrote (the plugin starter's
+ * divergence, examples/plugin-starter), so the README cannot rot.
  */
 class ReadmeSnippetsTest {
 
@@ -72,10 +71,12 @@ class ReadmeSnippetsTest {
     assertThat(snippets).as("java blocks in the README").hasSizeGreaterThanOrEqualTo(4);
 
     Path src = Files.createDirectories(tmp.resolve("src/readme"));
-    try (InputStream support = getClass().getResourceAsStream(
-        "/readme-support/MyDivergence.java")) {
-      Files.copy(support, src.resolve("MyDivergence.java"));
-    }
+    // the divergence the plugin snippets assume: the plugin starter's, as package readme
+    Path starter = Path.of(System.getProperty("multiref.starter"),
+        "src/main/java/com/example/multiref/TriangularDiscrimination.java");
+    Files.writeString(src.resolve("MyDivergence.java"), Files.readString(starter)
+        .replace("package com.example.multiref;", "package readme;")
+        .replace("TriangularDiscrimination", "MyDivergence"));
     List<String> statementClasses = new ArrayList<>();
     List<String> declaredTypes = new ArrayList<>();
     for (Snippet s : snippets) {

@@ -27,8 +27,9 @@ public final class DatasetSolver {
    * The solutions, in the order of the problems.
    *
    * @param threads worker threads, {@code >= 1}
-   * @throws IllegalArgumentException, ArithmeticException as the solver throws them, for the
-   *     first failing prompt in input order
+   * @throws IllegalArgumentException as the solver throws it, for the first failing prompt in
+   *     input order
+   * @throws ArithmeticException likewise
    */
   public static List<PolicySolution> solveAll(List<RegularizedProblem> problems, Solver solver,
       int threads) {
