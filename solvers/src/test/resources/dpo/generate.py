@@ -33,6 +33,25 @@ def slope(name, a, t):  # t f''(t)
     raise ValueError(name)
 
 
+def rewards(name, a, beta, W, lw, ll, rw, rl):
+    """Implicit rewards of chosen and rejected, and the ratios t_i = pi / pi_i of each."""
+    B = mp.mpf(beta)
+    tw = [mp.e ** (mp.mpf(lw) - mp.mpf(x)) for x in rw]
+    tl = [mp.e ** (mp.mpf(ll) - mp.mpf(x)) for x in rl]
+    f1 = fprime(name, a, mp.mpf(1))
+    rew_w = B * mp.fsum(W[i] * (fprime(name, a, tw[i]) - f1) for i in range(len(W)))
+    rew_l = B * mp.fsum(W[i] * (fprime(name, a, tl[i]) - f1) for i in range(len(W)))
+    return rew_w, rew_l, tw, tl
+
+
+def gradients(name, a, beta, W, tw, tl, dz):
+    """d loss / d l_w and d loss / d l_l for a loss whose derivative in z is dz."""
+    B = mp.mpf(beta)
+    gw = dz * B * mp.fsum(W[i] * slope(name, a, tw[i]) for i in range(len(W)))
+    gl = -dz * B * mp.fsum(W[i] * slope(name, a, tl[i]) for i in range(len(W)))
+    return gw, gl
+
+
 def fmt(x):
     if abs(x) > mp.mpf('1.7e308'):
         return 'inf' if x > 0 else '-inf'
@@ -58,17 +77,10 @@ def main():
             rw = [lw - rng.choice([-1, 1]) * scale * rng.random() for _ in range(k)]
             rl = [ll - rng.choice([-1, 1]) * scale * rng.random() for _ in range(k)]
             W = [mp.mpf(x) / mp.fsum(mp.mpf(y) for y in w) for x in w]
-            B = mp.mpf(beta)
-            tw = [mp.e ** (mp.mpf(lw) - mp.mpf(x)) for x in rw]
-            tl = [mp.e ** (mp.mpf(ll) - mp.mpf(x)) for x in rl]
-            f1 = fprime(name, a, mp.mpf(1))
-            rew_w = B * mp.fsum(W[i] * (fprime(name, a, tw[i]) - f1) for i in range(k))
-            rew_l = B * mp.fsum(W[i] * (fprime(name, a, tl[i]) - f1) for i in range(k))
+            rew_w, rew_l, tw, tl = rewards(name, a, beta, W, lw, ll, rw, rl)
             z = rew_w - rew_l
             loss = mp.log1p(mp.e ** (-z))
-            sig = 1 / (1 + mp.e ** z)  # sigmoid(-z)
-            gw = -sig * B * mp.fsum(W[i] * slope(name, a, tw[i]) for i in range(k))
-            gl = sig * B * mp.fsum(W[i] * slope(name, a, tl[i]) for i in range(k))
+            gw, gl = gradients(name, a, beta, W, tw, tl, -1 / (1 + mp.e ** z))
             rows.append(','.join([name, '' if a is None else repr(a), repr(beta), repr(lw), repr(ll),
                                   ' '.join(map(repr, w)), ' '.join(map(repr, rw)), ' '.join(map(repr, rl)),
                                   fmt(z), fmt(loss), fmt(gw), fmt(gl), fmt(rew_w), fmt(rew_l)]))
@@ -103,21 +115,16 @@ def extreme():
             W = [x / mp.fsum(d) for x in d]
         else:
             W = [mp.mpf(1) / k] * k
-        B = mp.mpf(beta)
-        tw = [mp.e ** (mp.mpf(lw) - mp.mpf(x)) for x in rw]
-        tl = [mp.e ** (mp.mpf(ll) - mp.mpf(x)) for x in rl]
-        f1 = fprime(name, a, mp.mpf(1))
-        rew_w = B * mp.fsum(W[i] * (fprime(name, a, tw[i]) - f1) for i in range(k))
-        rew_l = B * mp.fsum(W[i] * (fprime(name, a, tl[i]) - f1) for i in range(k))
+        rew_w, rew_l, tw, tl = rewards(name, a, beta, W, lw, ll, rw, rl)
         z = rew_w - rew_l
+        B = mp.mpf(beta)
         if loss == 'sigmoid':
             value, dz = mp.log1p(mp.e ** (-z)), -1 / (1 + mp.e ** z)
         elif loss == 'hinge':
             value, dz = max(mp.mpf(0), 1 - z), (mp.mpf(-1) if z < 1 else mp.mpf(0))
         else:
             value, dz = ((z - mp.mpf(1) / 2) / B) ** 2, 2 * (z - mp.mpf(1) / 2) / B ** 2
-        gw = dz * B * mp.fsum(W[i] * slope(name, a, tw[i]) for i in range(k))
-        gl = -dz * B * mp.fsum(W[i] * slope(name, a, tl[i]) for i in range(k))
+        gw, gl = gradients(name, a, beta, W, tw, tl, dz)
         rows.append(','.join([name, '' if a is None else repr(a), loss,
                               'adaptive' if adaptive else 'uniform', repr(beta), repr(lw),
                               repr(ll), ' '.join(map(repr, rw)), ' '.join(map(repr, rl)), fmt(z),

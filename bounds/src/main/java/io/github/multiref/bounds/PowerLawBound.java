@@ -3,6 +3,7 @@ package io.github.multiref.bounds;
 import io.github.multiref.api.BoundCalculator;
 import io.github.multiref.api.BoundInputs;
 import io.github.multiref.api.BoundResult;
+import io.github.multiref.api.LogMath;
 import java.util.List;
 import java.util.function.DoubleBinaryOperator;
 
@@ -48,22 +49,13 @@ final class PowerLawBound implements BoundCalculator {
   /** {@code log} of the bound at {@code log n}: a log-sum-exp of the terms. */
   private double logValue(BoundInputs in, double logN) {
     double logCEps = in.logCoverage() + logRewardError(in, logN);
-    double max = Double.NEGATIVE_INFINITY;
     double[] logs = new double[terms.size()];
     for (int j = 0; j < logs.length; j++) {
       Term t = terms.get(j);
       logs[j] = Math.log(t.coefficient()) + t.power() * logCEps - t.betaPower() * Math.log(
           in.beta());
-      max = Math.max(max, logs[j]);
     }
-    if (max == Double.POSITIVE_INFINITY || max == Double.NEGATIVE_INFINITY) {
-      return max;
-    }
-    double sum = 0;
-    for (double l : logs) {
-      sum += Math.exp(l - max);
-    }
-    return max + Math.log(sum);
+    return LogMath.logSumExp(logs);
   }
 
   @Override

@@ -49,20 +49,7 @@ class DpoReferenceValuesTest {
             Double.parseDouble(f[2]), DpoLosses.SIGMOID, ReferenceWeighting.fixed(numbers(f[5])));
         PairScore s = dpo.score(Double.parseDouble(f[3]), Double.parseDouble(f[4]),
             numbers(f[6]), numbers(f[7]));
-        double[] got = {s.logit(), s.loss(), s.gradChosen(), s.gradRejected(), s.chosenReward(),
-            s.rejectedReward()};
-        String[] names = {"logit", "loss", "grad_chosen", "grad_rejected", "chosen_reward",
-            "rejected_reward"};
-        for (int j = 0; j < got.length; j++) {
-          double want = parse(f[8 + j]);
-          assertThat(got[j]).as("%s %s %s", names[j], f[0], f[1]).isNotNaN();
-          if (Double.isInfinite(want)) {
-            assertThat(got[j]).as("%s of %s", names[j], line).isEqualTo(want);
-          } else {
-            assertThat(Math.abs(got[j] - want)).as("%s of %s: got %s", names[j], line, got[j])
-                .isLessThanOrEqualTo(1e-11 * Math.abs(want) + 1e-300);
-          }
-        }
+        assertMatches(s, f, 8, line);
         checked++;
       }
     }
@@ -90,23 +77,32 @@ class DpoReferenceValuesTest {
             Double.parseDouble(f[4]), DpoLosses.parse(f[2]), weighting);
         PairScore s = dpo.score(Double.parseDouble(f[5]), Double.parseDouble(f[6]), rc,
             numbers(f[8]));
-        double[] got = {s.logit(), s.loss(), s.gradChosen(), s.gradRejected(), s.chosenReward(),
-            s.rejectedReward()};
-        String[] names = {"logit", "loss", "grad_chosen", "grad_rejected", "chosen_reward",
-            "rejected_reward"};
-        for (int j = 0; j < got.length; j++) {
-          double want = parse(f[9 + j]);
-          if (Double.isInfinite(want)) {
-            assertThat(got[j]).as("%s of %s", names[j], line).isEqualTo(want);
-          } else {
-            assertThat(Math.abs(got[j] - want)).as("%s of %s: got %s", names[j], line, got[j])
-                .isLessThanOrEqualTo(1e-11 * Math.abs(want) + 1e-300);
-          }
-        }
+        assertMatches(s, f, 9, line);
         checked++;
       }
     }
     assertThat(checked).isEqualTo(240);
+  }
+
+  /**
+   * The score's six values against the row's, from column {@code first} on: no NaN, infinities
+   * exactly where the true value is beyond the double range, else 1e-11 relative.
+   */
+  private static void assertMatches(PairScore s, String[] f, int first, String line) {
+    double[] got = {s.logit(), s.loss(), s.gradChosen(), s.gradRejected(), s.chosenReward(),
+        s.rejectedReward()};
+    String[] names = {"logit", "loss", "grad_chosen", "grad_rejected", "chosen_reward",
+        "rejected_reward"};
+    for (int j = 0; j < got.length; j++) {
+      double want = parse(f[first + j]);
+      assertThat(got[j]).as("%s of %s", names[j], line).isNotNaN();
+      if (Double.isInfinite(want)) {
+        assertThat(got[j]).as("%s of %s", names[j], line).isEqualTo(want);
+      } else {
+        assertThat(Math.abs(got[j] - want)).as("%s of %s: got %s", names[j], line, got[j])
+            .isLessThanOrEqualTo(1e-11 * Math.abs(want) + 1e-300);
+      }
+    }
   }
 
   private static double[] uniform(int k) {
