@@ -129,9 +129,8 @@ public final class GeneralFSolver implements Solver {
       ResponseSum gaps = power.map(p -> ResponseSum.power(responses, p)).orElseGet(() ->
           new ResponseSum.Generic(responses, f, true, f::logFPrimeGap, f::logRatioAtFPrimeGap,
               "f'(inf) - f'(t)", tolerance, maxInnerEvaluations));
-      double logGapAtZero = power.isPresent() && fPrimeAtZero == Double.NEGATIVE_INFINITY
-          ? Double.POSITIVE_INFINITY : f.logFPrimeGap(Double.NEGATIVE_INFINITY);
-      return new Multiplier.Saturating(responses, gaps, fPrimeAtInfinity, logGapAtZero);
+      return new Multiplier.Saturating(responses, gaps, fPrimeAtInfinity,
+          f.logFPrimeGap(Double.NEGATIVE_INFINITY));
     }
     if (fPrimeAtZero > Double.NEGATIVE_INFINITY) {
       ResponseSum excess = power.map(p -> ResponseSum.power(responses, p)).orElseGet(() ->
