@@ -2,7 +2,6 @@ package io.github.multiref.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.Mockito.mock;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ class ValueTypesTest {
 
   private static final ReferenceSet REFS =
       ReferenceSet.of("p", List.of(LogDistribution.uniform(2)), 1.0);
-  private static final Divergence ANY = mock(Divergence.class);
+  private static final Divergence ANY = new AnyDivergence();
 
   @Test
   void regularizedProblemValidatesBetaAndRewards() {
@@ -107,5 +106,23 @@ class ValueTypesTest {
     assertThat(logistic.kappa(1.0)).isCloseTo(2 + Math.E + 1 / Math.E,
         org.assertj.core.api.Assertions.within(1e-12));
     assertThatThrownBy(() -> logistic.kappa(-1)).hasMessage("rMax must be finite and >= 0, got -1.0");
+  }
+
+  /** A placeholder divergence: the value types only hold it. */
+  private static final class AnyDivergence implements Divergence {
+    @Override
+    public double f(double t) {
+      return t * Math.log(t);
+    }
+
+    @Override
+    public double fPrime(double t) {
+      return Math.log(t) + 1;
+    }
+
+    @Override
+    public double fPrimeInverse(double u) {
+      return Math.exp(u - 1);
+    }
   }
 }

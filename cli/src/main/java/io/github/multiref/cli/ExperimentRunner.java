@@ -1,9 +1,9 @@
 package io.github.multiref.cli;
 
 import io.github.multiref.api.PreferenceModel;
-import io.github.multiref.bounds.experiment.Experiment;
-import io.github.multiref.bounds.experiment.ExperimentConfig;
-import io.github.multiref.bounds.experiment.Reports;
+import io.github.multiref.experiments.Experiment;
+import io.github.multiref.experiments.ExperimentConfig;
+import io.github.multiref.experiments.Reports;
 import io.github.multiref.runtime.Registries;
 import java.io.IOException;
 import java.io.PrintWriter;

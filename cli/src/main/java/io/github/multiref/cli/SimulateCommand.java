@@ -1,8 +1,8 @@
 package io.github.multiref.cli;
 
-import io.github.multiref.bounds.experiment.Experiment;
-import io.github.multiref.bounds.experiment.ExperimentConfig;
-import io.github.multiref.bounds.experiment.Reports;
+import io.github.multiref.experiments.Experiment;
+import io.github.multiref.experiments.ExperimentConfig;
+import io.github.multiref.experiments.Reports;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.github.multiref.bounds.experiment;
+package io.github.multiref.experiments;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

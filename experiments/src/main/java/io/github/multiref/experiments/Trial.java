@@ -1,4 +1,4 @@
-package io.github.multiref.bounds;
+package io.github.multiref.experiments;
 
 import io.github.multiref.api.BoundCalculator;
 import io.github.multiref.api.BoundInputs;
@@ -7,6 +7,8 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.Solver;
+import io.github.multiref.bounds.Coverage;
+import io.github.multiref.bounds.Gaps;
 import io.github.multiref.rewards.Lbfgs;
 import io.github.multiref.rewards.PreferenceData;
 import io.github.multiref.rewards.RewardLearning;

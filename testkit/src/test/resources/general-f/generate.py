@@ -315,7 +315,7 @@ def derivatives(names, out):
     with open(out, 'w') as fh:
         fh.write("# f'(e^x), log(f'(inf) - f'(e^x)), log (f')^-1(x) and the log t with\n"
                  "# log(f'(inf) - f'(t)) = x, from the plain formulas in mpmath at 800 digits;\n"
-                 '# written by integration-tests/contract-kit/src/test/resources/general-f/'
+                 '# written by testkit/src/test/resources/general-f/'
                  'generate.py derivatives\n'
                  'divergence,kind,x,value\n')
         fh.write('\n'.join(rows) + '\n')
@@ -358,7 +358,7 @@ def main():
             print(name, 'n', len(inst['reward']), 'K', len(inst['weights']), 'span %.0f' % span,
                   'J', mp.nstr(value, 12), file=sys.stderr)
     with open(out, 'w') as fh:
-        fh.write('# Written by integration-tests/contract-kit/src/test/resources/general-f/generate.py: mpmath KKT solutions'
+        fh.write('# Written by testkit/src/test/resources/general-f/generate.py: mpmath KKT solutions'
                  ' in plain lambda\n# at 60 + span * steepness / ln 10 digits (every fourth case'
                  ' re-solved with 40 more digits);\n# the objective evaluated from f itself.\n')
         fh.write('# divergence;beta;weights;reward;references (K rows, |-separated);'

@@ -1,4 +1,4 @@
-package io.github.multiref.bounds.experiment;
+package io.github.multiref.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

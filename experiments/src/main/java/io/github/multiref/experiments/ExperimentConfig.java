@@ -1,4 +1,4 @@
-package io.github.multiref.bounds.experiment;
+package io.github.multiref.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.rewards.SamplingPolicy;

@@ -1,8 +1,7 @@
-package io.github.multiref.bounds.experiment;
+package io.github.multiref.experiments;
 
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.bounds.Bounds;
-import io.github.multiref.bounds.Trial;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.rewards.SyntheticBandit;

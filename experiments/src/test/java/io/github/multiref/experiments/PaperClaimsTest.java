@@ -1,8 +1,8 @@
-package io.github.multiref.bounds;
+package io.github.multiref.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiref.bounds.experiment.Experiment;
+import io.github.multiref.bounds.Bounds;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.rewards.BradleyTerry;
