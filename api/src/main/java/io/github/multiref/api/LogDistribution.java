@@ -1,5 +1,7 @@
 package io.github.multiref.api;
 
+import io.github.multiref.api.internal.ArrayKernels;
+import io.github.multiref.api.internal.DistributionArrays;
 import java.util.Arrays;
 
 /**
@@ -18,6 +20,21 @@ public final class LogDistribution {
   private final double[] logProbs;
   /** {@code exp(logProbs)}, kept because validation computes it anyway. */
   private final double[] probs;
+
+  static {
+    // the project's hot loops read the arrays in place (api.internal, not exported to users)
+    DistributionArrays.install(new DistributionArrays.Access() {
+      @Override
+      public double[] logProbs(LogDistribution d) {
+        return d.logProbs;
+      }
+
+      @Override
+      public double[] probs(LogDistribution d) {
+        return d.probs;
+      }
+    });
+  }
 
   private LogDistribution(double[] logProbs, double[] probs) {
     this.logProbs = logProbs;
@@ -47,7 +64,7 @@ public final class LogDistribution {
     int n = checkedLength(logProbs);
     double[] copy = new double[n];
     double[] p = new double[n];
-    double mass = LogMath.copyAndExp(logProbs, copy, p, n);
+    double mass = ArrayKernels.copyAndExp(logProbs, copy, p, n);
     if (!(mass < Double.POSITIVE_INFINITY)) {
       rejectNonFinite(copy); // NaN or +inf make the mass NaN or infinite
     }
@@ -80,11 +97,11 @@ public final class LogDistribution {
     }
     double[] copy = new double[n];
     double[] p = new double[n];
-    double mass = LogMath.copyCheckedProbabilities(logProbs, probs, copy, p, n);
+    double mass = ArrayKernels.copyCheckedProbabilities(logProbs, probs, copy, p, n);
     if (Double.isNaN(mass)) { // find the first offending entry for the message
       rejectNonFinite(copy);
       for (int i = 0; i < n; i++) {
-        if (!LogMath.isProbabilityEntry(copy[i], p[i])) {
+        if (!ArrayKernels.isProbabilityEntry(copy[i], p[i])) {
           throw new IllegalArgumentException("probability at index " + i + " is " + p[i]
               + " for log-probability " + copy[i]);
         }
@@ -125,7 +142,7 @@ public final class LogDistribution {
    */
   public static Normalized normalizeWithMass(double... logWeights) {
     double[] copy = copyOf(logWeights);
-    double max = LogMath.max(copy, copy.length);
+    double max = ArrayKernels.max(copy, copy.length);
     if (!(max < Double.POSITIVE_INFINITY)) {
       rejectNonFinite(copy); // Math.max propagates NaN, and +inf is the maximum
     }
@@ -134,7 +151,7 @@ public final class LogDistribution {
           "cannot normalize: every one of the " + copy.length + " log-weights is -inf (no mass)");
     }
     double[] p = new double[copy.length];
-    double sum = LogMath.expShifted(copy, max, p, copy.length);
+    double sum = ArrayKernels.expShifted(copy, max, p, copy.length);
     double logMass = max + Math.log(sum);
     double inverse = 1.0 / sum;
     for (int i = 0; i < copy.length; i++) {
@@ -218,38 +235,12 @@ public final class LogDistribution {
    */
   public double expectation(double[] f) {
     checkLength(f, "values");
-    return LogMath.dot(probs, f, probs.length);
-  }
-
-  /** {@code target[y] += weight * log p(y)}; nothing when the weight is 0 (0 * -inf = 0). */
-  public void addWeightedLogProbs(double weight, double[] target) {
-    addWeightedLogProbsAndExpect(weight, target, null);
-  }
-
-  /**
-   * {@code target[y] += weight * log p(y)} (nothing when the weight is 0) and returns {@code
-   * E_p[f]} (0 when f is null), reading the distribution once: the inner loop of the
-   * multi-reference escort and its Hoelder bound.
-   */
-  public double addWeightedLogProbsAndExpect(double weight, double[] target, double[] f) {
-    checkLength(target, "target");
-    if (f != null) {
-      checkLength(f, "values");
-    }
-    return LogMath.accumulateAndDot(logProbs, weight, target, probs, f, logProbs.length);
-  }
-
-  /** {@code target[y] += weight * p(y)}. */
-  public void addWeightedProbs(double weight, double[] target) {
-    checkLength(target, "target");
-    for (int i = 0; i < probs.length; i++) {
-      target[i] += weight * probs[i];
-    }
+    return ArrayKernels.dot(probs, f, probs.length);
   }
 
   /** The Shannon entropy {@code -sum_y p(y) log p(y)}, with {@code 0 log 0 = 0}. */
   public double entropy() {
-    return -LogMath.dotWherePositive(probs, logProbs, probs.length);
+    return -ArrayKernels.dotWherePositive(probs, logProbs, probs.length);
   }
 
   private void checkLength(double[] array, String what) {
@@ -262,17 +253,6 @@ public final class LogDistribution {
   /** Whether response i has positive mass. */
   public boolean inSupport(int i) {
     return logProbs[i] > Double.NEGATIVE_INFINITY;
-  }
-
-  /** Number of responses with positive mass. */
-  public int supportSize() {
-    int n = 0;
-    for (double v : logProbs) {
-      if (v > Double.NEGATIVE_INFINITY) {
-        n++;
-      }
-    }
-    return n;
   }
 
   @Override

@@ -14,8 +14,21 @@ import java.util.List;
  */
 public interface Solver {
 
-  /** Whether this solver handles problems regularized by {@code divergence}. */
+  /**
+   * Whether this solver handles problems regularized by {@code divergence}: by what the divergence
+   * declares of itself (such as its {@link Divergence#powerForm()}), never by its class, so that a
+   * plugin divergence of the same kind is treated as a built-in is.
+   */
   boolean supports(Divergence divergence);
+
+  /**
+   * The solver that does the work for problems regularized by {@code divergence}: this one, unless
+   * this solver dispatches to others (the built-in {@code auto} hands each divergence to the best
+   * solver for it). Programs report it beside their results.
+   */
+  default Solver delegateFor(Divergence divergence) {
+    return this;
+  }
 
   /**
    * The solution.

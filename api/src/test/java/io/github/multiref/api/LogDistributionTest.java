@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class LogDistributionTest {
@@ -14,7 +15,7 @@ class LogDistributionTest {
   void acceptsNormalizedLogProbabilitiesWithZeroMass() {
     LogDistribution d = LogDistribution.of(Math.log(0.25), NEG_INF, Math.log(0.75));
     assertThat(d.size()).isEqualTo(3);
-    assertThat(d.supportSize()).isEqualTo(2);
+    assertThat(IntStream.range(0, d.size()).filter(d::inSupport).count()).isEqualTo(2);
     assertThat(d.inSupport(1)).isFalse();
     assertThat(d.probs()).containsExactly(new double[] {0.25, 0.0, 0.75}, within(1e-16));
   }

@@ -63,13 +63,6 @@ class LogMathTest {
     assertThat(LogMath.log1mExp(1.0)).isNaN();
   }
 
-  @Test
-  void weightedLogTreatsZeroTimesInfinityAsZero() {
-    assertThat(LogMath.weightedLog(0.0, NEG_INF)).isEqualTo(0.0);
-    assertThat(LogMath.weightedLog(0.5, NEG_INF)).isEqualTo(NEG_INF);
-    assertThat(LogMath.weightedLog(0.5, -2.0)).isEqualTo(-1.0);
-  }
-
   private static BigDecimal exp(BigDecimal x) {
     MathContext mc = new MathContext(40);
     BigDecimal sum = BigDecimal.ONE;

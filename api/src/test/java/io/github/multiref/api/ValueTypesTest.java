@@ -32,10 +32,11 @@ class ValueTypesTest {
 
   @Test
   void policySolutionFreezesDiagnostics() {
-    var diagnostics = new java.util.HashMap<String, Double>(Map.of("logZ", 1.0));
+    var diagnostics = new java.util.HashMap<Diagnostic, Double>(
+        Map.of(Diagnostic.LOG_PARTITION, 1.0));
     PolicySolution s = new PolicySolution(LogDistribution.uniform(2), 1.0, 3, 1e-13, diagnostics);
-    diagnostics.put("lambda", 2.0);
-    assertThat(s.diagnostics()).containsOnlyKeys("logZ");
+    diagnostics.put(Diagnostic.MULTIPLIER, 2.0);
+    assertThat(s.diagnostics()).containsOnlyKeys(Diagnostic.LOG_PARTITION);
     assertThatThrownBy(() -> new PolicySolution(LogDistribution.uniform(2), Double.NaN, 0, 0,
         Map.of())).hasMessage("objective must not be NaN");
     assertThatThrownBy(() -> new PolicySolution(LogDistribution.uniform(2), 0, -1, 0, Map.of()))

@@ -8,6 +8,9 @@ import java.util.List;
 /** The built-in bound calculators, wired by the runtime as built-ins. */
 public final class BuiltinBoundsPlugin implements MultirefPlugin {
 
+  /** The plugin; the runtime creates one per program. */
+  public BuiltinBoundsPlugin() {}
+
   @Override
   public List<ComponentFactory<BoundCalculator>> boundCalculators() {
     return List.of(

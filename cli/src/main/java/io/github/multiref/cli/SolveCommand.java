@@ -1,10 +1,9 @@
 package io.github.multiref.cli;
 
-import io.github.multiref.rewards.io.JsonLine;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.multiref.api.CombinedReference;
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
@@ -13,15 +12,9 @@ import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
-import io.github.multiref.divergences.EscortCombiner;
-import io.github.multiref.divergences.ForwardKl;
-import io.github.multiref.divergences.HarmonicCombiner;
-import io.github.multiref.divergences.MixtureCombiner;
-import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.rewards.io.JsonLine;
 import io.github.multiref.runtime.Registries;
-import io.github.multiref.solvers.AutoSolver;
 import io.github.multiref.solvers.DatasetSolver;
-import io.github.multiref.solvers.MrpoSolver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
@@ -94,14 +87,11 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     Registries registries = parent.registries(parent.effectiveOptions(this));
     Divergence divergence = registries.divergences().create(divergenceName);
     Solver solver = registries.solvers().create(solverName);
-    Solver used = solver instanceof AutoSolver auto ? auto.delegateFor(divergence) : solver;
+    Solver used = solver.delegateFor(divergence);
     if (!used.supports(divergence)) {
       throw new InputException("solver '" + solverName + "' does not solve divergence '"
           + divergenceName + "'");
     }
-    ReferenceCombiner reference = used instanceof MrpoSolver ? HarmonicCombiner.INSTANCE
-        : divergence instanceof ReverseKl ? EscortCombiner.INSTANCE
-        : divergence instanceof ForwardKl ? MixtureCombiner.INSTANCE : null;
 
     Stats stats = new Stats();
     try (BufferedReader in = CliIo.open(job.input);
@@ -120,12 +110,12 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         }
         records.add(read(line, text));
         if (records.size() == batch) {
-          solveBatch(records, alpha, divergence, used, reference, workers, w, stats);
+          solveBatch(records, alpha, divergence, used, workers, w, stats);
           progress.add(records.size());
           records.clear();
         }
       }
-      solveBatch(records, alpha, divergence, used, reference, workers, w, stats);
+      solveBatch(records, alpha, divergence, used, workers, w, stats);
       if (stats.prompts == 0) {
         throw new InputException(job.input + " holds no prompts");
       }
@@ -213,7 +203,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   }
 
   private void solveBatch(List<PromptRecord> records, double[] alpha, Divergence divergence,
-      Solver solver, ReferenceCombiner reference, int workers, Writer w, Stats stats)
+      Solver solver, int workers, Writer w, Stats stats)
       throws IOException {
     if (records.isEmpty()) {
       return;
@@ -255,8 +245,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     List<PolicySolution> solutions = DatasetSolver.solveAll(problems, reporting, workers);
     for (int j = 0; j < records.size(); j++) {
       PolicySolution s = solutions.get(j);
-      double[] ref = reference == null ? null
-          : combined(reference, problems.get(j).references());
+      ReferenceSet refs = problems.get(j).references();
+      double[] ref = s.combinedReference().map(c -> combined(c, refs)).orElse(null);
       write(w, records.get(j), s, ref);
       stats.prompts++;
       stats.responses += records.get(j).responses().length;
@@ -273,8 +263,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   private void write(Writer w, PromptRecord record, PolicySolution s, double[] reference)
       throws IOException {
     String prompt = record.prompt();
-    Double upper = s.diagnostics().get("upperBound");
-    Double lambda = s.diagnostics().get("lambda");
+    Double upper = s.diagnostics().get(Diagnostic.HOELDER_BOUND);
+    Double lambda = s.diagnostics().get(Diagnostic.MULTIPLIER);
     if (format == Format.jsonl) {
       ObjectNode o = JsonLine.MAPPER.createObjectNode();
       o.put("prompt", prompt);

@@ -14,6 +14,9 @@ import java.util.List;
  */
 public final class BuiltinDivergencesPlugin implements MultirefPlugin {
 
+  /** The plugin; the runtime creates one per program. */
+  public BuiltinDivergencesPlugin() {}
+
   @Override
   public List<ComponentFactory<Divergence>> divergences() {
     return List.of(

@@ -3,6 +3,7 @@ package io.github.multiref.experiments;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
@@ -276,7 +277,7 @@ public final class Reports {
         var rs = ReverseKlSolver.INSTANCE.solve(RegularizedProblem.of(two, reward, beta,
             ReverseKl.INSTANCE));
         rkl.add(a, rs.objective());
-        hoelder.add(a, rs.diagnostics().get("upperBound"));
+        hoelder.add(a, rs.diagnostics().get(Diagnostic.HOELDER_BOUND));
         fkl.add(a, ForwardKlSolver.DEFAULT.solve(RegularizedProblem.of(two, reward, beta,
             ForwardKl.INSTANCE)).objective());
       }

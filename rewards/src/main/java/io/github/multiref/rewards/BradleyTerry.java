@@ -2,6 +2,7 @@ package io.github.multiref.rewards;
 
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.internal.ArrayKernels;
 
 /**
  * Bradley-Terry: {@code link(t) = sigmoid(t) = 1 / (1 + e^-t)}. {@code log link(t) =
@@ -42,7 +43,7 @@ public final class BradleyTerry implements PreferenceModel {
    */
   @Override
   public void logLinkBatch(double[] t, double[] logLink, double[] derivative, int n) {
-    LogMath.sigmoidLoss(t, 0.0, logLink, derivative, n);
+    ArrayKernels.sigmoidLoss(t, 0.0, logLink, derivative, n);
     for (int i = 0; i < n; i++) {
       logLink[i] = -logLink[i];
       derivative[i] = -derivative[i];

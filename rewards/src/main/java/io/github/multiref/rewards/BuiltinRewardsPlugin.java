@@ -9,6 +9,9 @@ import java.util.List;
 /** The built-in preference models, wired by the runtime as built-ins. */
 public final class BuiltinRewardsPlugin implements MultirefPlugin {
 
+  /** The plugin; the runtime creates one per program. */
+  public BuiltinRewardsPlugin() {}
+
   @Override
   public List<ComponentFactory<PreferenceModel>> preferenceModels() {
     return List.of(

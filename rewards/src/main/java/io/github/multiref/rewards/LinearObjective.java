@@ -1,7 +1,7 @@
 package io.github.multiref.rewards;
 
-import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.internal.ArrayKernels;
 
 /**
  * {@code -sum_i log P(ranking_i | theta . phi) + (l2/2) ||theta||^2} and its gradient. Pairs take a
@@ -76,7 +76,7 @@ final class LinearObjective {
       int m = data.rankingLength(i);
       double[] r = new double[m];
       for (int j = 0; j < m; j++) {
-        r[j] = LogMath.dot(theta, features[x][data.ranked(i, j)], dimension);
+        r[j] = ArrayKernels.dot(theta, features[x][data.ranked(i, j)], dimension);
       }
       total -= model.logLikelihood(r);
       double[] gr = new double[m];
@@ -101,7 +101,7 @@ final class LinearObjective {
       int rows = Math.min(n, from + CHUNK) - from;
       double[] t = new double[rows];
       for (int i = 0; i < rows; i++) {
-        t[i] = LogMath.dotAt(theta, differences, (from + i) * dimension, dimension);
+        t[i] = ArrayKernels.dotAt(theta, differences, (from + i) * dimension, dimension);
       }
       double[] logLink = new double[rows];
       double[] slope = new double[rows];
@@ -110,7 +110,7 @@ final class LinearObjective {
       double[] gc = grads[c];
       for (int i = 0; i < rows; i++) {
         value -= logLink[i];
-        LogMath.addScaledAt(-slope[i], differences, (from + i) * dimension, gc, dimension);
+        ArrayKernels.addScaledAt(-slope[i], differences, (from + i) * dimension, gc, dimension);
       }
       values[c] = value;
     });

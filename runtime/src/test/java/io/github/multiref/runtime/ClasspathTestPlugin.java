@@ -8,6 +8,10 @@ import java.util.List;
 
 /** Listed in this module's test resources, so ServiceLoader finds it on the test class path. */
 public final class ClasspathTestPlugin implements MultirefPlugin {
+
+  /** Made by ServiceLoader. */
+  public ClasspathTestPlugin() {}
+
   @Override
   public List<ComponentFactory<Divergence>> divergences() {
     return List.of(ComponentFactory.of("classpath-test", "found on the class path",

@@ -28,6 +28,7 @@ public final class AutoSolver implements Solver {
   }
 
   /** The solver used for {@code divergence}. */
+  @Override
   public Solver delegateFor(Divergence divergence) {
     if (ReverseKlSolver.INSTANCE.supports(divergence)) {
       return ReverseKlSolver.INSTANCE;

@@ -10,6 +10,9 @@ import java.util.List;
 /** The built-in solvers, wired by the runtime as built-ins. */
 public final class BuiltinSolversPlugin implements MultirefPlugin {
 
+  /** The plugin; the runtime creates one per program. */
+  public BuiltinSolversPlugin() {}
+
   private static final List<ParameterSpec> FORWARD = List.of(
       new ParameterSpec("tolerance", "relative Newton step at which lambda is final", "1e-15"),
       new ParameterSpec("max-iterations", "Newton steps before failing", "100"));

@@ -1,5 +1,6 @@
 package io.github.multiref.solvers;
 
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
@@ -7,11 +8,13 @@ import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
-import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.api.internal.ArrayKernels;
+import io.github.multiref.api.internal.DistributionArrays;
+import io.github.multiref.divergences.MixtureCombiner;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Multi-reference forward-KL solution (MATH.md section 4, paper Theorem 6.2):
@@ -68,9 +71,10 @@ public final class ForwardKlSolver implements Solver {
     return new ForwardKlSolver(relativeTolerance, maxIterations);
   }
 
+  /** Forward KL and its positive multiples, by their power form (see {@link KlFamily}). */
   @Override
   public boolean supports(Divergence divergence) {
-    return divergence instanceof ForwardKl;
+    return KlFamily.forwardKl(divergence).isPresent();
   }
 
   @Override
@@ -114,13 +118,12 @@ public final class ForwardKlSolver implements Solver {
   }
 
   private PolicySolution solve(RegularizedProblem problem, Work work) {
-    if (!supports(problem.divergence())) {
-      throw new IllegalArgumentException("the forward-KL solver needs the forward-kl divergence,"
-          + " got " + problem.divergence());
-    }
+    Divergence.PowerForm form = KlFamily.forwardKl(problem.divergence()).orElseThrow(() ->
+        new IllegalArgumentException("the forward-KL solver needs the forward-kl divergence,"
+            + " got " + problem.divergence()));
     ReferenceSet refs = problem.references();
     int n = refs.responses();
-    double beta = problem.beta();
+    double beta = problem.beta() * form.scale(); // D_f = scale KL(pi_i||pi)
     double[] r = work.reward;
     for (int y = 0; y < n; y++) {
       r[y] = problem.reward(y);
@@ -168,7 +171,8 @@ public final class ForwardKlSolver implements Solver {
       if (!(rest < 1.0)) {
         // pibar(M) underflows and M does not take the bulk: lambda - r_max is an ordinary number
         // that m cannot express; the general solver's log-space multiplier can
-        return GeneralFSolver.DEFAULT.solve(problem);
+        return GeneralFSolver.DEFAULT.solve(problem)
+            .withCombinedReference(MixtureCombiner.INSTANCE);
       }
       // pibar(M) underflows: s is below the smallest double, lambda = r_max to rounding
       m = 1.0 - rest;
@@ -182,7 +186,7 @@ public final class ForwardKlSolver implements Solver {
       m = Math.min(Math.max(lo, 1.0 - rest), hi);
       double[] sums = new double[2];
       while (true) {
-        LogMath.secular(others, gaps, count, w, m, sums);
+        ArrayKernels.secular(others, gaps, count, w, m, sums);
         double g = m - 1.0 + sums[0];
         double slope = 1.0 + sums[1];
         if (g >= 0) {
@@ -217,7 +221,7 @@ public final class ForwardKlSolver implements Solver {
       double distance = outsideWins ? lambda - r[y] : s + (rMax - r[y]);
       linear[y] = beta * mix.mix[y] / distance;
     }
-    LogMath.log(linear, logs, n);
+    ArrayKernels.log(linear, logs, n);
     double total = 0.0;
     for (int y = 0; y < n; y++) {
       if (!mix.inSupport(y)) {
@@ -262,15 +266,16 @@ public final class ForwardKlSolver implements Solver {
       logs[y] -= logTotal;
       linear[y] *= inverseTotal;
     }
-    double expectedReward = LogMath.dot(linear, r, n);
-    double crossEntropy = -LogMath.dotWherePositive(mix.mix, logs, n); // -sum pibar log pi
+    double expectedReward = ArrayKernels.dot(linear, r, n);
+    double crossEntropy = -ArrayKernels.dotWherePositive(mix.mix, logs, n); // -sum pibar log pi
     LogDistribution pi = LogDistribution.withProbabilities(logs, linear, 1e-9);
     // J_F = E_pi r - beta sum_i alpha_i KL(pi_i||pi), with
     // sum_i alpha_i KL(pi_i||pi) = sum_i alpha_i sum_y pi_i log pi_i - sum_y pibar log pi
     double objective = expectedReward - beta * (mix.weightedNegativeEntropy + crossEntropy);
-    Map<String, Double> diagnostics = new LinkedHashMap<>();
-    diagnostics.put("lambda", lambda);
-    return new PolicySolution(pi, objective, iterations, residual, diagnostics);
+    // lambda of f'(t) = -1/t (scaled); the divergence's own f' is shifted by shift + scale
+    double multiplier = lambda - problem.beta() * (form.shift() + form.scale());
+    return new PolicySolution(pi, objective, iterations, residual,
+        Map.of(Diagnostic.MULTIPLIER, multiplier), Optional.of(MixtureCombiner.INSTANCE));
   }
 
   /**
@@ -293,7 +298,7 @@ public final class ForwardKlSolver implements Solver {
       for (int i = 0; i < refs.size(); i++) {
         double a = refs.weight(i);
         if (a > 0.0) {
-          refs.reference(i).addWeightedProbs(a, mix);
+          DistributionArrays.addWeightedProbs(refs.reference(i), a, mix);
           weightedNegativeEntropy -= a * refs.reference(i).entropy();
         }
       }

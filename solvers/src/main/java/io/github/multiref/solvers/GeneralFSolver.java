@@ -1,12 +1,12 @@
 package io.github.multiref.solvers;
 
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -235,10 +235,8 @@ public final class GeneralFSolver implements Solver {
           + Math.exp(logTotal) + ", not 1");
     }
     LogDistribution pi = LogDistribution.of(logPolicy, 1e-9);
-    Map<String, Double> diagnostics = new LinkedHashMap<>();
-    diagnostics.put("lambda", lambda);
     return new PolicySolution(pi, Objectives.evaluate(pi, problem).value(), evaluations, residual,
-        diagnostics);
+        Map.of(Diagnostic.MULTIPLIER, lambda), KlFamily.tiltedReference(f));
   }
 
   @Override

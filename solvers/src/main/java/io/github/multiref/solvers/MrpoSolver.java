@@ -1,6 +1,7 @@
 package io.github.multiref.solvers;
 
 import io.github.multiref.api.CombinedReference;
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
@@ -8,9 +9,9 @@ import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.HarmonicCombiner;
-import io.github.multiref.divergences.ReverseKl;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The MRPO surrogate (MATH.md section 6, Le et al. 2024): {@code pi(y) proportional to h(y)
@@ -28,20 +29,20 @@ public final class MrpoSolver implements Solver {
 
   private MrpoSolver() {}
 
+  /** Reverse KL and its positive multiples, by their power form (see {@link KlFamily}). */
   @Override
   public boolean supports(Divergence divergence) {
-    return divergence instanceof ReverseKl;
+    return KlFamily.reverseKl(divergence).isPresent();
   }
 
   @Override
   public PolicySolution solve(RegularizedProblem problem) {
-    if (!supports(problem.divergence())) {
-      throw new IllegalArgumentException("the MRPO surrogate is defined for reverse-kl, got "
-          + problem.divergence());
-    }
+    Divergence.PowerForm form = KlFamily.reverseKl(problem.divergence()).orElseThrow(() ->
+        new IllegalArgumentException("the MRPO surrogate is defined for reverse-kl, got "
+            + problem.divergence()));
     CombinedReference harmonic = HarmonicCombiner.INSTANCE.combine(problem.references());
     double[] logits = harmonic.distribution().logProbs();
-    double invBeta = 1.0 / problem.beta();
+    double invBeta = 1.0 / (problem.beta() * form.scale());
     for (int y = 0; y < logits.length; y++) {
       logits[y] += problem.reward(y) * invBeta;
     }
@@ -52,10 +53,11 @@ public final class MrpoSolver implements Solver {
     LogDistribution policy = LogDistribution.of(logits, 1e-9);
     double trueObjective = Objectives.evaluate(policy, problem).value();
     double exact = ReverseKlSolver.INSTANCE.solve(problem).objective();
-    Map<String, Double> diagnostics = new LinkedHashMap<>();
-    diagnostics.put("exactObjective", exact);
-    diagnostics.put("gain", exact - trueObjective);
-    return new PolicySolution(policy, trueObjective, 0, 0.0, diagnostics);
+    Map<Diagnostic, Double> diagnostics = new LinkedHashMap<>();
+    diagnostics.put(Diagnostic.EXACT_OBJECTIVE, exact);
+    diagnostics.put(Diagnostic.SURROGATE_GAIN, exact - trueObjective);
+    return new PolicySolution(policy, trueObjective, 0, 0.0, diagnostics,
+        Optional.of(HarmonicCombiner.INSTANCE));
   }
 
   @Override

@@ -1,18 +1,21 @@
 package io.github.multiref.solvers;
 
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.EmptySupportException;
 import io.github.multiref.api.LogDistribution;
-import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
-import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.api.internal.ArrayKernels;
+import io.github.multiref.api.internal.DistributionArrays;
+import io.github.multiref.divergences.EscortCombiner;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Exact multi-reference reverse-KL solution (MATH.md section 3, paper Theorem 5.2):
@@ -32,9 +35,10 @@ public final class ReverseKlSolver implements Solver {
 
   private ReverseKlSolver() {}
 
+  /** Reverse KL and its positive multiples, by their power form (see {@link KlFamily}). */
   @Override
   public boolean supports(Divergence divergence) {
-    return divergence instanceof ReverseKl;
+    return KlFamily.reverseKl(divergence).isPresent();
   }
 
   @Override
@@ -67,23 +71,22 @@ public final class ReverseKlSolver implements Solver {
 
   /** The solution, computed in the working arrays of {@link Work}. */
   private PolicySolution solve(RegularizedProblem problem, Work work) {
-    if (!supports(problem.divergence())) {
-      throw new IllegalArgumentException("the exact reverse-KL solver needs the reverse-kl"
-          + " divergence, got " + problem.divergence());
-    }
+    Divergence.PowerForm form = KlFamily.reverseKl(problem.divergence()).orElseThrow(() ->
+        new IllegalArgumentException("the exact reverse-KL solver needs the reverse-kl"
+            + " divergence, got " + problem.divergence()));
     double[] tilt = work.tilt();
     double[] logEscort = work.logEscort();
     ReferenceSet refs = problem.references();
     int n = refs.responses();
-    double beta = problem.beta();
+    double beta = problem.beta() * form.scale(); // D_f = scale KL
     double invBeta = 1.0 / beta;
     for (int y = 0; y < n; y++) {
       tilt[y] = problem.reward(y) * invBeta;
     }
-    double maxScaled = LogMath.max(tilt, n);
+    double maxScaled = ArrayKernels.max(tilt, n);
     // tilt[y] = exp(r(y)/beta - max), in place: shared by the Hoelder bound and Z (the scaled
     // rewards are formed again where they are needed)
-    LogMath.expShifted(tilt, maxScaled, tilt, n);
+    ArrayKernels.expShifted(tilt, maxScaled, tilt, n);
     double upperBound = 0.0;
     for (int i = 0; i < refs.size(); i++) {
       double w = refs.weight(i);
@@ -91,20 +94,20 @@ public final class ReverseKlSolver implements Solver {
         continue;
       }
       LogDistribution ref = refs.reference(i);
-      double sum = ref.addWeightedLogProbsAndExpect(w, logEscort, tilt);
+      double sum = DistributionArrays.addWeightedLogProbsAndExpect(ref, w, logEscort, tilt);
       // terms lost to underflow are below 1e-308 each: negligible unless the sum itself is tiny
       double logSum = sum > 1e-280 ? maxScaled + Math.log(sum)
           : logSumExpOfSum(ref, problem, invBeta);
       upperBound += w * beta * logSum;
     }
-    double maxEscort = LogMath.max(logEscort, n);
+    double maxEscort = ArrayKernels.max(logEscort, n);
     if (maxEscort == Double.NEGATIVE_INFINITY) {
       throw new EmptySupportException("escort", refs.prompt());
     }
     // in one pass and in place: tilt[y] becomes exp(escort(y) - max) tilt[y], the tilted escort up
     // to its normalizer; the sums are F_alpha and Z F_alpha up to their shifts
     double[] sums = new double[2];
-    LogMath.multiplyByExpShifted(logEscort, maxEscort, tilt, n, sums);
+    ArrayKernels.multiplyByExpShifted(logEscort, maxEscort, tilt, n, sums);
     double logF = maxEscort + Math.log(sums[0]);
     double zf = sums[1];
     LogDistribution policy;
@@ -125,11 +128,12 @@ public final class ReverseKlSolver implements Solver {
       logZF = normalized.logMass();
       policy = normalized.distribution();
     }
-    Map<String, Double> diagnostics = new LinkedHashMap<>();
-    diagnostics.put("logZ", logZF - logF);
-    diagnostics.put("logF", logF);
-    diagnostics.put("upperBound", upperBound);
-    return new PolicySolution(policy, beta * logZF, 0, 0.0, diagnostics);
+    Map<Diagnostic, Double> diagnostics = new LinkedHashMap<>();
+    diagnostics.put(Diagnostic.LOG_PARTITION, logZF - logF);
+    diagnostics.put(Diagnostic.LOG_ESCORT_NORMALIZER, logF);
+    diagnostics.put(Diagnostic.HOELDER_BOUND, upperBound);
+    return new PolicySolution(policy, beta * logZF, 0, 0.0, diagnostics,
+        Optional.of(EscortCombiner.INSTANCE));
   }
 
   /** {@code logsumexp_y(log p(y) + r(y)/beta)} in two passes, without a temporary array. */

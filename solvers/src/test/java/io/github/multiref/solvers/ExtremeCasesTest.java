@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.EmptySupportException;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PolicySolution;
@@ -17,6 +18,7 @@ import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.divergences.SquaredHellinger;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ExtremeCasesTest {
@@ -95,8 +97,9 @@ class ExtremeCasesTest {
       RegularizedProblem p = Problems.random(rng, PearsonChiSquared.INSTANCE, 3, 40, 0.05, 1.0,
           1.0, 0.0);
       PolicySolution s = GeneralFSolver.DEFAULT.solve(p);
-      zeros += p.references().responses() - s.policy().supportSize();
-      double lambda = s.diagnostics().get("lambda");
+      zeros += (int) IntStream.range(0, s.policy().size()).filter(y -> !s.policy().inSupport(y))
+          .count();
+      double lambda = s.diagnostics().get(Diagnostic.MULTIPLIER);
       for (int y = 0; y < 40; y++) {
         if (!s.policy().inSupport(y)) {
           // r - beta * sum alpha_i f'(0+) <= lambda, with f'(0+) = -2
@@ -121,7 +124,7 @@ class ExtremeCasesTest {
     PolicySolution fkl = ForwardKlSolver.DEFAULT.solve(p);
     PolicySolution general = GeneralFSolver.DEFAULT.solve(p);
     // lambda = 3: pi(0) = 0.5*0.55/3, pi(1) = 0.5*0.45/2.9, the rest on response 2
-    assertThat(fkl.diagnostics().get("lambda")).isEqualTo(3.0);
+    assertThat(fkl.diagnostics().get(Diagnostic.MULTIPLIER)).isEqualTo(3.0);
     assertThat(fkl.policy().prob(0)).isCloseTo(0.5 * 0.55 / 3.0, within(1e-15));
     assertThat(fkl.policy().prob(1)).isCloseTo(0.5 * 0.45 / 2.9, within(1e-15));
     assertThat(fkl.policy().prob(2)).isCloseTo(1 - 0.5 * 0.55 / 3.0 - 0.5 * 0.45 / 2.9,

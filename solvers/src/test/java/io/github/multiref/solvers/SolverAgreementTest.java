@@ -3,6 +3,7 @@ package io.github.multiref.solvers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
@@ -54,8 +55,8 @@ class SolverAgreementTest {
       PolicySolution general = GeneralFSolver.DEFAULT.solve(p);
       PolicySolution forward = ForwardKlSolver.DEFAULT.solve(p);
       assertSamePolicy(general, forward, "general vs FKL, trial " + trial);
-      assertThat(general.diagnostics().get("lambda")).isCloseTo(forward.diagnostics().get("lambda"),
-          within(1e-9 * Math.max(1, forward.diagnostics().get("lambda"))));
+      assertThat(general.diagnostics().get(Diagnostic.MULTIPLIER)).isCloseTo(forward.diagnostics().get(Diagnostic.MULTIPLIER),
+          within(1e-9 * Math.max(1, forward.diagnostics().get(Diagnostic.MULTIPLIER))));
     }
   }
 
@@ -67,7 +68,7 @@ class SolverAgreementTest {
       double beta = trial < 20 ? 1e-3 * (1 + trial) : Problems.beta(RNG);
       RegularizedProblem p = Problems.random(RNG, ForwardKl.INSTANCE, 1 + RNG.nextInt(5),
           2 + RNG.nextInt(60), beta, 1 + 9 * RNG.nextDouble(), 2.0, 0.0);
-      double lambda = ForwardKlSolver.DEFAULT.solve(p).diagnostics().get("lambda");
+      double lambda = ForwardKlSolver.DEFAULT.solve(p).diagnostics().get(Diagnostic.MULTIPLIER);
       double[] mix = MixtureCombiner.INSTANCE.logUnnormalized(p.references());
       BigDecimal[] w = new BigDecimal[mix.length];
       double rMax = Double.NEGATIVE_INFINITY;
@@ -111,13 +112,13 @@ class SolverAgreementTest {
         average += refs.weight(i) * Independent.objective(
             ReverseKlSolver.INSTANCE.solve(single).policy().logProbs(), single);
       }
-      double bound = s.diagnostics().get("upperBound");
+      double bound = s.diagnostics().get(Diagnostic.HOELDER_BOUND);
       assertThat(bound).isCloseTo(average, within(1e-9 * Math.max(1, Math.abs(average))));
       assertThat(s.objective()).isLessThanOrEqualTo(bound + 1e-12 * Math.max(1, Math.abs(bound)));
       // value identity of Theorem 5.2: J = beta (log Z + log F)
-      assertThat(s.objective()).isCloseTo(p.beta() * (s.diagnostics().get("logZ")
-          + s.diagnostics().get("logF")), within(1e-9 * Math.max(1, Math.abs(s.objective()))));
-      assertThat(s.diagnostics().get("logF"))
+      assertThat(s.objective()).isCloseTo(p.beta() * (s.diagnostics().get(Diagnostic.LOG_PARTITION)
+          + s.diagnostics().get(Diagnostic.LOG_ESCORT_NORMALIZER)), within(1e-9 * Math.max(1, Math.abs(s.objective()))));
+      assertThat(s.diagnostics().get(Diagnostic.LOG_ESCORT_NORMALIZER))
           .isCloseTo(EscortCombiner.INSTANCE.logF(refs), within(1e-12));
     }
   }
@@ -130,7 +131,7 @@ class SolverAgreementTest {
       PolicySolution exact = ReverseKlSolver.INSTANCE.solve(p);
       double scale = Math.max(1, Math.abs(exact.objective()));
       assertThat(mrpo.objective()).isLessThanOrEqualTo(exact.objective() + 1e-12 * scale);
-      assertThat(mrpo.diagnostics().get("gain")).isGreaterThanOrEqualTo(-1e-12 * scale);
+      assertThat(mrpo.diagnostics().get(Diagnostic.SURROGATE_GAIN)).isGreaterThanOrEqualTo(-1e-12 * scale);
       assertThat(mrpo.objective()).isCloseTo(
           Independent.objective(mrpo.policy().logProbs(), p), within(1e-9 * scale));
     }

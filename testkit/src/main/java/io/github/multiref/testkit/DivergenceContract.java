@@ -14,6 +14,7 @@ import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
 import io.github.multiref.solvers.dpo.PairScore;
 import io.github.multiref.solvers.dpo.ReferenceWeighting;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -429,6 +430,108 @@ public abstract class DivergenceContract {
       }
       assertThat(score.chosenReward()).as("implicit reward of chosen, trial %s", trial)
           .isCloseTo(beta * direct, within(1e-9 * (1 + Math.abs(beta * direct))));
+    }
+  }
+
+  /**
+   * At log-ratios near 1e4 the DPO scorer never returns NaN or throws. With a declared power form,
+   * {@code f'(t) = c t^p + const}, the logit and the implicit rewards are sums of powers of the
+   * policy-to-reference ratios, and they must be exact at any magnitude: where single references'
+   * terms overflow in opposite directions, the result is finite and exact where the true value
+   * is, and the correctly signed infinity where it is not. The kit computes them on its own: each
+   * side's terms scaled by the largest and summed exactly in {@link BigDecimal}. With a
+   * logarithmic f' ({@code p = 0}) the logit is linear in the log-ratios and checked as such.
+   */
+  @Test
+  void dpoLogitsAreExactAtLogRatiosNear1e4() {
+    Divergence d = divergence();
+    Optional<Divergence.PowerForm> declared = d.powerForm();
+    double p = declared.map(Divergence.PowerForm::exponent).orElse(Double.NaN);
+    double c = declared.map(form -> form.scale() / form.exponent()).orElse(Double.NaN);
+    SplittableRandom rng = new SplittableRandom(seed() + 3);
+    for (int trial = 0; trial < 200; trial++) {
+      int k = 2 + rng.nextInt(7);
+      double[] alpha = Instances.randomWeights(rng, k);
+      double beta = Math.exp(rng.nextDouble(Math.log(0.01), Math.log(10)));
+      double chosen = -rng.nextDouble(50, 1e4);
+      double rejected = -rng.nextDouble(50, 1e4);
+      double[] refChosen = new double[k];
+      double[] refRejected = new double[k];
+      for (int i = 0; i < k; i++) {
+        refChosen[i] = -rng.nextDouble(50, 1e4);
+        refRejected[i] = -rng.nextDouble(50, 1e4);
+      }
+      if (trial % 2 == 0) { // two references that disagree by ~1e4 nats, crosswise
+        refChosen[0] = -50;
+        refRejected[0] = -1e4 + 50;
+        refChosen[1] = -1e4 + 50;
+        refRejected[1] = -50;
+        chosen = -5000 + rng.nextDouble(-100, 100);
+        rejected = -5000 + rng.nextDouble(-100, 100);
+      }
+      MultiReferenceDpo dpo = MultiReferenceDpo.of(d, beta, DpoLosses.SIGMOID,
+          ReferenceWeighting.fixed(alpha));
+      PairScore score = dpo.score(chosen, rejected, refChosen, refRejected);
+      double[] uw = new double[k];
+      double[] ul = new double[k];
+      for (int i = 0; i < k; i++) {
+        uw[i] = chosen - refChosen[i];
+        ul[i] = rejected - refRejected[i];
+      }
+      String what = "trial " + trial + ", " + k + " references";
+      if (p == 0.0) { // f' = scale log t + shift: the logit is linear in the log-ratios
+        double linear = 0;
+        double size = 0;
+        for (int i = 0; i < k; i++) {
+          linear += alpha[i] * (uw[i] - ul[i]);
+          size += alpha[i] * (Math.abs(uw[i]) + Math.abs(ul[i]));
+        }
+        double scale = beta * Math.abs(declared.get().scale());
+        assertThat(score.logit()).as("logit, %s", what)
+            .isCloseTo(beta * declared.get().scale() * linear, within(1e-12 * scale * size));
+      } else if (declared.isPresent()) {
+        checkPowerSum(score.logit(), beta * c, alpha, p, uw, ul, "logit, " + what);
+        checkPowerSum(score.chosenReward(), beta * c, alpha, p, uw, null,
+            "implicit reward of chosen, " + what);
+      }
+      // without a power form the kit has no closed form to hold the logit to, but it is never NaN
+      assertThat(score.logit()).as("logit, %s", what).isNotNaN();
+      assertThat(score.chosenReward()).as("implicit reward of chosen, %s", what).isNotNaN();
+      assertThat(score.loss()).as("loss, %s", what).isNotNaN();
+      assertThat(score.gradChosen()).as("dLoss/dlog pi(chosen), %s", what).isNotNaN();
+      assertThat(score.gradRejected()).as("dLoss/dlog pi(rejected), %s", what).isNotNaN();
+    }
+  }
+
+  /**
+   * Checks {@code actual} against {@code factor (sum_i alpha_i e^{p a_i} - sum_i alpha_i e^{p
+   * b_i})}, with {@code e^{p b_i} = 1} when b is null: exact to 1e-9 of the larger side.
+   */
+  private static void checkPowerSum(double actual, double factor, double[] alpha, double p,
+      double[] a, double[] b, String what) {
+    double top = 0;
+    for (int i = 0; i < a.length; i++) {
+      top = Math.max(top, p * a[i]);
+      top = Math.max(top, b == null ? 0 : p * b[i]);
+    }
+    BigDecimal bracket = BigDecimal.ZERO; // sum of e^{p a_i - top} - e^{p b_i - top}, exactly
+    BigDecimal side = BigDecimal.ZERO;
+    for (int i = 0; i < a.length; i++) {
+      double ea = alpha[i] * Math.exp(p * a[i] - top);
+      double eb = alpha[i] * Math.exp((b == null ? 0 : p * b[i]) - top);
+      bracket = bracket.add(new BigDecimal(ea)).subtract(new BigDecimal(eb));
+      side = side.add(new BigDecimal(Math.max(ea, eb)));
+    }
+    double scaled = bracket.doubleValue();
+    double sign = Math.signum(factor) * Math.signum(scaled);
+    double logMagnitude = Math.log(Math.abs(factor)) + top + Math.log(Math.abs(scaled));
+    double expected = sign == 0 ? 0.0 : sign * Math.exp(logMagnitude);
+    double scale = Math.abs(factor) * Math.exp(top) * side.doubleValue();
+    assertThat(actual).as(what).isNotNaN();
+    if (Double.isInfinite(expected)) {
+      assertThat(actual).as("%s: beyond the double range", what).isEqualTo(expected);
+    } else if (Double.isFinite(scale)) {
+      assertThat(actual).as(what).isCloseTo(expected, within(1e-9 * scale));
     }
   }
 }

@@ -104,7 +104,10 @@ class KitCatchesNaiveDivergencesTest {
         });
     assertThat(failed).as("checks the naive divergence fails").containsExactlyInAnyOrder(
         "gapBelowTheLimitOfTheDerivativeIsExactAtLargeRatios",
-        "generalSolverReachesTheOptimumAtRealMagnitudes");
+        "generalSolverReachesTheOptimumAtRealMagnitudes",
+        // its f' overflows at log-ratios near 1e4 and nothing declares the power form that would
+        // let the DPO scorer keep the logit exact: the scorer refuses (undefined sign)
+        "dpoLogitsAreExactAtLogRatiosNear1e4");
     assertThat(passed).as("checks it passes").contains(
         "generalSolverReachesTheOptimumOnRandomInstances", "derivativeMatchesCentralDifferences",
         "logSpaceTermMatchesDirectEvaluation");

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD kernels on the incubating Vector API. Loaded only when the JVM runs with {@code
- * --add-modules jdk.incubator.vector}; see {@link io.github.multiref.api.LogMath#vectorized()}.
+ * --add-modules jdk.incubator.vector}; see {@link ArrayKernels#vectorized()}.
  * Not part of the public API.
  *
  * <h2>The same bits on every run</h2>
@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Each is within about an ulp of the true value (checked against {@code StrictMath} over millions
  * of arguments).
  */
-public final class VectorMath {
+final class VectorMath {
 
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
@@ -77,7 +77,7 @@ public final class VectorMath {
   private VectorMath() {}
 
   /** {@code exp(x)}, by the operations each lane of the vector kernels performs. */
-  public static double exp(double x) {
+  static double exp(double x) {
     double xc = Math.min(Math.max(x, EXP_LOWEST), EXP_HIGHEST);
     double shifted = Math.fma(xc, INV_LN2, SHIFTER);
     double kd = shifted - SHIFTER;
@@ -95,7 +95,7 @@ public final class VectorMath {
   }
 
   /** {@code log(x)}, by the operations each lane of the vector kernels performs. */
-  public static double log(double x) {
+  static double log(double x) {
     boolean small = x < Double.MIN_NORMAL;
     double y = logOfNormal(small ? x * TWO54 : x, small ? 54.0 : 0.0);
     if (x == 0.0) {
@@ -137,7 +137,7 @@ public final class VectorMath {
    * y - (u - 1)}, times {@code 2 - u} in place of {@code 1/u} (a relative error below {@code c y},
    * under an ulp).
    */
-  public static double log1p(double y) {
+  static double log1p(double y) {
     double u = 1.0 + y;
     double lost = y - (u - 1.0);
     return logOfNormal(u, 0.0) + lost * (-u + 2.0);
@@ -218,7 +218,7 @@ public final class VectorMath {
   }
 
   /** {@code out[i] = exp(x[i] - shift)} for i < n; returns their sum. */
-  public static double expShifted(double[] x, double shift, double[] out, int n) {
+  static double expShifted(double[] x, double shift, double[] out, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
@@ -239,7 +239,7 @@ public final class VectorMath {
    * {@code copy[i] = x[i]} and {@code out[i] = exp(x[i])} for i < n, in one pass over x; returns
    * the sum of the exponentials.
    */
-  public static double copyAndExp(double[] x, double[] copy, double[] out, int n) {
+  static double copyAndExp(double[] x, double[] copy, double[] out, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
@@ -260,7 +260,7 @@ public final class VectorMath {
   }
 
   /** The largest of {@code x[i]}, i < n ({@code -inf} for n = 0); NaN if any entry is NaN. */
-  public static double max(double[] x, int n) {
+  static double max(double[] x, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
@@ -278,7 +278,7 @@ public final class VectorMath {
    * {@code factor[i] *= exp(x[i] - shift)} for i < n, in place; {@code sums[0]} gets the sum of
    * the exponentials and {@code sums[1]} that of the products.
    */
-  public static void multiplyByExpShifted(double[] x, double shift, double[] factor, int n,
+  static void multiplyByExpShifted(double[] x, double shift, double[] factor, int n,
       double[] sums) {
     int i = 0;
     int bound = S.loopBound(n);
@@ -308,7 +308,7 @@ public final class VectorMath {
    * when an entry breaks the rules of a distribution given in both representations: a log that is
    * NaN or +inf, a probability that is negative, NaN or +inf, or positive where the log is -inf.
    */
-  public static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
+  static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
       double[] probsOut, int n) {
     int i = 0;
     int bound = S.loopBound(n);
@@ -332,14 +332,14 @@ public final class VectorMath {
     for (; i < n; i++) {
       logsOut[i] = logs[i];
       probsOut[i] = probs[i];
-      tailBad |= !io.github.multiref.api.LogMath.isProbabilityEntry(logs[i], probs[i]);
+      tailBad |= !ArrayKernels.isProbabilityEntry(logs[i], probs[i]);
       sum += probs[i];
     }
     return tailBad || bad.anyTrue() ? Double.NaN : sum;
   }
 
   /** {@code out[i] = log(x[i])} for i < n. */
-  public static void log(double[] x, double[] out, int n) {
+  static void log(double[] x, double[] out, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     for (; i < bound; i += S.length()) {
@@ -351,7 +351,7 @@ public final class VectorMath {
   }
 
   /** {@code sum_i a[i] b[i]} for i < n. */
-  public static double dot(double[] a, double[] b, int n) {
+  static double dot(double[] a, double[] b, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
@@ -366,7 +366,7 @@ public final class VectorMath {
   }
 
   /** {@code sum_i a[i] b[i]} over the i < n with {@code a[i] > 0} (so that 0 * -inf counts 0). */
-  public static double dotWherePositive(double[] a, double[] b, int n) {
+  static double dotWherePositive(double[] a, double[] b, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
@@ -387,7 +387,7 @@ public final class VectorMath {
    * The sums of a secular equation and its derivative: {@code out[0] = sum_i a[i] m / (w + m
    * g[i])}, {@code out[1] = sum_i a[i] w / (w + m g[i])^2}, one division per entry.
    */
-  public static void secular(double[] a, double[] g, int n, double w, double m, double[] out) {
+  static void secular(double[] a, double[] g, int n, double w, double m, double[] out) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector value = DoubleVector.zero(S);
@@ -415,7 +415,7 @@ public final class VectorMath {
    * {@code target[i] += weight * logs[i]} (target may be null) and returns {@code sum_i a[i]
    * b[i]} (0 when b is null), in one pass.
    */
-  public static double accumulateAndDot(double[] logs, double weight, double[] target,
+  static double accumulateAndDot(double[] logs, double weight, double[] target,
       double[] a, double[] b, int n) {
     int i = 0;
     int bound = S.loopBound(n);
@@ -445,7 +445,7 @@ public final class VectorMath {
    * {@code value[i] = softplus(-z[i]) + eps z[i]} and {@code slope[i] = eps - sigmoid(-z[i])}: the
    * label-smoothed sigmoid loss of DPO and its derivative, for i < n.
    */
-  public static void sigmoidLoss(double[] z, double eps, double[] value, double[] slope, int n) {
+  static void sigmoidLoss(double[] z, double eps, double[] value, double[] slope, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector one = DoubleVector.broadcast(S, 1.0);
@@ -467,7 +467,7 @@ public final class VectorMath {
   }
 
   /** {@code sum_i a[i] b[offset + i]} for i < n. */
-  public static double dotAt(double[] a, double[] b, int offset, int n) {
+  static double dotAt(double[] a, double[] b, int offset, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
@@ -482,7 +482,7 @@ public final class VectorMath {
   }
 
   /** {@code y[i] += c x[offset + i]} for i < n. */
-  public static void addScaledAt(double c, double[] x, int offset, double[] y, int n) {
+  static void addScaledAt(double c, double[] x, int offset, double[] y, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector scale = DoubleVector.broadcast(S, c);

@@ -1,6 +1,7 @@
 package io.github.multiref.solvers.dpo;
 
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.internal.ArrayKernels;
 import io.github.multiref.api.spi.ComponentSpec;
 import java.util.Set;
 
@@ -86,7 +87,7 @@ public final class DpoLosses {
 
       @Override
       public void evaluate(double[] z, double beta, double[] value, double[] derivative, int n) {
-        LogMath.sigmoidLoss(z, eps, value, derivative, n);
+        ArrayKernels.sigmoidLoss(z, eps, value, derivative, n);
       }
 
       @Override

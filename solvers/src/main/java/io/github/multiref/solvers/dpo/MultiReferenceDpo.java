@@ -2,10 +2,6 @@ package io.github.multiref.solvers.dpo;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
-import io.github.multiref.divergences.AlphaDivergence;
-import io.github.multiref.divergences.ForwardKl;
-import io.github.multiref.divergences.PearsonChiSquared;
-import io.github.multiref.divergences.SquaredHellinger;
 
 /**
  * Direct preference optimization with K references (MATH.md section 11, paper appendix D).
@@ -48,6 +44,7 @@ public final class MultiReferenceDpo {
   private final ReferenceWeighting weighting;
   private final double power; // p of a power-type derivative, NaN if not one
   private final double scale; // c of a power-type derivative
+  private final double logScale; // scale of a logarithmic derivative (reverse KL), NaN if not one
 
   private MultiReferenceDpo(Divergence f, double beta, DpoLoss loss, ReferenceWeighting weighting) {
     this.f = f;
@@ -55,22 +52,17 @@ public final class MultiReferenceDpo {
     this.logBeta = Math.log(beta);
     this.loss = loss;
     this.weighting = weighting;
-    if (f instanceof ForwardKl) {
-      power = -1.0;
-      scale = -1.0;
-    } else if (f instanceof AlphaDivergence alpha && alpha.a() != 1.0) {
-      power = alpha.a() - 1.0;
-      scale = 1.0 / power;
-    } else if (f instanceof PearsonChiSquared) {
-      power = 1.0;
-      scale = 2.0;
-    } else if (f instanceof SquaredHellinger) {
-      power = -0.5;
-      scale = -1.0;
+    // f'(t) = shift + scale (t^e - 1)/e = c t^e + const with c = scale/e, from what f declares
+    Divergence.PowerForm form = f.powerForm().orElse(null);
+    if (form != null && form.exponent() != 0.0) {
+      power = form.exponent();
+      scale = form.scale() / form.exponent();
     } else {
       power = Double.NaN;
       scale = Double.NaN;
     }
+    // f'(t) = shift + scale log t: the reward is beta scale (l - sum_i alpha_i l_i), linear
+    logScale = form != null && form.exponent() == 0.0 ? form.scale() : Double.NaN;
   }
 
   /**
@@ -183,9 +175,9 @@ public final class MultiReferenceDpo {
    */
   public void scoreBatch(DpoBatch batch, PairScores out) {
     int n = batch.size();
-    if (f instanceof io.github.multiref.divergences.ReverseKl
-        && weighting instanceof ReferenceWeighting.Fixed fixed) {
-      double[] alpha = fixed.alpha();
+    double[] fixedAlpha = weighting.fixedWeights().orElse(null);
+    if (!Double.isNaN(logScale) && fixedAlpha != null) {
+      double[] alpha = fixedAlpha;
       if (alpha.length != batch.references()) {
         throw new IllegalArgumentException("there are " + alpha.length + " weights but "
             + batch.references() + " references");
@@ -216,8 +208,9 @@ public final class MultiReferenceDpo {
   }
 
   /**
-   * Reverse KL with fixed weights: {@code reward = beta (l - sum_i alpha_i l_i)}, the slope of z
-   * in each log-probability is beta, so every column is a short loop.
+   * A logarithmic derivative ({@code f'(t) = shift + scale log t}: reverse KL and its multiples)
+   * with fixed weights: {@code reward = beta scale (l - sum_i alpha_i l_i)}, the slope of z in each
+   * log-probability is {@code beta scale}, so every column is a short loop.
    */
   private void reverseKlColumns(DpoBatch batch, double[] alpha, PairScores out) {
     int n = batch.size();
@@ -240,9 +233,10 @@ public final class MultiReferenceDpo {
         out.rejectedReward[p] -= a * rr[p];
       }
     }
+    double slopeScale = beta * logScale; // the slope of z in each log-probability
     for (int p = 0; p < n; p++) {
-      double w = beta * out.chosenReward[p];
-      double l = beta * out.rejectedReward[p];
+      double w = slopeScale * out.chosenReward[p];
+      double l = slopeScale * out.rejectedReward[p];
       out.chosenReward[p] = w;
       out.rejectedReward[p] = l;
       out.logit[p] = w - l;
@@ -262,8 +256,8 @@ public final class MultiReferenceDpo {
     loss.evaluate(out.logit, beta, out.loss, out.gradChosen, n);
     for (int p = 0; p < n; p++) {
       double slope = out.gradChosen[p]; // dL/dz
-      out.gradChosen[p] = beta * slope;
-      out.gradRejected[p] = -beta * slope;
+      out.gradChosen[p] = slopeScale * slope;
+      out.gradRejected[p] = -slopeScale * slope;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.multiref.solvers.dpo;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /** How the K references are weighted for one preference pair. */
 public interface ReferenceWeighting {
@@ -13,6 +14,14 @@ public interface ReferenceWeighting {
 
   /** Its description, for summaries. */
   String describe();
+
+  /**
+   * The weights, when they are the same for every pair (then batches are scored column by
+   * column); empty when they depend on the pair. A fresh array.
+   */
+  default Optional<double[]> fixedWeights() {
+    return Optional.empty();
+  }
 
   /**
    * The same weights for every pair.
@@ -45,6 +54,11 @@ public interface ReferenceWeighting {
     /** A copy of the weights. */
     public double[] alpha() {
       return alpha.clone();
+    }
+
+    @Override
+    public Optional<double[]> fixedWeights() {
+      return Optional.of(alpha.clone());
     }
 
     @Override

@@ -12,6 +12,9 @@ import java.util.List;
  */
 public final class NeymanPlugin implements MultirefPlugin {
 
+  /** Made by ServiceLoader. */
+  public NeymanPlugin() {}
+
   @Override
   public List<ComponentFactory<Divergence>> divergences() {
     return List.of(ComponentFactory.of(

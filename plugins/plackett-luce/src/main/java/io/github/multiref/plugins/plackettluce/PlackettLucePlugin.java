@@ -8,6 +8,9 @@ import java.util.List;
 /** Contributes the {@code plackett-luce} preference model (rankings of any length). */
 public final class PlackettLucePlugin implements MultirefPlugin {
 
+  /** Made by ServiceLoader. */
+  public PlackettLucePlugin() {}
+
   @Override
   public List<ComponentFactory<PreferenceModel>> preferenceModels() {
     return List.of(ComponentFactory.of("plackett-luce",

@@ -1,15 +1,14 @@
-package io.github.multiref.api;
+package io.github.multiref.api.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiref.api.internal.VectorMath;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The SIMD kernels give the same bits whatever compiles them: every lane equals the scalar twin of
  * its operation sequence ({@link VectorMath#exp(double)}, {@code log}, {@code log1p}), the twins are
- * within an ulp of {@code StrictMath}, and the kernels (and the dispatching {@link LogMath} ones,
+ * within an ulp of {@code StrictMath}, and the kernels (and the dispatching {@link ArrayKernels} ones,
  * SIMD or scalar as this run has them) return the same bits before and after the JIT has compiled
  * them. Separate processes under {@code -Xint} and {@code -Xcomp} are compared end to end in the
  * integration tests.
@@ -104,13 +103,13 @@ class DeterministicKernelsTest {
     double[] b = new double[n];
     double[] c = positive.clone();
     double[] sums = new double[2];
-    double s1 = LogMath.expShifted(x, 0.5, a, n);
-    LogMath.log(positive, b, n);
-    LogMath.multiplyByExpShifted(x, 0.5, c, n, sums);
+    double s1 = ArrayKernels.expShifted(x, 0.5, a, n);
+    ArrayKernels.log(positive, b, n);
+    ArrayKernels.multiplyByExpShifted(x, 0.5, c, n, sums);
     double[] value = new double[n];
     double[] slope = new double[n];
-    LogMath.sigmoidLoss(x, 0.05, value, slope, n);
-    double dot = LogMath.dot(positive, b, n);
+    ArrayKernels.sigmoidLoss(x, 0.05, value, slope, n);
+    double dot = ArrayKernels.dot(positive, b, n);
     long[] bits = new long[5 * n + 4];
     for (int i = 0; i < n; i++) {
       bits[i] = Double.doubleToLongBits(a[i]);
