@@ -8,6 +8,7 @@ package io.github.multiref.api;
  * |R|, kappa and the coverage; it states its formula. Implementations are final, immutable and
  * thread-safe.
  */
+@Stability(Stability.Status.STABLE)
 public interface BoundCalculator {
 
   /** The bound at the given inputs. */

@@ -17,6 +17,7 @@ import java.util.Map;
  *     every bound is {@code +inf})
  * @param logCoverage {@code log C} of the coverage constant {@code C >= 1}: finite, {@code >= 0}
  */
+@Stability(Stability.Status.STABLE)
 public record BoundInputs(
     long n, double delta, double beta, double rMax, double classSize, double kappa,
     double logCoverage) {

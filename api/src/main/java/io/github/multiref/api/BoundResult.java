@@ -9,6 +9,7 @@ package io.github.multiref.api;
  * @param formula the formula used, in plain text (e.g. {@code C * eps_n / (4 beta)})
  * @param inputs the inputs it was evaluated at
  */
+@Stability(Stability.Status.STABLE)
 public record BoundResult(double logValue, String formula, BoundInputs inputs) {
 
   /** Validates the fields. */

@@ -10,6 +10,7 @@ package io.github.multiref.api;
  * @param distribution the combined reference, normalized
  * @param logNormalizer {@code log sum_y M(y)} of the unnormalized combination M
  */
+@Stability(Stability.Status.STABLE)
 public record CombinedReference(LogDistribution distribution, double logNormalizer) {
 
   /** Validates that both parts are present and the normalizer is finite. */

@@ -27,6 +27,7 @@ import java.util.Optional;
  * otherwise; no NaN for non-NaN arguments in the domains stated below. Built-ins override {@link
  * #term(double, double)} with a log-space formula that stays finite wherever the true value is.
  */
+@Stability(Stability.Status.STABLE)
 public interface Divergence {
 
   /**
@@ -170,6 +171,7 @@ public interface Divergence {
    * @param scale finite and positive (f' increases)
    * @param shift finite: {@code f'(1)}
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   record PowerForm(double exponent, double scale, double shift) {
 
     /**

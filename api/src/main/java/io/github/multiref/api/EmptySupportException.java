@@ -5,6 +5,7 @@ package io.github.multiref.api;
  * escort whose references with positive weight have disjoint supports. The multi-reference
  * reverse-KL problem has no solution then.
  */
+@Stability(Stability.Status.STABLE)
 public final class EmptySupportException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;

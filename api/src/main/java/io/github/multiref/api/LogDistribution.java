@@ -12,6 +12,7 @@ import java.util.Arrays;
  * +inf}, and mass whose total differs from 1 by more than the tolerance. Instances are immutable:
  * arrays are copied on the way in and on the way out.
  */
+@Stability(Stability.Status.STABLE)
 public final class LogDistribution {
 
   /** Default tolerance on {@code |sum_y p(y) - 1|}. */
@@ -132,6 +133,7 @@ public final class LogDistribution {
    * @param distribution {@code exp(logWeights) / exp(logMass)}
    * @param logMass {@code logsumexp(logWeights)}, finite
    */
+  @Stability(Stability.Status.STABLE)
   public record Normalized(LogDistribution distribution, double logMass) {}
 
   /**

@@ -8,6 +8,7 @@ import io.github.multiref.api.internal.ArrayKernels;
  * <p>Every method is exact to a few ulps over its whole domain, including {@code -inf} (a log of
  * zero mass). None of them returns NaN for a non-NaN argument unless stated.
  */
+@Stability(Stability.Status.STABLE)
 public final class LogMath {
 
   /** {@code log 2}. */

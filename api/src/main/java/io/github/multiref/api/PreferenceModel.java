@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
  * #logLikelihoodGradient(double[], double[])}, so a plugin model is learned from without the core
  * knowing it.
  */
+@Stability(Stability.Status.STABLE)
 public interface PreferenceModel {
 
   /** {@code link(t)}, the probability that the response with the larger reward by t wins. */

@@ -9,6 +9,7 @@ package io.github.multiref.api;
  * zero weight do not influence the result, even where they have no mass. Implementations are final,
  * immutable and thread-safe, and work in log space.
  */
+@Stability(Stability.Status.STABLE)
 public interface ReferenceCombiner {
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
  * <p>Immutable and validated: weights finite, non-negative, one per reference, summing to 1 within
  * {@link #WEIGHT_TOLERANCE}; every reference has the same number of responses.
  */
+@Stability(Stability.Status.STABLE)
 public final class ReferenceSet {
 
   /** Tolerance on {@code |sum_i alpha_i - 1|}. */

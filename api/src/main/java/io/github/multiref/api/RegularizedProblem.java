@@ -6,6 +6,7 @@ package io.github.multiref.api;
  *
  * <p>Immutable and validated: one finite reward per response, {@code beta} finite and positive.
  */
+@Stability(Stability.Status.STABLE)
 public final class RegularizedProblem {
 
   private final ReferenceSet references;

@@ -12,6 +12,7 @@ import java.util.List;
  * rather than return a silently wrong policy. Tolerances and budgets come from the factory's
  * configuration; a solver keeps no per-call state in fields and is thread-safe.
  */
+@Stability(Stability.Status.STABLE)
 public interface Solver {
 
   /**

@@ -1,6 +1,7 @@
 package io.github.multiref.bounds;
 
 import io.github.multiref.api.BoundCalculator;
+import io.github.multiref.api.Stability;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  *   <li>forward KL optimality gap {@code sqrt(2 C eps_n) + sqrt(C eps_n / 2)}: rate 1/sqrt n.
  * </ul>
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Bounds {
 
   private Bounds() {}

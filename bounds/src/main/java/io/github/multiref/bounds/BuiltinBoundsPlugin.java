@@ -1,11 +1,13 @@
 package io.github.multiref.bounds;
 
 import io.github.multiref.api.BoundCalculator;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.util.List;
 
 /** The built-in bound calculators, wired by the runtime as built-ins. */
+@Stability(Stability.Status.INTERNAL)
 public final class BuiltinBoundsPlugin implements MultirefPlugin {
 
   /** The plugin; the runtime creates one per program. */

@@ -5,6 +5,7 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  * optimal policies {@code pi_t} for the rewards {@code (1-t) r_hat + t r*}, {@code t in [0, 1]}
  * (MATH.md section 10).
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Coverage {
 
   private Coverage() {}

@@ -5,6 +5,7 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.solvers.Objectives;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  * policySolver} returns for reward r (the exact solver, or a surrogate such as MRPO, whose policy
  * is then judged by the exact objective), and {@code pi_{r*}} what {@code optimalSolver} returns.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Gaps {
 
   private Gaps() {}
@@ -28,6 +30,7 @@ public final class Gaps {
    * @param subOptimality {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r*)}
    * @param optimalityGap {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r_hat)}
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Result(double subOptimality, double optimalityGap) {}
 
   /** The gaps for learned reward {@code learned} against {@code truth}. */

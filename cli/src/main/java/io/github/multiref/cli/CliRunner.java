@@ -1,5 +1,6 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.api.Stability;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -8,9 +9,11 @@ import java.util.Map;
  * Runs the command line in-process and captures what it printed: for tests, and for programs that
  * embed multiref and want its commands without a separate process.
  */
+@Stability(Stability.Status.INTERNAL)
 public final class CliRunner {
 
   /** Exit code and the two streams of one run. */
+  @Stability(Stability.Status.INTERNAL)
   public record Result(int exitCode, String out, String err) {}
 
   private CliRunner() {}

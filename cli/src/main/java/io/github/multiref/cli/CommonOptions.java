@@ -1,9 +1,11 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.api.Stability;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options every command accepts, before or after its name. */
+@Stability(Stability.Status.INTERNAL)
 public final class CommonOptions {
 
   @Option(names = "--plugin-dir", paramLabel = "DIR",

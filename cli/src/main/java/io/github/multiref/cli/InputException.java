@@ -1,6 +1,9 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.api.Stability;
+
 /** Bad input: the message names the file's line and the field, the value and what was expected. */
+@Stability(Stability.Status.INTERNAL)
 public final class InputException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

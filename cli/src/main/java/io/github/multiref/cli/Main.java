@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
+import io.github.multiref.api.Stability;
 import io.github.multiref.runtime.MultirefModule;
 import io.github.multiref.runtime.PluginSettings;
 import io.github.multiref.runtime.Registries;
@@ -18,6 +19,7 @@ import picocli.CommandLine;
  * command. Errors become a one-line message on stderr (a stack trace only with {@code --verbose})
  * and a non-zero exit code: 1 for failures, 2 for usage errors.
  */
+@Stability(Stability.Status.INTERNAL)
 public final class Main {
 
   /** Exit code of a command that failed on its input or its plugins. */

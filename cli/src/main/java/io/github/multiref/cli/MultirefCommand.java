@@ -1,5 +1,6 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.api.Stability;
 import io.github.multiref.runtime.Registries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
     description = "KL-regularized RLHF with several reference models.",
     subcommands = {DemoCommand.class, SolveCommand.class, FitRewardCommand.class,
         DpoScoreCommand.class, BoundsCommand.class, SimulateCommand.class, PluginsCommand.class})
+@Stability(Stability.Status.INTERNAL)
 public final class MultirefCommand implements Runnable {
 
   private final Main main;

@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Optional;
  * values of a near them are evaluated without cancellation, so the family is continuous there to
  * rounding. {@code f'(t) = (t^(a-1) - 1)/(a - 1)}; {@code (f')^-1(u) = (1 + (a-1) u)^(1/(a-1))}.
  */
+@Stability(Stability.Status.STABLE)
 public final class AlphaDivergence implements Divergence {
 
   private final double a;

@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.ReferenceCombiner;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
 import io.github.multiref.api.spi.ParameterSpec;
@@ -12,6 +13,7 @@ import java.util.List;
  * It is wired explicitly by the runtime (not listed for {@link java.util.ServiceLoader}), so that
  * the registry can label its components as built-in.
  */
+@Stability(Stability.Status.INTERNAL)
 public final class BuiltinDivergencesPlugin implements MultirefPlugin {
 
   /** The plugin; the runtime creates one per program. */

@@ -4,6 +4,7 @@ import io.github.multiref.api.CombinedReference;
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.Stability;
 
 /**
  * The generalized escort (weighted geometric mean), the exact reference of multi-reference reverse
@@ -15,6 +16,7 @@ import io.github.multiref.api.ReferenceSet;
  * the supports of the references with positive weight; an empty intersection is an {@link
  * io.github.multiref.api.EmptySupportException} naming the prompt.
  */
+@Stability(Stability.Status.STABLE)
 public final class EscortCombiner implements ReferenceCombiner {
 
   /** The single instance. */

@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  * has some, and finite when pi has mass outside q's support. {@code f'(t) = -1/t}, {@code
  * (f')^-1(u) = -1/u} for {@code u < 0}.
  */
+@Stability(Stability.Status.STABLE)
 public final class ForwardKl implements Divergence {
 
   /** The single instance. */

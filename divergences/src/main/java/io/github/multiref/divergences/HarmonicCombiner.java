@@ -3,6 +3,7 @@ package io.github.multiref.divergences;
 import io.github.multiref.api.CombinedReference;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.Stability;
 
 /**
  * The weighted harmonic mean, the reference of the MRPO surrogate (Le et al. 2024):
@@ -10,6 +11,7 @@ import io.github.multiref.api.ReferenceSet;
  * -logsumexp_i(log alpha_i - log pi_i(y))}. Support: the intersection of the supports of the
  * references with positive weight.
  */
+@Stability(Stability.Status.STABLE)
 public final class HarmonicCombiner implements ReferenceCombiner {
 
   /** The single instance. */

@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 
 /**
  * Jensen-Shannon: {@code f(t) = t log t - (1 + t) log((1 + t)/2)}, so {@code D_f(pi||q) =
@@ -10,6 +11,7 @@ import io.github.multiref.api.LogMath;
  * <p>Symmetric and bounded by {@code 2 log 2}: finite for disjoint supports. {@code f'(t) =
  * log(2t/(1 + t))} rises from {@code -inf} to {@code log 2}; {@code (f')^-1(u) = e^u / (2 - e^u)}.
  */
+@Stability(Stability.Status.STABLE)
 public final class JensenShannon implements Divergence {
 
   /** The single instance. */

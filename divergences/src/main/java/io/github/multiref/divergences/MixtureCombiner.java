@@ -3,12 +3,14 @@ package io.github.multiref.divergences;
 import io.github.multiref.api.CombinedReference;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.Stability;
 
 /**
  * The arithmetic mixture, the reference of multi-reference forward KL:
  * {@code pibar(y) = sum_i alpha_i pi_i(y)}, computed as {@code logsumexp_i(log alpha_i + log
  * pi_i(y))}. Support: the union of the supports of the references with positive weight.
  */
+@Stability(Stability.Status.STABLE)
 public final class MixtureCombiner implements ReferenceCombiner {
 
   /** The single instance. */

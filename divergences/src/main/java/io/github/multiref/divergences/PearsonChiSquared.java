@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  * f'(t) = 2(t - 1)} is finite at 0 ({@code f'(0+) = -2}), which is why optimal policies under this
  * divergence can put exactly zero mass on low-reward responses.
  */
+@Stability(Stability.Status.STABLE)
 public final class PearsonChiSquared implements Divergence {
 
   /** The single instance. */

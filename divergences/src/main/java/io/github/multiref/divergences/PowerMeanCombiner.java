@@ -4,6 +4,7 @@ import io.github.multiref.api.CombinedReference;
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.Stability;
 
 /**
  * The weighted power mean of order p, normalized: {@code M_p(y) = (sum_i alpha_i pi_i(y)^p)^(1/p)},
@@ -19,6 +20,7 @@ import io.github.multiref.api.ReferenceSet;
  * spread <= 1}, so orders near 0 lose no accuracy, and by log-sum-exp otherwise. For {@code p <= 0}
  * a weighted reference with no mass makes {@code M_p = 0}.
  */
+@Stability(Stability.Status.STABLE)
 public final class PowerMeanCombiner implements ReferenceCombiner {
 
   private final double p;

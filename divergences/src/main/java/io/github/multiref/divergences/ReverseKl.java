@@ -1,6 +1,7 @@
 package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
+import io.github.multiref.api.Stability;
 import java.util.Optional;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Optional;
  * <p>The policy pi is the first argument; the divergence is {@code +inf} when pi has mass where q
  * has none. {@code f'(t) = log t + 1}, {@code (f')^-1(u) = exp(u - 1)}.
  */
+@Stability(Stability.Status.STABLE)
 public final class ReverseKl implements Divergence {
 
   /** The single instance. */

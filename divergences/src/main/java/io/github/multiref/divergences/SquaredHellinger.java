@@ -2,6 +2,7 @@ package io.github.multiref.divergences;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Optional;
  * <p>Symmetric and bounded by 2: finite for disjoint supports. {@code f'(t) = 1 - 1/sqrt t}, {@code
  * (f')^-1(u) = 1/(1 - u)^2} for {@code u < 1}.
  */
+@Stability(Stability.Status.STABLE)
 public final class SquaredHellinger implements Divergence {
 
   /** The single instance. */

@@ -1,6 +1,7 @@
 package io.github.multiref.experiments;
 
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import io.github.multiref.bounds.Bounds;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.ReverseKl;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Trials run in parallel; each draws from a generator derived from the seed, n and its index,
  * so results are the same whatever the number of threads.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Experiment {
 
   private static final Logger LOG = LoggerFactory.getLogger(Experiment.class);
@@ -33,10 +35,12 @@ public final class Experiment {
   private Experiment() {}
 
   /** One trial's outcome for one method. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Row(int n, int trial, String method, double subOptimality, double optimalityGap,
       double subOptimalityBound, double optimalityGapBound, double coverage) {}
 
   /** Mean, median and the 5% and 95% quantiles. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Stat(double mean, double median, double q05, double q95) {
     static Stat of(double[] values) {
       double[] s = values.clone();
@@ -53,6 +57,7 @@ public final class Experiment {
    * The statistics of one method at one n. The bounds, and the fractions of trials in which they
    * held, are NaN where the bounds do not apply (a reward class that is not finite).
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Summary(String method, int n, Stat subOptimality, Stat optimalityGap,
       double subOptimalityBound, double optimalityGapBound, double subOptimalityHeld,
       double optimalityGapHeld) {
@@ -71,10 +76,12 @@ public final class Experiment {
    * number of n it rests on (those with a positive mean gap): NaN when fewer than {@link
    * #MIN_SLOPE_POINTS}.
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Slope(String method, String gap, double slope, double low, double high,
       double claimed, int points, int ofPoints) {}
 
   /** Everything an experiment measured. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Result(ExperimentConfig config, SyntheticBandit bandit, List<Row> rows,
       List<Summary> summaries, List<Slope> slopes, double seconds) {}
 

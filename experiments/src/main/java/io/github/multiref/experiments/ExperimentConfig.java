@@ -1,6 +1,7 @@
 package io.github.multiref.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.multiref.api.Stability;
 import io.github.multiref.rewards.SamplingPolicy;
 import io.github.multiref.rewards.io.JsonLine;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.List;
  *
  * @param trueReward the given true reward, or null to draw it
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record ExperimentConfig(int prompts, int responses, double temperature, double[] alpha,
     double beta, double rMax, String rewardClass, int classSize, double l2, int features,
     SamplingPolicy sampling, String model, List<String> methods, int[] n, int trials,

@@ -7,6 +7,7 @@ import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 import io.github.multiref.divergences.EscortCombiner;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.HarmonicCombiner;
@@ -40,6 +41,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * method), {@code summary.json}, {@code report.md}, and PNG plots. The folder is written next to
  * its final place and moved there when complete, so a failed run leaves nothing half-written.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Reports {
 
   private Reports() {}

@@ -7,6 +7,7 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.bounds.Coverage;
 import io.github.multiref.bounds.Gaps;
 import io.github.multiref.rewards.Lbfgs;
@@ -21,26 +22,32 @@ import java.util.List;
  * One trial of the paper's experiment: draw n preference pairs from a bandit, learn a reward,
  * and measure the exact gaps of each method next to its bounds.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Trial {
 
   private Trial() {}
 
   /** How the reward is learned. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public sealed interface RewardClass permits Finite, Tabular, Linear {}
 
   /** A finite class (it should contain the truth for the bounds to apply). */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Finite(List<double[][]> members) implements RewardClass {}
 
   /** Tabular rewards with a ridge. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Tabular(double l2) implements RewardClass {}
 
   /** Linear rewards {@code theta . phi[x][y]} with a ridge. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Linear(double[][][] features, double l2) implements RewardClass {}
 
   /**
    * A method: the divergence, the solver of the optimal policy, the solver of the deployed policy
    * for the learned reward (the surrogate for MRPO), and its two bounds.
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Method(String name, Divergence divergence, Solver optimal, Solver deployed,
       BoundCalculator subOptimalityBound, BoundCalculator optimalityGapBound) {}
 
@@ -48,6 +55,7 @@ public final class Trial {
    * The outcome for one method. The bounds are NaN where they do not apply: they are stated for a
    * finite realizable reward class, and a tabular or linear class is infinite.
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Outcome(String method, double subOptimality, double optimalityGap,
       double subOptimalityBound, double optimalityGapBound, double coverage) {}
 

@@ -2,12 +2,14 @@ package io.github.multiref.rewards;
 
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.internal.ArrayKernels;
 
 /**
  * Bradley-Terry: {@code link(t) = sigmoid(t) = 1 / (1 + e^-t)}. {@code log link(t) =
  * -softplus(-t)}, finite for any gap; {@code kappa(R) = 2 + e^R + e^-R} (MATH.md section 7).
  */
+@Stability(Stability.Status.STABLE)
 public final class BradleyTerry implements PreferenceModel {
 
   /** The single instance. */

@@ -1,12 +1,14 @@
 package io.github.multiref.rewards;
 
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
 import io.github.multiref.api.spi.ParameterSpec;
 import java.util.List;
 
 /** The built-in preference models, wired by the runtime as built-ins. */
+@Stability(Stability.Status.INTERNAL)
 public final class BuiltinRewardsPlugin implements MultirefPlugin {
 
   /** The plugin; the runtime creates one per program. */

@@ -1,5 +1,7 @@
 package io.github.multiref.rewards;
 
+import io.github.multiref.api.Stability;
+
 /**
  * Limited-memory BFGS for smooth minimization, with a backtracking line search that accepts a
  * step by the Armijo condition, or, where f changes only at rounding level (near the optimum of a
@@ -11,10 +13,12 @@ package io.github.multiref.rewards;
  * search cannot decrease f (which for a convex objective means the tolerance is below what double
  * arithmetic resolves). Keeps no state between calls.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Lbfgs {
 
   /** The objective: writes the gradient at x into g and returns f(x). */
   @FunctionalInterface
+  @Stability(Stability.Status.EXPERIMENTAL)
   public interface Objective {
     double valueAndGradient(double[] x, double[] g);
   }
@@ -27,6 +31,7 @@ public final class Lbfgs {
    * @param iterations iterations spent
    * @param gradientNorm the largest gradient component at x
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Result(double[] x, double value, int iterations, double gradientNorm) {}
 
   private final double tolerance;

@@ -1,5 +1,6 @@
 package io.github.multiref.rewards;
 
+import io.github.multiref.api.Stability;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * and some of its responses ranked best first (a preference pair is a ranking of two). Immutable;
  * held in flat arrays so that millions of pairs take little memory.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class PreferenceData {
 
   private final List<String> prompts;
@@ -67,6 +69,7 @@ public final class PreferenceData {
   }
 
   /** Builds data observation by observation. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public static final class Builder {
     private final List<String> prompts;
     private final List<List<String>> responses;

@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,6 +28,7 @@ import java.util.SplittableRandom;
  * log-probabilities a solver sees reach down to minus the spread plus the disagreement (about
  * -1000 at most). Everything is drawn from the generator the caller passes in.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class RealMagnitudeProblems {
 
   private static final double[] DISAGREEMENTS = {1.0, 30.0, 100.0};

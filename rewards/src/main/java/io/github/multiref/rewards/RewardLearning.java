@@ -1,6 +1,7 @@
 package io.github.multiref.rewards;
 
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import java.util.List;
 
 /**
@@ -19,6 +20,7 @@ import java.util.List;
  * Log-likelihoods of concave models (Bradley-Terry, Thurstone, Plackett-Luce) make each fit a
  * convex problem, solved by {@link Lbfgs} with explicit tolerance and budget.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class RewardLearning {
 
   private RewardLearning() {}
@@ -82,6 +84,7 @@ public final class RewardLearning {
    * @param index the chosen member
    * @param logLikelihoods every member's log-likelihood
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record FiniteFit(int index, double[] logLikelihoods) {}
 
   /**
@@ -148,6 +151,7 @@ public final class RewardLearning {
    * @param logLikelihood the data's log-likelihood at the rewards (without the ridge)
    * @param iterations optimizer iterations
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record TabularFit(double[][] rewards, double logLikelihood, int iterations) {}
 
   /** For each prompt, how often each response appears in the data (uniform if never). */
@@ -175,6 +179,7 @@ public final class RewardLearning {
 
   /** Features {@code phi(x, y)} of every prompt's responses, all of one dimension. */
   @FunctionalInterface
+  @Stability(Stability.Status.EXPERIMENTAL)
   public interface FeatureMap {
     double[] features(int prompt, int response);
   }
@@ -241,6 +246,7 @@ public final class RewardLearning {
    * @param logLikelihood the data's log-likelihood at theta (without penalties)
    * @param iterations optimizer iterations, over all solves
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record LinearFit(double[] theta, double logLikelihood, int iterations) {}
 
   static void checkModel(PreferenceData data, PreferenceModel model) {

@@ -1,5 +1,7 @@
 package io.github.multiref.rewards;
 
+import io.github.multiref.api.Stability;
+
 /**
  * Which policy preference data is sampled from: the generalized escort of the references, their
  * mixture, one reference, or uniform over the responses.
@@ -7,6 +9,7 @@ package io.github.multiref.rewards;
  * @param kind {@code escort}, {@code mixture}, {@code reference} or {@code uniform}
  * @param reference the reference's index for {@code reference}, else -1
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record SamplingPolicy(String kind, int reference) {
 
   /** Validates the kind and index. */

@@ -1,5 +1,6 @@
 package io.github.multiref.rewards;
 
+import io.github.multiref.api.Stability;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * falls below the optimizer's tolerance: a finite-looking answer (rewards of +-10 under
  * Bradley-Terry) that is an artefact of the tolerance.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Separation {
 
   private Separation() {}

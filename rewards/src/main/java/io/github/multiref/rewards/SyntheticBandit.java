@@ -3,6 +3,7 @@ package io.github.multiref.rewards;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.Stability;
 import io.github.multiref.divergences.EscortCombiner;
 import io.github.multiref.divergences.MixtureCombiner;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.stream.IntStream;
  * and a true reward uniform in {@code [0, R_max]}. Immutable; everything is reproducible from the
  * seed.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class SyntheticBandit {
 
   private final List<ReferenceSet> references;

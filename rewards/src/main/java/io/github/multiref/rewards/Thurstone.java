@@ -1,6 +1,7 @@
 package io.github.multiref.rewards;
 
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.apache.commons.numbers.gamma.Erfcx;
 
@@ -13,6 +14,7 @@ import org.apache.commons.numbers.gamma.Erfcx;
  * finite for any gap; the ratio {@code phi(u) / Phi(u) = sqrt(2/pi) / erfcx(-u / sqrt 2)} likewise.
  * {@code kappa(R) = s sqrt(2 pi) exp(R^2 / (2 s^2))}.
  */
+@Stability(Stability.Status.STABLE)
 public final class Thurstone implements PreferenceModel {
 
   private static final double SQRT2 = Math.sqrt(2.0);

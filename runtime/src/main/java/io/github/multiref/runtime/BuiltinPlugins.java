@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
 import io.github.multiref.bounds.BuiltinBoundsPlugin;
 import io.github.multiref.divergences.BuiltinDivergencesPlugin;
 import io.github.multiref.rewards.BuiltinRewardsPlugin;
@@ -7,6 +8,7 @@ import io.github.multiref.solvers.BuiltinSolversPlugin;
 import java.util.List;
 
 /** The plugins that ship with multiref, one per module that contributes components. */
+@Stability(Stability.Status.INTERNAL)
 public final class BuiltinPlugins {
 
   private BuiltinPlugins() {}

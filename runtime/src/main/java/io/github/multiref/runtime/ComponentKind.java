@@ -5,6 +5,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.function.Function;
  *
  * @param <T> the component type
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class ComponentKind<T> {
 
   public static final ComponentKind<Divergence> DIVERGENCE =

@@ -8,6 +8,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.List;
  * the registries are first provided, and fails with {@link PluginConfigurationException} on a
  * duplicate or malformed name.
  */
+@Stability(Stability.Status.STABLE)
 public final class MultirefModule extends AbstractModule {
 
   private final PluginSettings settings;

@@ -1,5 +1,7 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
+
 /**
  * Where a component came from: the plugin class and, for an extension, the jar or directory that
  * holds it.
@@ -9,6 +11,7 @@ package io.github.multiref.runtime;
  * @param location {@code built-in}, or the path of the jar (or classes directory) it was loaded from
  * @param builtIn whether it ships with multiref
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record Origin(String pluginClass, String location, boolean builtIn) {
 
   /** The origin of a built-in plugin. */

@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * Finds {@link MultirefPlugin} implementations with {@link ServiceLoader}: on a class loader (the
  * class path) or in the jars of a directory.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class PluginDiscovery {
 
   private static final Logger LOG = LoggerFactory.getLogger(PluginDiscovery.class);

@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Map;
  *
  * @param directories directories whose {@code *.jar} files are searched, in order
  */
+@Stability(Stability.Status.STABLE)
 public record PluginSettings(List<Path> directories) {
 
   /** The environment variable holding plugin directories, separated by the path separator. */

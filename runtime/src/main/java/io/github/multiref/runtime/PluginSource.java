@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.MultirefPlugin;
 
 /**
@@ -8,6 +9,7 @@ import io.github.multiref.api.spi.MultirefPlugin;
  * @param plugin the plugin
  * @param origin its origin
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record PluginSource(MultirefPlugin plugin, Origin origin) {
 
   /** A built-in plugin. */

@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 
 /**
@@ -10,6 +11,7 @@ import io.github.multiref.api.spi.ComponentFactory;
  * @param origin where it came from
  * @param <T> the component type
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record Registered<T>(ComponentKind<T> kind, ComponentFactory<T> factory, Origin origin) {
 
   /** The registered name. */

@@ -5,6 +5,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * Every registered component, one {@link Registry} per kind, built once from the built-ins and the
  * discovered plugins. Construction validates every name and refuses duplicates.
  */
+@Stability(Stability.Status.STABLE)
 public final class Registries {
 
   private static final Logger LOG = LoggerFactory.getLogger(Registries.class);

@@ -1,5 +1,6 @@
 package io.github.multiref.runtime;
 
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentConfig;
 import io.github.multiref.api.spi.ComponentSpec;
 import io.github.multiref.api.spi.ParameterSpec;
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
  *
  * @param <T> the component type
  */
+@Stability(Stability.Status.STABLE)
 public final class Registry<T> {
 
   private final ComponentKind<T> kind;

@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import java.util.List;
  * Picks the best solver for the problem's divergence: the exact reverse-KL closed form, the
  * forward-KL root, or the general nested solver for any other strictly convex f.
  */
+@Stability(Stability.Status.STABLE)
 public final class AutoSolver implements Solver {
 
   private final ForwardKlSolver forward;

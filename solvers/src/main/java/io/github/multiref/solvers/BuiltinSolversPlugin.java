@@ -1,6 +1,7 @@
 package io.github.multiref.solvers;
 
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentConfig;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
@@ -8,6 +9,7 @@ import io.github.multiref.api.spi.ParameterSpec;
 import java.util.List;
 
 /** The built-in solvers, wired by the runtime as built-ins. */
+@Stability(Stability.Status.INTERNAL)
 public final class BuiltinSolversPlugin implements MultirefPlugin {
 
   /** The plugin; the runtime creates one per program. */

@@ -3,6 +3,7 @@ package io.github.multiref.solvers;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +17,7 @@ import java.util.stream.IntStream;
  * <p>The prompts are split into consecutive chunks, each handed to {@link Solver#solveAll} on one
  * worker, so that a solver can reuse its working memory within a chunk.
  */
+@Stability(Stability.Status.STABLE)
 public final class DatasetSolver {
 
   /** Most prompts per chunk: small enough to balance the workers, large enough to reuse memory. */

@@ -8,6 +8,7 @@ import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.internal.ArrayKernels;
 import io.github.multiref.api.internal.DistributionArrays;
 import io.github.multiref.divergences.MixtureCombiner;
@@ -41,6 +42,7 @@ import java.util.Optional;
  * <p>Diagnostics: {@code lambda}. Iterations count Newton steps; the residual is {@code |sum pi -
  * 1|} before the final renormalization.
  */
+@Stability(Stability.Status.STABLE)
 public final class ForwardKlSolver implements Solver {
 
   /** Relative tolerance 1e-15 on {@code lambda - r_max}, at most 100 Newton steps. */

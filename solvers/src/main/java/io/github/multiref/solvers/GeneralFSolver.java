@@ -7,6 +7,7 @@ import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,6 +49,7 @@ import java.util.Optional;
  * <p>Diagnostics: {@code lambda}. Iterations count outer evaluations; the residual is {@code |sum pi
  * - 1|} before the final renormalization.
  */
+@Stability(Stability.Status.STABLE)
 public final class GeneralFSolver implements Solver {
 
   /** Tolerances at the limit of double precision, 400 outer evaluations, 200 inner ones. */

@@ -8,6 +8,7 @@ import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.divergences.HarmonicCombiner;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * reverse-KL objective; diagnostics add {@code exactObjective} (that of {@link ReverseKlSolver})
  * and {@code gain = exactObjective - objective >= 0}, what the exact solution gains.
  */
+@Stability(Stability.Status.STABLE)
 public final class MrpoSolver implements Solver {
 
   /** The single instance. */

@@ -1,5 +1,6 @@
 package io.github.multiref.solvers;
 
+import io.github.multiref.api.Stability;
 import java.util.Arrays;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Arrays;
  * @param divergences {@code D_f(pi||pi_i)} for each reference i (possibly {@code +inf})
  * @param penalty {@code beta * sum_i alpha_i D_f(pi||pi_i)}, with zero weights contributing 0
  */
+@Stability(Stability.Status.STABLE)
 public record ObjectiveBreakdown(
     double value, double expectedReward, double[] divergences, double penalty) {
 

@@ -4,11 +4,13 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 
 /**
  * Evaluates the multi-reference objective of any policy:
  * {@code J(pi) = E_{y~pi} r(y) - beta * sum_i alpha_i D_f(pi||pi_i)}.
  */
+@Stability(Stability.Status.STABLE)
 public final class Objectives {
 
   private Objectives() {}

@@ -8,6 +8,7 @@ import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.internal.ArrayKernels;
 import io.github.multiref.api.internal.DistributionArrays;
 import io.github.multiref.divergences.EscortCombiner;
@@ -28,6 +29,7 @@ import java.util.Optional;
  *
  * <p>Diagnostics: {@code logZ}, {@code logF}, {@code upperBound}. Closed form: no iterations.
  */
+@Stability(Stability.Status.STABLE)
 public final class ReverseKlSolver implements Solver {
 
   /** The single instance. */

@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 
 /**
  * Optimality checks that use only the definition of the objective {@code J(pi) = E_pi r - beta
@@ -19,6 +20,7 @@ import io.github.multiref.api.RegularizedProblem;
  * Which lambda is tried only decides how tight the bound is, never whether it holds: the kit takes
  * the one the KKT conditions give from f' and a few just above it.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Certificates {
 
   private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;

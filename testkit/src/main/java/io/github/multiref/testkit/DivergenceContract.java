@@ -9,6 +9,7 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 import io.github.multiref.solvers.GeneralFSolver;
 import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * gradient matches finite differences of the DPO loss. Checks that do not apply to this divergence
  * (an inverse for a divergence that is not strictly convex, say) show as skipped.
  */
+@Stability(Stability.Status.STABLE)
 public abstract class DivergenceContract {
 
   /** The divergence under test. */

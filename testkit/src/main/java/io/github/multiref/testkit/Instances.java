@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 import io.github.multiref.rewards.RealMagnitudeProblems;
 import io.github.multiref.rewards.SyntheticBandit;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** Random instances for the suites, each drawn from a generator the caller seeds. */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class Instances {
 
   private Instances() {}

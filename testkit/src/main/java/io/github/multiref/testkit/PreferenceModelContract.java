@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import io.github.multiref.rewards.Lbfgs;
 import io.github.multiref.rewards.PreferenceData;
 import io.github.multiref.rewards.RewardLearning;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * of all orderings of four responses, which must sum to 1), and that the core's tabular reward
  * learning recovers a planted reward from data the model labels.
  */
+@Stability(Stability.Status.STABLE)
 public abstract class PreferenceModelContract {
 
   /** The model under test. */

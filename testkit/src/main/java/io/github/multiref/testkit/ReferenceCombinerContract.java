@@ -8,6 +8,7 @@ import io.github.multiref.api.CombinedReference;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.Stability;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * {@link #powerMeanOrder()} names the combiner's order p, that it equals the power mean {@code
  * M_p} evaluated directly and lies between {@code M_{p-1}} and {@code M_{p+1}}.
  */
+@Stability(Stability.Status.STABLE)
 public abstract class ReferenceCombinerContract {
 
   /** The combiner under test. */

@@ -4,6 +4,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Stability;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +24,11 @@ import java.util.List;
  * the textbook KKT conditions); a plugin author can add a divergence to that script and pass its
  * output to {@link DivergenceContract#referenceOptima()}.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class ReferenceOptima {
 
   /** One case: a problem without its divergence, and the optimum the divergence gives it. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public static final class Case {
     private final String divergence;
     private final ReferenceSet references;

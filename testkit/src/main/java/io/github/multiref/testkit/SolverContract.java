@@ -9,6 +9,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PolicySolution;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import io.github.multiref.divergences.AlphaDivergence;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.JensenShannon;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * the number of threads; and a divergence the solver does not support is refused (skipped when it
  * supports every one the kit tries).
  */
+@Stability(Stability.Status.STABLE)
 public abstract class SolverContract {
 
   /** The solver under test. */

@@ -1,5 +1,7 @@
 package io.github.multiref.api.internal;
 
+import io.github.multiref.api.Stability;
+
 /**
  * The array kernels of the library's hot loops, each on the Vector API when the JVM has it (see
  * {@link #vectorized()}) and scalar otherwise, with the same results on every run.
@@ -10,6 +12,7 @@ package io.github.multiref.api.internal;
  * may change with that caller. Plugins use {@link io.github.multiref.api.LogMath} and the value
  * types instead.
  */
+@Stability(Stability.Status.INTERNAL)
 public final class ArrayKernels {
 
   /**

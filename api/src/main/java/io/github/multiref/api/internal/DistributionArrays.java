@@ -1,6 +1,7 @@
 package io.github.multiref.api.internal;
 
 import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.Stability;
 
 /**
  * The arrays inside a {@link LogDistribution}, for the project's hot loops: the escort of the
@@ -10,9 +11,11 @@ import io.github.multiref.api.LogDistribution;
  * <p>{@code LogDistribution} hands its arrays over through {@link Access}, which its class
  * initializer installs: every call here has a distribution in hand, so the access is in place.
  */
+@Stability(Stability.Status.INTERNAL)
 public final class DistributionArrays {
 
   /** How a distribution's arrays are reached; implemented inside {@code LogDistribution}. */
+  @Stability(Stability.Status.INTERNAL)
   public interface Access {
     /** The log-probabilities, not copied. */
     double[] logProbs(LogDistribution d);

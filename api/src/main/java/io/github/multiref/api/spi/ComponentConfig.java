@@ -1,5 +1,6 @@
 package io.github.multiref.api.spi;
 
+import io.github.multiref.api.Stability;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Set;
  *
  * <p>Immutable. Typed getters name the component and the parameter when a value does not parse.
  */
+@Stability(Stability.Status.STABLE)
 public final class ComponentConfig {
 
   private static final ComponentConfig EMPTY = new ComponentConfig("", Map.of());

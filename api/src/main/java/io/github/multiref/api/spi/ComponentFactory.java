@@ -1,5 +1,6 @@
 package io.github.multiref.api.spi;
 
+import io.github.multiref.api.Stability;
 import java.util.List;
 import java.util.function.Function;
 
@@ -13,6 +14,7 @@ import java.util.function.Function;
  *
  * @param <T> the kind of component
  */
+@Stability(Stability.Status.STABLE)
 public interface ComponentFactory<T> {
 
   /** The name users select the component by, e.g. {@code reverse-kl}. */

@@ -1,5 +1,6 @@
 package io.github.multiref.api.spi;
 
+import io.github.multiref.api.Stability;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param name the registered name
  * @param config the parameters
  */
+@Stability(Stability.Status.STABLE)
 public record ComponentSpec(String name, ComponentConfig config) {
 
   /**

@@ -5,6 +5,7 @@ import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.Solver;
+import io.github.multiref.api.Stability;
 import java.util.List;
 
 /**
@@ -22,6 +23,7 @@ import java.util.List;
  *
  * <p>Stability: stable.
  */
+@Stability(Stability.Status.STABLE)
 public interface MultirefPlugin {
 
   /** The pattern every component name must match: lower case, digits, single dashes. */

@@ -1,5 +1,7 @@
 package io.github.multiref.api.spi;
 
+import io.github.multiref.api.Stability;
+
 /**
  * A parameter a {@link ComponentFactory} understands, for help texts and provenance.
  *
@@ -7,6 +9,7 @@ package io.github.multiref.api.spi;
  * @param description what it means, its domain
  * @param defaultValue the value used when it is absent, as text
  */
+@Stability(Stability.Status.STABLE)
 public record ParameterSpec(String name, String description, String defaultValue) {
 
   /** Validates that every part is given. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.multiref.api.Stability;
 
 /**
  * One JSON object of a JSONL file and its fields, with errors that name the line, the field, the
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * {@code NaN} and {@code Infinity} tokens are accepted by the parser (Python's json module writes
  * them) so that they can be reported or used precisely.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class JsonLine {
 
   /** The mapper for reading and writing lines; writes -inf as the bare token -Infinity. */

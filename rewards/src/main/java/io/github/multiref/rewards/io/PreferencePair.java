@@ -1,5 +1,7 @@
 package io.github.multiref.rewards.io;
 
+import io.github.multiref.api.Stability;
+
 /**
  * One preference pair in the field names people already use: {@code prompt}, {@code chosen},
  * {@code rejected}, and optionally the policy's sequence log-probabilities {@code chosen_logps},
@@ -11,6 +13,7 @@ package io.github.multiref.rewards.io;
  * @param refChosenLogps null when absent
  * @param refRejectedLogps null when absent (present exactly when refChosenLogps is)
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record PreferencePair(String prompt, String chosen, String rejected, Double chosenLogps,
     Double rejectedLogps, double[] refChosenLogps, double[] refRejectedLogps) {
 

@@ -3,6 +3,7 @@ package io.github.multiref.rewards.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.multiref.api.Stability;
 import io.github.multiref.rewards.PreferenceData;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.NoSuchElementException;
  * at a time, so a file of any length is read with memory bounded by what the caller keeps.
  * Malformed lines stop the reading with their line number and field.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class PreferencePairs {
 
   private PreferencePairs() {}

@@ -1,5 +1,7 @@
 package io.github.multiref.solvers.dpo;
 
+import io.github.multiref.api.Stability;
+
 /**
  * Preference pairs in columns, for batched scoring: {@code chosen[p]}, {@code rejected[p]} and,
  * for each reference k, {@code refChosen[k][p]}, {@code refRejected[k][p]}. The arrays are used as
@@ -8,6 +10,7 @@ package io.github.multiref.solvers.dpo;
  *
  * @param size the number of pairs, at most the arrays' length
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record DpoBatch(int size, double[] chosen, double[] rejected, double[][] refChosen,
     double[][] refRejected) {
 

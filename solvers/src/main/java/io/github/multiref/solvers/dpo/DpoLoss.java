@@ -1,10 +1,13 @@
 package io.github.multiref.solvers.dpo;
 
+import io.github.multiref.api.Stability;
+
 /**
  * The loss applied to a multi-reference DPO logit z (the implicit reward margin of the chosen over
  * the rejected response). Implementations are immutable; they evaluate without overflow for any
  * finite z and keep the derivative's magnitude in log space where it would underflow.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public interface DpoLoss {
 
   /** The loss at z; beta is the regularization strength (IPO's target depends on it). */

@@ -1,6 +1,7 @@
 package io.github.multiref.solvers.dpo;
 
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.internal.ArrayKernels;
 import io.github.multiref.api.spi.ComponentSpec;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.Set;
  * The loss shapes people use with DPO, by name: {@code sigmoid} (the default; {@code
  * sigmoid:label-smoothing=EPS} for conservative DPO), {@code hinge} (SLiC) and {@code ipo}.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class DpoLosses {
 
   private DpoLosses() {}

@@ -2,6 +2,7 @@ package io.github.multiref.solvers.dpo;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 
 /**
  * Direct preference optimization with K references (MATH.md section 11, paper appendix D).
@@ -35,6 +36,7 @@ import io.github.multiref.api.LogMath;
  * gives the right finite value. Weights depend on the references only, so no gradient flows
  * through MRPO's adaptive weights.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class MultiReferenceDpo {
 
   private final Divergence f;

@@ -1,5 +1,7 @@
 package io.github.multiref.solvers.dpo;
 
+import io.github.multiref.api.Stability;
+
 /**
  * The multi-reference DPO quantities of one preference pair.
  *
@@ -11,5 +13,6 @@ package io.github.multiref.solvers.dpo;
  *     (f'(pi(y_w)/pi_i(y_w)) - f'(1))}: 0 when the policy equals every reference there
  * @param rejectedReward the same for the rejected response
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public record PairScore(double loss, double logit, double gradChosen, double gradRejected,
     double chosenReward, double rejectedReward) {}

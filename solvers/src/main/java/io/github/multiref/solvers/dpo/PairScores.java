@@ -1,6 +1,9 @@
 package io.github.multiref.solvers.dpo;
 
+import io.github.multiref.api.Stability;
+
 /** Output columns of batched scoring, each at least as long as the batch; mutable buffers. */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class PairScores {
   public final double[] loss;
   public final double[] logit;

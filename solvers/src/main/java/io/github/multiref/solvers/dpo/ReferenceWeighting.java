@@ -1,9 +1,11 @@
 package io.github.multiref.solvers.dpo;
 
+import io.github.multiref.api.Stability;
 import java.util.Arrays;
 import java.util.Optional;
 
 /** How the K references are weighted for one preference pair. */
+@Stability(Stability.Status.EXPERIMENTAL)
 public interface ReferenceWeighting {
 
   /**
@@ -44,6 +46,7 @@ public interface ReferenceWeighting {
   }
 
   /** Weights that are the same for every pair. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   final class Fixed implements ReferenceWeighting {
     private final double[] alpha;
 

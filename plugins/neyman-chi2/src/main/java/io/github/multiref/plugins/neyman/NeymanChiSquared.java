@@ -2,6 +2,7 @@ package io.github.multiref.plugins.neyman;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.Stability;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Optional;
  * has some ({@code f(0) = +inf}), and finite where pi has mass outside q's support ({@code f'(inf) =
  * 1}). {@code f'(t) = 1 - 1/t^2}, {@code (f')^-1(u) = 1/sqrt(1 - u)} for {@code u < 1}.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class NeymanChiSquared implements Divergence {
 
   /** The single instance. */

@@ -1,6 +1,7 @@
 package io.github.multiref.plugins.neyman;
 
 import io.github.multiref.api.Divergence;
+import io.github.multiref.api.Stability;
 import io.github.multiref.api.spi.ComponentFactory;
 import io.github.multiref.api.spi.MultirefPlugin;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
  * META-INF/services/io.github.multiref.api.spi.MultirefPlugin}, which is all it takes for multiref
  * to find it on the class path or in a plugin directory.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class NeymanPlugin implements MultirefPlugin {
 
   /** Made by ServiceLoader. */

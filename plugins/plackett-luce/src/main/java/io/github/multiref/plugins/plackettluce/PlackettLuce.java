@@ -2,6 +2,7 @@ package io.github.multiref.plugins.plackettluce;
 
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.api.Stability;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,6 +14,7 @@ import java.util.random.RandomGenerator;
  * <p>Concave in the rewards, so reward learning by maximum likelihood is well posed; the sampler
  * adds Gumbel noise to the rewards and sorts, which draws exactly from this model.
  */
+@Stability(Stability.Status.EXPERIMENTAL)
 public final class PlackettLuce implements PreferenceModel {
 
   /** The single instance. */
