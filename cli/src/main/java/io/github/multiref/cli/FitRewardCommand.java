@@ -141,10 +141,11 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
       logLikelihood = fit.logLikelihood();
       iterations = fit.iterations();
       ObjectNode rewards = JsonLine.MAPPER.createObjectNode();
+      double[][] fitted = fit.rewards();
       for (int x = 0; x < data.prompts(); x++) {
         ObjectNode row = rewards.putObject(data.promptLabel(x));
         for (int y = 0; y < data.responses(x); y++) {
-          row.put(data.responseLabel(x, y), fit.rewards()[x][y]);
+          row.put(data.responseLabel(x, y), fitted[x][y]);
         }
       }
       result.put("log_likelihood", logLikelihood);

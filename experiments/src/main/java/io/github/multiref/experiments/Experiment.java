@@ -2,13 +2,7 @@ package io.github.multiref.experiments;
 
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.Stability;
-import io.github.multiref.bounds.Bounds;
-import io.github.multiref.divergences.ForwardKl;
-import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.rewards.SyntheticBandit;
-import io.github.multiref.solvers.ForwardKlSolver;
-import io.github.multiref.solvers.MrpoSolver;
-import io.github.multiref.solvers.ReverseKlSolver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,20 +80,6 @@ public final class Experiment {
       List<Summary> summaries, List<Slope> slopes, double seconds) {}
 
   /**
-   * The paper's claimed exponents of the gaps' rates (MATH.md section 12); NaN for the MRPO
-   * surrogate, for which no rate is claimed (its gap tends to the surrogate's own bias).
-   */
-  static double claimed(String method, String gap) {
-    if (method.equals("mrpo")) {
-      return Double.NaN;
-    }
-    if (gap.equals("sub-optimality")) {
-      return method.equals("fkl") ? -0.5 : -1.0;
-    }
-    return -0.5;
-  }
-
-  /**
    * Runs the experiment.
    *
    * @param progress called with the number of trials done so far (from worker threads)
@@ -107,78 +87,57 @@ public final class Experiment {
   public static Result run(ExperimentConfig c, PreferenceModel model, IntConsumer progress) {
     long start = System.nanoTime();
     LOG.info("experiment: {} trials at n = {}, methods {}, reward class {}", c.trials(),
-        Arrays.toString(c.n()), c.methods(), c.rewardClass());
+        Arrays.toString(c.n()), c.methods(), c.rewardClass().kind());
+    ExperimentConfig.Drawn drawn = setUp(c);
+    List<Row> rows = runTrials(c, drawn, model, progress);
+    List<Summary> summaries = new ArrayList<>();
+    List<Slope> slopes = new ArrayList<>();
+    int[] n = c.n();
+    for (ExperimentMethod m : c.methods()) {
+      double[][] sub = new double[n.length][];
+      double[][] opt = new double[n.length][];
+      for (int j = 0; j < n.length; j++) {
+        int nj = n[j];
+        List<Row> these = rows.stream().filter(r -> r.method().equals(m.label()) && r.n() == nj)
+            .toList();
+        sub[j] = these.stream().mapToDouble(Row::subOptimality).toArray();
+        opt[j] = these.stream().mapToDouble(Row::optimalityGap).toArray();
+        summaries.add(summary(m.label(), nj, these));
+      }
+      slopes.add(slope(m, ExperimentMethod.SUB_OPTIMALITY, n, sub, c.seed()));
+      slopes.add(slope(m, ExperimentMethod.OPTIMALITY_GAP, n, absolute(opt), c.seed()));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info("experiment done in {} s", String.format("%.1f", seconds));
+    return new Result(c, drawn.bandit(), rows, List.copyOf(summaries), List.copyOf(slopes),
+        seconds);
+  }
+
+  /** The bandit from the seed (with the given truth, if any) and the drawn reward class. */
+  private static ExperimentConfig.Drawn setUp(ExperimentConfig c) {
     SyntheticBandit bandit = SyntheticBandit.generate(c.prompts(), c.responses(),
         c.temperature(), c.alpha(), c.rMax(), c.seed());
     if (c.trueReward() != null) {
       bandit = bandit.withReward(c.trueReward());
     }
     SplittableRandom setup = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
-    Trial.RewardClass rewardClass;
-    switch (c.rewardClass()) {
-      case "finite": {
-        List<double[][]> members = new ArrayList<>();
-        for (int m = 0; m < c.classSize() - 1; m++) {
-          double[][] r = new double[c.prompts()][c.responses()];
-          for (double[] row : r) {
-            for (int y = 0; y < row.length; y++) {
-              row[y] = c.rMax() * setup.nextDouble();
-            }
-          }
-          members.add(r);
-        }
-        members.add(setup.nextInt(members.size() + 1), bandit.trueReward());
-        rewardClass = new Trial.Finite(members);
-        break;
-      }
-      case "tabular":
-        rewardClass = new Trial.Tabular(c.l2());
-        break;
-      default: {
-        double[][][] phi = new double[c.prompts()][c.responses()][c.features()];
-        double[] theta = new double[c.features()];
-        for (int k = 0; k < theta.length; k++) {
-          theta[k] = SyntheticBandit.gaussian(setup);
-        }
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        double[][] raw = new double[c.prompts()][c.responses()];
-        for (int x = 0; x < c.prompts(); x++) {
-          for (int y = 0; y < c.responses(); y++) {
-            for (int k = 0; k < theta.length; k++) {
-              phi[x][y][k] = SyntheticBandit.gaussian(setup);
-              raw[x][y] += theta[k] * phi[x][y][k];
-            }
-            lo = Math.min(lo, raw[x][y]);
-            hi = Math.max(hi, raw[x][y]);
-          }
-        }
-        // an affine image of theta . phi in [0, R_max]: realizable by the linear class
-        double[][] truth = new double[c.prompts()][c.responses()];
-        for (int x = 0; x < c.prompts(); x++) {
-          for (int y = 0; y < c.responses(); y++) {
-            truth[x][y] = Math.min(c.rMax(), c.rMax() * (raw[x][y] - lo) / (hi - lo));
-          }
-        }
-        bandit = bandit.withReward(truth);
-        rewardClass = new Trial.Linear(phi, c.l2());
-      }
-    }
-    List<Trial.Method> methods = new ArrayList<>();
-    for (String m : c.methods()) {
-      methods.add(method(m));
-    }
+    return c.rewardClass().draw(bandit, setup);
+  }
+
+  /** Every (n, trial) in parallel, each from its own seed; rows in (n, trial, method) order. */
+  private static List<Row> runTrials(ExperimentConfig c, ExperimentConfig.Drawn drawn,
+      PreferenceModel model, IntConsumer progress) {
+    List<Trial.Method> methods = c.methods().stream().map(ExperimentMethod::trial).toList();
     int[] n = c.n();
     int total = n.length * c.trials();
     Row[][] rows = new Row[total][];
     AtomicInteger done = new AtomicInteger();
-    SyntheticBandit b = bandit;
     IntStream.range(0, total).parallel().forEach(i -> {
       int ni = i / c.trials();
       int t = i % c.trials();
       long seed = new SplittableRandom(c.seed() + 0x9E3779B97F4A7C15L * (i + 1)).nextLong();
-      List<Trial.Outcome> out = Trial.run(b, c.sampling(), model, rewardClass, n[ni], c.beta(),
-          c.delta(), methods, seed);
+      List<Trial.Outcome> out = Trial.run(drawn.bandit(), c.sampling(), model,
+          drawn.rewardClass(), n[ni], c.beta(), c.delta(), methods, seed);
       Row[] r = new Row[out.size()];
       for (int m = 0; m < out.size(); m++) {
         Trial.Outcome o = out.get(m);
@@ -192,47 +151,21 @@ public final class Experiment {
     for (Row[] r : rows) {
       all.addAll(Arrays.asList(r));
     }
-    List<Summary> summaries = new ArrayList<>();
-    List<Slope> slopes = new ArrayList<>();
-    for (String m : c.methods()) {
-      double[][] sub = new double[n.length][];
-      double[][] opt = new double[n.length][];
-      for (int j = 0; j < n.length; j++) {
-        int nj = n[j];
-        List<Row> these = all.stream().filter(r -> r.method().equals(m) && r.n() == nj).toList();
-        sub[j] = these.stream().mapToDouble(Row::subOptimality).toArray();
-        opt[j] = these.stream().mapToDouble(Row::optimalityGap).toArray();
-        double subBound = these.stream().mapToDouble(Row::subOptimalityBound).average().orElse(0);
-        double optBound = these.stream().mapToDouble(Row::optimalityGapBound).average().orElse(0);
-        double subHeld = Double.isNaN(subBound) ? Double.NaN : these.stream().filter(r ->
-            r.subOptimality() <= r.subOptimalityBound()).count() / (double) these.size();
-        double optHeld = Double.isNaN(optBound) ? Double.NaN : these.stream().filter(r ->
-            r.optimalityGap() <= r.optimalityGapBound()).count() / (double) these.size();
-        summaries.add(new Summary(m, nj, Stat.of(sub[j]), Stat.of(opt[j]), subBound, optBound,
-            subHeld, optHeld));
-      }
-      slopes.add(slope(m, "sub-optimality", n, sub, c.seed()));
-      slopes.add(slope(m, "optimality gap", n, absolute(opt), c.seed()));
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.info("experiment done in {} s", String.format("%.1f", seconds));
-    return new Result(c, bandit, List.copyOf(all), List.copyOf(summaries), List.copyOf(slopes),
-        seconds);
+    return List.copyOf(all);
   }
 
-  static Trial.Method method(String name) {
-    switch (name) {
-      case "rkl":
-        return new Trial.Method("rkl", ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE,
-            ReverseKlSolver.INSTANCE, Bounds.RKL_SUBOPTIMALITY, Bounds.RKL_OPTIMALITY_GAP);
-      case "fkl":
-        return new Trial.Method("fkl", ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT,
-            ForwardKlSolver.DEFAULT, Bounds.FKL_SUBOPTIMALITY, Bounds.FKL_OPTIMALITY_GAP);
-      default:
-        // the surrogate's policy, judged by the exact reverse-KL objective and its bounds
-        return new Trial.Method("mrpo", ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE,
-            MrpoSolver.INSTANCE, Bounds.RKL_SUBOPTIMALITY, Bounds.RKL_OPTIMALITY_GAP);
-    }
+  /** The statistics of one method's rows at one n, with the mean bounds and how often they held. */
+  private static Summary summary(String method, int n, List<Row> these) {
+    double[] sub = these.stream().mapToDouble(Row::subOptimality).toArray();
+    double[] opt = these.stream().mapToDouble(Row::optimalityGap).toArray();
+    double subBound = these.stream().mapToDouble(Row::subOptimalityBound).average().orElse(0);
+    double optBound = these.stream().mapToDouble(Row::optimalityGapBound).average().orElse(0);
+    double subHeld = Double.isNaN(subBound) ? Double.NaN : these.stream().filter(r ->
+        r.subOptimality() <= r.subOptimalityBound()).count() / (double) these.size();
+    double optHeld = Double.isNaN(optBound) ? Double.NaN : these.stream().filter(r ->
+        r.optimalityGap() <= r.optimalityGapBound()).count() / (double) these.size();
+    return new Summary(method, n, Stat.of(sub), Stat.of(opt), subBound, optBound, subHeld,
+        optHeld);
   }
 
   private static double[][] absolute(double[][] values) {
@@ -247,14 +180,16 @@ public final class Experiment {
    * OLS slope of log(mean) on log(n), and a 95% percentile bootstrap over the trials; NaN when
    * fewer than {@link #MIN_SLOPE_POINTS} values of n have a positive mean gap.
    */
-  static Slope slope(String method, String gap, int[] n, double[][] values, long seed) {
+  static Slope slope(ExperimentMethod m, String gap, int[] n, double[][] values, long seed) {
+    String method = m.label();
+    double claimed = m.claimedExponent(gap);
     int points = 0;
     for (double[] v : values) {
       points += Arrays.stream(v).average().orElse(0) > 0 ? 1 : 0;
     }
     if (points < MIN_SLOPE_POINTS) {
-      return new Slope(method, gap, Double.NaN, Double.NaN, Double.NaN, claimed(method, gap),
-          points, n.length);
+      return new Slope(method, gap, Double.NaN, Double.NaN, Double.NaN, claimed, points,
+          n.length);
     }
     double estimate = fit(n, values, null);
     SplittableRandom rng = new SplittableRandom(seed ^ method.hashCode() ^ gap.hashCode());
@@ -274,7 +209,7 @@ public final class Experiment {
       low = quantile(sorted, 0.025);
       high = quantile(sorted, 0.975);
     }
-    return new Slope(method, gap, estimate, low, high, claimed(method, gap), points, n.length);
+    return new Slope(method, gap, estimate, low, high, claimed, points, n.length);
   }
 
   private static double fit(int[] n, double[][] values, SplittableRandom resample) {

@@ -3,9 +3,13 @@ package io.github.multiref.experiments;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.api.Stability;
 import io.github.multiref.rewards.SamplingPolicy;
+import io.github.multiref.rewards.SyntheticBandit;
 import io.github.multiref.rewards.io.JsonLine;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * An experiment, as read from JSON:
@@ -24,16 +28,207 @@ import java.util.List;
  * the config does not know (a misspelling) is an error naming it, its path and the closest known
  * key.
  *
+ * <p>A value: the arrays are copied on the way in and out, and equality is by content.
+ *
+ * @param rewardClass the reward class to learn in
+ * @param methods the methods to compare, in the config's order
  * @param trueReward the given true reward, or null to draw it
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public record ExperimentConfig(int prompts, int responses, double temperature, double[] alpha,
-    double beta, double rMax, String rewardClass, int classSize, double l2, int features,
-    SamplingPolicy sampling, String model, List<String> methods, int[] n, int trials,
-    double delta, long seed, double[][] trueReward) {
+    double beta, double rMax, RewardClassSpec rewardClass, SamplingPolicy sampling, String model,
+    List<ExperimentMethod> methods, int[] n, int trials, double delta, long seed,
+    double[][] trueReward) {
 
-  /** The methods an experiment can compare. */
-  public static final List<String> KNOWN_METHODS = List.of("rkl", "fkl", "mrpo");
+  /** The labels of the methods an experiment can compare. */
+  public static final List<String> KNOWN_METHODS = ExperimentMethod.labels();
+
+  /** Keeps copies of the arrays and of the method list. */
+  public ExperimentConfig {
+    alpha = alpha.clone();
+    methods = List.copyOf(methods);
+    n = n.clone();
+    trueReward = copyRows(trueReward);
+  }
+
+  /** A copy of the references' weights. */
+  @Override
+  public double[] alpha() {
+    return alpha.clone();
+  }
+
+  /** A copy of the sample sizes. */
+  @Override
+  public int[] n() {
+    return n.clone();
+  }
+
+  /** A copy of the given true reward, or null. */
+  @Override
+  public double[][] trueReward() {
+    return copyRows(trueReward);
+  }
+
+  /** The number of references, K. */
+  public int references() {
+    return alpha.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ExperimentConfig c && prompts == c.prompts && responses == c.responses
+        && Double.compare(temperature, c.temperature) == 0 && Arrays.equals(alpha, c.alpha)
+        && Double.compare(beta, c.beta) == 0 && Double.compare(rMax, c.rMax) == 0
+        && rewardClass.equals(c.rewardClass) && sampling.equals(c.sampling)
+        && model.equals(c.model) && methods.equals(c.methods) && Arrays.equals(n, c.n)
+        && trials == c.trials && Double.compare(delta, c.delta) == 0 && seed == c.seed
+        && Arrays.deepEquals(trueReward, c.trueReward);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(prompts, responses, temperature, Arrays.hashCode(alpha), beta, rMax,
+        rewardClass, sampling, model, methods, Arrays.hashCode(n), trials, delta, seed,
+        Arrays.deepHashCode(trueReward));
+  }
+
+  @Override
+  public String toString() {
+    return "ExperimentConfig[prompts=" + prompts + ", responses=" + responses + ", alpha="
+        + Arrays.toString(alpha) + ", beta=" + beta + ", rewardClass=" + rewardClass
+        + ", sampling=" + sampling + ", model=" + model + ", methods=" + methods + ", n="
+        + Arrays.toString(n) + ", trials=" + trials + ", seed=" + seed + "]";
+  }
+
+  /** The reward class a config asks for: what is learned, before anything is drawn. */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public sealed interface RewardClassSpec {
+    /** {@code finite}, {@code tabular} or {@code linear}, as in the config. */
+    String kind();
+
+    /**
+     * Draws the class for a bandit from the experiment's setup generator; a class may also fix
+     * the bandit's true reward (a linear class makes it linear in the features it draws).
+     */
+    Drawn draw(SyntheticBandit bandit, SplittableRandom setup);
+
+    /** Whether a config may give the true reward (not when the class draws it). */
+    default boolean acceptsGivenTruth() {
+      return true;
+    }
+  }
+
+  /**
+   * A drawn reward class and the bandit it goes with.
+   *
+   * @param bandit the bandit, with the true reward the class realizes
+   * @param rewardClass what the trials learn in
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public record Drawn(SyntheticBandit bandit, Trial.RewardClass rewardClass) {}
+
+  /**
+   * A finite class of {@code size} rewards: the truth and {@code size - 1} drawn uniformly.
+   *
+   * @param size the number of members, at least 2
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public record FiniteClass(int size) implements RewardClassSpec {
+    @Override
+    public String kind() {
+      return "finite";
+    }
+
+    /** The truth, at a random place among {@code size - 1} rewards uniform in [0, R_max]. */
+    @Override
+    public Drawn draw(SyntheticBandit bandit, SplittableRandom setup) {
+      List<double[][]> members = new ArrayList<>();
+      for (int m = 0; m < size - 1; m++) {
+        double[][] r = new double[bandit.prompts()][bandit.responses()];
+        for (double[] row : r) {
+          for (int y = 0; y < row.length; y++) {
+            row[y] = bandit.rMax() * setup.nextDouble();
+          }
+        }
+        members.add(r);
+      }
+      members.add(setup.nextInt(members.size() + 1), bandit.trueReward());
+      return new Drawn(bandit, new Trial.Finite(members));
+    }
+  }
+
+  /**
+   * Tabular rewards with a ridge.
+   *
+   * @param l2 the ridge
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public record TabularClass(double l2) implements RewardClassSpec {
+    @Override
+    public String kind() {
+      return "tabular";
+    }
+
+    @Override
+    public Drawn draw(SyntheticBandit bandit, SplittableRandom setup) {
+      return new Drawn(bandit, new Trial.Tabular(l2));
+    }
+  }
+
+  /**
+   * Linear rewards in random Gaussian features, with a ridge; the truth is made linear in them.
+   *
+   * @param features the number of features
+   * @param l2 the ridge
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public record LinearClass(int features, double l2) implements RewardClassSpec {
+    @Override
+    public String kind() {
+      return "linear";
+    }
+
+    @Override
+    public boolean acceptsGivenTruth() {
+      return false;
+    }
+
+    /**
+     * Gaussian features and weights; the truth is the affine image of {@code theta . phi} in
+     * [0, R_max], which the linear class realizes.
+     */
+    @Override
+    public Drawn draw(SyntheticBandit bandit, SplittableRandom setup) {
+      int prompts = bandit.prompts();
+      int responses = bandit.responses();
+      double[][][] phi = new double[prompts][responses][features];
+      double[] theta = new double[features];
+      for (int k = 0; k < theta.length; k++) {
+        theta[k] = SyntheticBandit.gaussian(setup);
+      }
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      double[][] raw = new double[prompts][responses];
+      for (int x = 0; x < prompts; x++) {
+        for (int y = 0; y < responses; y++) {
+          for (int k = 0; k < theta.length; k++) {
+            phi[x][y][k] = SyntheticBandit.gaussian(setup);
+            raw[x][y] += theta[k] * phi[x][y][k];
+          }
+          lo = Math.min(lo, raw[x][y]);
+          hi = Math.max(hi, raw[x][y]);
+        }
+      }
+      double rMax = bandit.rMax();
+      double[][] truth = new double[prompts][responses];
+      for (int x = 0; x < prompts; x++) {
+        for (int y = 0; y < responses; y++) {
+          truth[x][y] = Math.min(rMax, rMax * (raw[x][y] - lo) / (hi - lo));
+        }
+      }
+      return new Drawn(bandit.withReward(truth), new Trial.Linear(phi, l2));
+    }
+  }
 
   /**
    * Parses and validates a config.
@@ -41,6 +236,36 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
    * @throws IllegalArgumentException naming the field, its value and what was expected
    */
   public static ExperimentConfig parse(String json) {
+    JsonNode root = readObject(json);
+    rejectUnknownKeys(root, "", ROOT_KEYS);
+    JsonNode bandit = object(root, "bandit");
+    rejectUnknownKeys(bandit, "bandit.", BANDIT_KEYS);
+    int prompts = integer(bandit, "bandit.prompts", 1);
+    int responses = integer(bandit, "bandit.responses", 2);
+    double temperature = positive(bandit, "bandit.temperature");
+    double[] alpha = weights(bandit);
+    double beta = positive(bandit, "bandit.beta");
+    double rMax = positive(bandit, "bandit.r_max");
+    RewardClassSpec rewardClass = rewardClass(object(root, "reward_class"));
+    SamplingPolicy sampling = SamplingPolicy.parse(text(root, "sampling"));
+    String model = text(root, "model");
+    List<ExperimentMethod> methods = methods(root);
+    int[] n = sampleSizes(root);
+    int trials = integer(root, "trials", 1);
+    double delta = positive(root, "delta");
+    if (!(delta < 1)) {
+      throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
+    }
+    JsonNode seed = root.get("seed");
+    if (seed == null || !seed.canConvertToLong()) {
+      throw new IllegalArgumentException("seed must be an integer");
+    }
+    double[][] truth = trueReward(root, rewardClass, prompts, responses, rMax);
+    return new ExperimentConfig(prompts, responses, temperature, alpha, beta, rMax, rewardClass,
+        sampling, model, methods, n, trials, delta, seed.asLong(), truth);
+  }
+
+  private static JsonNode readObject(String json) {
     JsonNode root;
     try {
       root = JsonLine.MAPPER.readTree(json);
@@ -53,13 +278,11 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("config must be a JSON object");
     }
-    rejectUnknownKeys(root, "", ROOT_KEYS);
-    JsonNode bandit = object(root, "bandit");
-    rejectUnknownKeys(bandit, "bandit.", BANDIT_KEYS);
-    JsonNode reward = object(root, "reward_class");
-    int prompts = integer(bandit, "bandit.prompts", 1);
-    int responses = integer(bandit, "bandit.responses", 2);
-    double temperature = positive(bandit, "bandit.temperature");
+    return root;
+  }
+
+  /** {@code bandit.alpha}: non-negative weights that sum to 1. */
+  private static double[] weights(JsonNode bandit) {
     double[] alpha = numbers(bandit, "bandit.alpha");
     double sum = 0;
     for (int i = 0; i < alpha.length; i++) {
@@ -72,51 +295,42 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     if (Math.abs(sum - 1) > 1e-9) {
       throw new IllegalArgumentException("bandit.alpha must sum to 1, got " + sum);
     }
-    double beta = positive(bandit, "bandit.beta");
-    double rMax = positive(bandit, "bandit.r_max");
+    return alpha;
+  }
+
+  private static RewardClassSpec rewardClass(JsonNode reward) {
     String kind = text(reward, "reward_class.kind");
-    int size = 0;
-    double l2 = 0;
-    int features = 0;
-    List<String> rewardKeys = switch (kind) {
-      case "finite" -> List.of("kind", "size");
-      case "tabular" -> List.of("kind", "l2");
-      case "linear" -> List.of("kind", "features", "l2");
-      default -> List.of("kind");
-    };
     switch (kind) {
       case "finite":
-        rejectUnknownKeys(reward, "reward_class.", rewardKeys);
-        size = integer(reward, "reward_class.size", 2);
-        break;
+        rejectUnknownKeys(reward, "reward_class.", List.of("kind", "size"));
+        return new FiniteClass(integer(reward, "reward_class.size", 2));
       case "tabular":
-        rejectUnknownKeys(reward, "reward_class.", rewardKeys);
-        l2 = nonNegative(reward, "reward_class.l2", 1e-3);
-        break;
+        rejectUnknownKeys(reward, "reward_class.", List.of("kind", "l2"));
+        return new TabularClass(nonNegative(reward, "reward_class.l2", 1e-3));
       case "linear":
-        rejectUnknownKeys(reward, "reward_class.", rewardKeys);
-        features = integer(reward, "reward_class.features", 1);
-        l2 = nonNegative(reward, "reward_class.l2", 1e-3);
-        break;
+        rejectUnknownKeys(reward, "reward_class.", List.of("kind", "features", "l2"));
+        return new LinearClass(integer(reward, "reward_class.features", 1),
+            nonNegative(reward, "reward_class.l2", 1e-3));
       default:
         throw new IllegalArgumentException("reward_class.kind must be finite, tabular or"
             + " linear, got '" + kind + "'");
     }
-    SamplingPolicy sampling = SamplingPolicy.parse(text(root, "sampling"));
-    String model = text(root, "model");
-    List<String> methods = new ArrayList<>();
+  }
+
+  private static List<ExperimentMethod> methods(JsonNode root) {
     JsonNode m = root.get("methods");
     if (m == null || !m.isArray() || m.isEmpty()) {
       throw new IllegalArgumentException("methods must be a non-empty array of "
           + KNOWN_METHODS);
     }
+    List<ExperimentMethod> methods = new ArrayList<>();
     for (JsonNode v : m) {
-      if (!KNOWN_METHODS.contains(v.asText())) {
-        throw new IllegalArgumentException("methods: unknown method '" + v.asText()
-            + "'; known: " + KNOWN_METHODS);
-      }
-      methods.add(v.asText());
+      methods.add(ExperimentMethod.parse(v.asText()));
     }
+    return methods;
+  }
+
+  private static int[] sampleSizes(JsonNode root) {
     double[] nValues = numbers(root, "n");
     int[] n = new int[nValues.length];
     for (int i = 0; i < n.length; i++) {
@@ -126,44 +340,50 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
       }
       n[i] = (int) nValues[i];
     }
-    int trials = integer(root, "trials", 1);
-    double delta = positive(root, "delta");
-    if (!(delta < 1)) {
-      throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
-    }
-    JsonNode seed = root.get("seed");
-    if (seed == null || !seed.canConvertToLong()) {
-      throw new IllegalArgumentException("seed must be an integer");
-    }
-    double[][] truth = null;
+    return n;
+  }
+
+  /** The optional {@code true_reward}: one row per prompt, each in {@code [0, r_max]}. */
+  private static double[][] trueReward(JsonNode root, RewardClassSpec rewardClass, int prompts,
+      int responses, double rMax) {
     JsonNode given = root.get("true_reward");
-    if (given != null && !given.isNull()) {
-      if (kind.equals("linear")) {
-        throw new IllegalArgumentException("true_reward cannot be given with a linear class: its"
-            + " truth is linear in its random features");
+    if (given == null || given.isNull()) {
+      return null;
+    }
+    if (!rewardClass.acceptsGivenTruth()) {
+      throw new IllegalArgumentException("true_reward cannot be given with a linear class: its"
+          + " truth is linear in its random features");
+    }
+    if (!given.isArray() || given.size() != prompts) {
+      throw new IllegalArgumentException("true_reward must be an array of " + prompts
+          + " rows (one per prompt)");
+    }
+    double[][] truth = new double[prompts][];
+    for (int x = 0; x < prompts; x++) {
+      truth[x] = numbers(given, String.valueOf(x), "true_reward[" + x + "]");
+      if (truth[x].length != responses) {
+        throw new IllegalArgumentException("true_reward[" + x + "] has " + truth[x].length
+            + " values, expected " + responses);
       }
-      if (!given.isArray() || given.size() != prompts) {
-        throw new IllegalArgumentException("true_reward must be an array of " + prompts
-            + " rows (one per prompt)");
-      }
-      truth = new double[prompts][];
-      for (int x = 0; x < prompts; x++) {
-        truth[x] = numbers(given, String.valueOf(x), "true_reward[" + x + "]");
-        if (truth[x].length != responses) {
-          throw new IllegalArgumentException("true_reward[" + x + "] has " + truth[x].length
-              + " values, expected " + responses);
-        }
-        for (int y = 0; y < responses; y++) {
-          if (!(truth[x][y] >= 0 && truth[x][y] <= rMax)) {
-            throw new IllegalArgumentException("true_reward[" + x + "][" + y + "] = "
-                + truth[x][y] + " is outside [0, r_max = " + rMax + "]");
-          }
+      for (int y = 0; y < responses; y++) {
+        if (!(truth[x][y] >= 0 && truth[x][y] <= rMax)) {
+          throw new IllegalArgumentException("true_reward[" + x + "][" + y + "] = "
+              + truth[x][y] + " is outside [0, r_max = " + rMax + "]");
         }
       }
     }
-    return new ExperimentConfig(prompts, responses, temperature, alpha, beta, rMax, kind, size,
-        l2, features, sampling, model, List.copyOf(methods), n, trials, delta, seed.asLong(),
-        truth);
+    return truth;
+  }
+
+  private static double[][] copyRows(double[][] rows) {
+    if (rows == null) {
+      return null;
+    }
+    double[][] out = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = rows[i].clone();
+    }
+    return out;
   }
 
   private static final List<String> ROOT_KEYS = List.of("bandit", "reward_class", "sampling",

@@ -105,7 +105,7 @@ public final class Reports {
     ObjectNode root = JsonLine.MAPPER.createObjectNode();
     number(root, "seconds", r.seconds());
     root.put("trials", r.config().trials());
-    root.put("reward_class", r.config().rewardClass());
+    root.put("reward_class", r.config().rewardClass().kind());
     ArrayNode summaries = root.putArray("summaries");
     for (Experiment.Summary s : r.summaries()) {
       ObjectNode o = summaries.addObject();
@@ -198,7 +198,7 @@ public final class Reports {
             + " (temperature %s), beta = %s, R_max = %s; %s reward class; pairs sampled from the"
             + " %s, labelled by %s; delta = %s; %d trials per n; seed %d; %.1f s.%n%n",
             c.prompts(), c.responses(), c.alpha().length, c.temperature(), c.beta(), c.rMax(),
-            c.rewardClass(), c.sampling(), c.model(), c.delta(), c.trials(), c.seed(),
+            c.rewardClass().kind(), c.sampling(), c.model(), c.delta(), c.trials(), c.seed(),
             r.seconds())
         + "## Gaps and bounds\n\nMeans over trials, with the 5% and 95% quantiles; bounds are"
         + " averaged over trials (the coverage constant is computed per trial); \"held\" is the"
@@ -212,7 +212,7 @@ public final class Reports {
 
   private static void gapPlot(Experiment.Result r, Path file) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
-    for (String m : r.config().methods()) {
+    for (String m : r.config().methods().stream().map(ExperimentMethod::label).toList()) {
       XYSeries sub = new XYSeries(m + " sub-optimality" + slopeLabel(r, m, "sub-optimality"));
       XYSeries opt = new XYSeries(m + " |optimality gap|" + slopeLabel(r, m, "optimality gap"));
       XYSeries subBound = new XYSeries(m + " sub-optimality bound");

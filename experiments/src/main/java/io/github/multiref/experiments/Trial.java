@@ -16,6 +16,7 @@ import io.github.multiref.rewards.RewardLearning;
 import io.github.multiref.rewards.SamplingPolicy;
 import io.github.multiref.rewards.SyntheticBandit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,19 +30,131 @@ public final class Trial {
 
   /** How the reward is learned. */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public sealed interface RewardClass permits Finite, Tabular, Linear {}
+  public sealed interface RewardClass permits Finite, Tabular, Linear {
+    /** The reward learned from the data, {@code r_hat[x][y]}. */
+    double[][] fit(PreferenceData data, PreferenceModel model, SyntheticBandit bandit);
 
-  /** A finite class (it should contain the truth for the bounds to apply). */
+    /** The class's size for the finite-class bounds; NaN for an infinite class. */
+    default double size() {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * A finite class (it should contain the truth for the bounds to apply). A value: the members
+   * are copied on the way in and out.
+   */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record Finite(List<double[][]> members) implements RewardClass {}
+  public record Finite(List<double[][]> members) implements RewardClass {
+    /** Keeps a copy of the members. */
+    public Finite {
+      members = members.stream().map(Trial::copy).toList();
+    }
+
+    /** Copies of the members. */
+    @Override
+    public List<double[][]> members() {
+      return members.stream().map(Trial::copy).toList();
+    }
+
+    /** The member of highest likelihood. */
+    @Override
+    public double[][] fit(PreferenceData data, PreferenceModel model, SyntheticBandit bandit) {
+      return copy(members.get(RewardLearning.fitFinite(data, model, members).index()));
+    }
+
+    @Override
+    public double size() {
+      return members.size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Finite f) || f.members.size() != members.size()) {
+        return false;
+      }
+      for (int m = 0; m < members.size(); m++) {
+        if (!Arrays.deepEquals(members.get(m), f.members.get(m))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      for (double[][] m : members) {
+        h = 31 * h + Arrays.deepHashCode(m);
+      }
+      return h;
+    }
+
+    @Override
+    public String toString() {
+      return "Finite[" + members.size() + " members]";
+    }
+  }
 
   /** Tabular rewards with a ridge. */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record Tabular(double l2) implements RewardClass {}
+  public record Tabular(double l2) implements RewardClass {
+    @Override
+    public double[][] fit(PreferenceData data, PreferenceModel model, SyntheticBandit bandit) {
+      return RewardLearning.fitTabular(data, model, null, l2, Lbfgs.of(1e-9, 5000, 10))
+          .rewards();
+    }
+  }
 
-  /** Linear rewards {@code theta . phi[x][y]} with a ridge. */
+  /**
+   * Linear rewards {@code theta . phi[x][y]} with a ridge. A value: the features are copied on
+   * the way in and out.
+   */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record Linear(double[][][] features, double l2) implements RewardClass {}
+  public record Linear(double[][][] features, double l2) implements RewardClass {
+    /** Keeps a copy of the features. */
+    public Linear {
+      features = copy(features);
+    }
+
+    /** A copy of the features. */
+    @Override
+    public double[][][] features() {
+      return copy(features);
+    }
+
+    @Override
+    public double[][] fit(PreferenceData data, PreferenceModel model, SyntheticBandit bandit) {
+      double[] theta = RewardLearning.fitLinear(data, model, (x, y) -> features[x][y], l2,
+          Double.POSITIVE_INFINITY, Lbfgs.of(1e-9, 5000, 10)).theta();
+      double[][] learned = new double[bandit.prompts()][bandit.responses()];
+      for (int x = 0; x < bandit.prompts(); x++) {
+        for (int y = 0; y < bandit.responses(); y++) {
+          for (int k = 0; k < theta.length; k++) {
+            learned[x][y] += theta[k] * features[x][y][k];
+          }
+        }
+      }
+      return learned;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Linear lin && Arrays.deepEquals(features, lin.features)
+          && Double.compare(l2, lin.l2) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.deepHashCode(features) + Double.hashCode(l2);
+    }
+
+    @Override
+    public String toString() {
+      return "Linear[" + (features.length == 0 || features[0].length == 0 ? 0
+          : features[0][0].length) + " features, l2=" + l2 + "]";
+    }
+  }
 
   /**
    * A method: the divergence, the solver of the optimal policy, the solver of the deployed policy
@@ -70,30 +183,8 @@ public final class Trial {
       List<Method> methods, long seed) {
     PreferenceData data = bandit.sample(sampling, model, n, 2, seed);
     double[][] truth = bandit.trueReward();
-    double[][] learned;
-    double classSize;
-    if (rewardClass instanceof Finite f) {
-      learned = copy(f.members().get(RewardLearning.fitFinite(data, model, f.members())
-          .index()));
-      classSize = f.members().size();
-    } else if (rewardClass instanceof Tabular t) {
-      learned = RewardLearning.fitTabular(data, model, null, t.l2(), Lbfgs.of(1e-9, 5000, 10))
-          .rewards();
-      classSize = Double.NaN; // an infinite class: the finite-class bounds do not apply
-    } else {
-      Linear lin = (Linear) rewardClass;
-      double[] theta = RewardLearning.fitLinear(data, model, (x, y) -> lin.features()[x][y],
-          lin.l2(), Double.POSITIVE_INFINITY, Lbfgs.of(1e-9, 5000, 10)).theta();
-      learned = new double[bandit.prompts()][bandit.responses()];
-      for (int x = 0; x < bandit.prompts(); x++) {
-        for (int y = 0; y < bandit.responses(); y++) {
-          for (int k = 0; k < theta.length; k++) {
-            learned[x][y] += theta[k] * lin.features()[x][y][k];
-          }
-        }
-      }
-      classSize = Double.NaN;
-    }
+    double[][] learned = rewardClass.fit(data, model, bandit);
+    double classSize = rewardClass.size(); // NaN: an infinite class, the bounds do not apply
     List<ReferenceSet> refs = new ArrayList<>();
     List<LogDistribution> pis = new ArrayList<>();
     double[] rho = new double[bandit.prompts()];
@@ -137,6 +228,14 @@ public final class Trial {
     double[][] out = new double[r.length][];
     for (int x = 0; x < r.length; x++) {
       out[x] = r[x].clone();
+    }
+    return out;
+  }
+
+  private static double[][][] copy(double[][][] r) {
+    double[][][] out = new double[r.length][][];
+    for (int x = 0; x < r.length; x++) {
+      out[x] = copy(r[x]);
     }
     return out;
   }

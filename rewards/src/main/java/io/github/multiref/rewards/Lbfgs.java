@@ -1,6 +1,8 @@
 package io.github.multiref.rewards;
 
 import io.github.multiref.api.Stability;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Limited-memory BFGS for smooth minimization, with a backtracking line search that accepts a
@@ -32,7 +34,35 @@ public final class Lbfgs {
    * @param gradientNorm the largest gradient component at x
    */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record Result(double[] x, double value, int iterations, double gradientNorm) {}
+  public record Result(double[] x, double value, int iterations, double gradientNorm) {
+    /** Keeps a copy of the point. */
+    public Result {
+      x = x.clone();
+    }
+
+    /** A copy of the point. */
+    @Override
+    public double[] x() {
+      return x.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Result r && Arrays.equals(x, r.x) && Double.compare(value, r.value) == 0
+          && iterations == r.iterations && Double.compare(gradientNorm, r.gradientNorm) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(x) + Objects.hash(value, iterations, gradientNorm);
+    }
+
+    @Override
+    public String toString() {
+      return "Result[x=" + Arrays.toString(x) + ", value=" + value + ", iterations=" + iterations
+          + ", gradientNorm=" + gradientNorm + "]";
+    }
+  }
 
   private final double tolerance;
   private final int maxIterations;

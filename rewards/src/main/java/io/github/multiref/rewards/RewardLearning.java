@@ -2,7 +2,10 @@ package io.github.multiref.rewards;
 
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.Stability;
+import io.github.multiref.api.internal.ArrayKernels;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Maximum-likelihood reward learning (MATH.md section 8, paper eq. 3):
@@ -85,7 +88,35 @@ public final class RewardLearning {
    * @param logLikelihoods every member's log-likelihood
    */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record FiniteFit(int index, double[] logLikelihoods) {}
+  public record FiniteFit(int index, double[] logLikelihoods) {
+    /** Keeps a copy of the log-likelihoods. */
+    public FiniteFit {
+      logLikelihoods = logLikelihoods.clone();
+    }
+
+    /** A copy of every member's log-likelihood. */
+    @Override
+    public double[] logLikelihoods() {
+      return logLikelihoods.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FiniteFit f && index == f.index
+          && Arrays.equals(logLikelihoods, f.logLikelihoods);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * index + Arrays.hashCode(logLikelihoods);
+    }
+
+    @Override
+    public String toString() {
+      return "FiniteFit[index=" + index + ", logLikelihoods=" + Arrays.toString(logLikelihoods)
+          + "]";
+    }
+  }
 
   /**
    * Tabular rewards by penalized maximum likelihood, centered per prompt.
@@ -130,8 +161,9 @@ public final class RewardLearning {
     Lbfgs.Result result = optimizer.minimize(f, new double[offset[data.prompts()]]);
     double[][] rewards = new double[data.prompts()][];
     double[][] weights = centering != null ? centering : empiricalFrequencies(data);
+    double[] solution = result.x();
     for (int x = 0; x < data.prompts(); x++) {
-      rewards[x] = java.util.Arrays.copyOfRange(result.x(), offset[x], offset[x + 1]);
+      rewards[x] = Arrays.copyOfRange(solution, offset[x], offset[x + 1]);
       double mean = 0;
       for (int y = 0; y < rewards[x].length; y++) {
         mean += weights[x][y] * rewards[x][y];
@@ -152,7 +184,35 @@ public final class RewardLearning {
    * @param iterations optimizer iterations
    */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record TabularFit(double[][] rewards, double logLikelihood, int iterations) {}
+  public record TabularFit(double[][] rewards, double logLikelihood, int iterations) {
+    /** Keeps a copy of the rewards. */
+    public TabularFit {
+      rewards = ArrayKernels.copyRows(rewards);
+    }
+
+    /** A copy of the rewards. */
+    @Override
+    public double[][] rewards() {
+      return ArrayKernels.copyRows(rewards);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TabularFit f && Arrays.deepEquals(rewards, f.rewards)
+          && Double.compare(logLikelihood, f.logLikelihood) == 0 && iterations == f.iterations;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.deepHashCode(rewards) + Objects.hash(logLikelihood, iterations);
+    }
+
+    @Override
+    public String toString() {
+      return "TabularFit[rewards=" + Arrays.deepToString(rewards) + ", logLikelihood="
+          + logLikelihood + ", iterations=" + iterations + "]";
+    }
+  }
 
   /** For each prompt, how often each response appears in the data (uniform if never). */
   public static double[][] empiricalFrequencies(PreferenceData data) {
@@ -247,7 +307,35 @@ public final class RewardLearning {
    * @param iterations optimizer iterations, over all solves
    */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record LinearFit(double[] theta, double logLikelihood, int iterations) {}
+  public record LinearFit(double[] theta, double logLikelihood, int iterations) {
+    /** Keeps a copy of the weights. */
+    public LinearFit {
+      theta = theta.clone();
+    }
+
+    /** A copy of the weights. */
+    @Override
+    public double[] theta() {
+      return theta.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof LinearFit f && Arrays.equals(theta, f.theta)
+          && Double.compare(logLikelihood, f.logLikelihood) == 0 && iterations == f.iterations;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(theta) + Objects.hash(logLikelihood, iterations);
+    }
+
+    @Override
+    public String toString() {
+      return "LinearFit[theta=" + Arrays.toString(theta) + ", logLikelihood=" + logLikelihood
+          + ", iterations=" + iterations + "]";
+    }
+  }
 
   static void checkModel(PreferenceData data, PreferenceModel model) {
     for (int i = 0; i < data.size(); i++) {

@@ -1,46 +1,112 @@
 package io.github.multiref.rewards;
 
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.Stability;
+import io.github.multiref.divergences.EscortCombiner;
+import io.github.multiref.divergences.MixtureCombiner;
 
 /**
  * Which policy preference data is sampled from: the generalized escort of the references, their
- * mixture, one reference, or uniform over the responses.
- *
- * @param kind {@code escort}, {@code mixture}, {@code reference} or {@code uniform}
- * @param reference the reference's index for {@code reference}, else -1
+ * mixture, one reference, or uniform over the responses. A closed set: {@link #parse} reads the
+ * text form ({@code escort}, {@code mixture}, {@code uniform}, {@code reference:I}) once, and
+ * {@link #toString} writes it back.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
-public record SamplingPolicy(String kind, int reference) {
+public sealed interface SamplingPolicy {
 
-  /** Validates the kind and index. */
-  public SamplingPolicy {
-    if (!java.util.Set.of("escort", "mixture", "reference", "uniform").contains(kind)) {
-      throw new IllegalArgumentException("sampling policy must be escort, mixture, reference:I"
-          + " or uniform, got '" + kind + "'");
+  /** This policy's distribution over the responses of a prompt with these references. */
+  LogDistribution distribution(ReferenceSet references);
+
+  /** The generalized escort of the references. */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  record Escort() implements SamplingPolicy {
+    @Override
+    public LogDistribution distribution(ReferenceSet references) {
+      return EscortCombiner.INSTANCE.combine(references).distribution();
     }
-    if (kind.equals("reference") != (reference >= 0)) {
-      throw new IllegalArgumentException("a reference index goes with 'reference' only");
+
+    @Override
+    public String toString() {
+      return "escort";
     }
   }
 
-  public static SamplingPolicy escort() {
-    return new SamplingPolicy("escort", -1);
+  /** The mixture of the references. */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  record Mixture() implements SamplingPolicy {
+    @Override
+    public LogDistribution distribution(ReferenceSet references) {
+      return MixtureCombiner.INSTANCE.combine(references).distribution();
+    }
+
+    @Override
+    public String toString() {
+      return "mixture";
+    }
   }
 
-  public static SamplingPolicy mixture() {
-    return new SamplingPolicy("mixture", -1);
+  /** Uniform over the responses. */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  record Uniform() implements SamplingPolicy {
+    @Override
+    public LogDistribution distribution(ReferenceSet references) {
+      return LogDistribution.uniform(references.responses());
+    }
+
+    @Override
+    public String toString() {
+      return "uniform";
+    }
   }
 
-  public static SamplingPolicy uniform() {
-    return new SamplingPolicy("uniform", -1);
+  /**
+   * One reference.
+   *
+   * @param index the reference's index, from 0
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  record Reference(int index) implements SamplingPolicy {
+    /** Validates the index. */
+    public Reference {
+      if (index < 0) {
+        throw new IllegalArgumentException("a reference index is at least 0, got " + index);
+      }
+    }
+
+    @Override
+    public LogDistribution distribution(ReferenceSet references) {
+      if (index >= references.size()) {
+        throw new IllegalArgumentException("reference " + index
+            + " does not exist: there are " + references.size());
+      }
+      return references.reference(index);
+    }
+
+    @Override
+    public String toString() {
+      return "reference:" + index;
+    }
   }
 
-  public static SamplingPolicy reference(int i) {
-    return new SamplingPolicy("reference", i);
+  static SamplingPolicy escort() {
+    return new Escort();
+  }
+
+  static SamplingPolicy mixture() {
+    return new Mixture();
+  }
+
+  static SamplingPolicy uniform() {
+    return new Uniform();
+  }
+
+  static SamplingPolicy reference(int i) {
+    return new Reference(i);
   }
 
   /** Parses {@code escort}, {@code mixture}, {@code uniform} or {@code reference:I}. */
-  public static SamplingPolicy parse(String text) {
+  static SamplingPolicy parse(String text) {
     if (text.startsWith("reference:")) {
       try {
         return reference(Integer.parseInt(text.substring("reference:".length())));
@@ -49,11 +115,12 @@ public record SamplingPolicy(String kind, int reference) {
             + "': expected reference:I with an integer I", e);
       }
     }
-    return new SamplingPolicy(text, -1);
-  }
-
-  @Override
-  public String toString() {
-    return kind.equals("reference") ? "reference:" + reference : kind;
+    return switch (text) {
+      case "escort" -> escort();
+      case "mixture" -> mixture();
+      case "uniform" -> uniform();
+      default -> throw new IllegalArgumentException("sampling policy must be escort, mixture,"
+          + " reference:I or uniform, got '" + text + "'");
+    };
   }
 }

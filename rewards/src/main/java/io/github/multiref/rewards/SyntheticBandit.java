@@ -4,8 +4,7 @@ import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.Stability;
-import io.github.multiref.divergences.EscortCombiner;
-import io.github.multiref.divergences.MixtureCombiner;
+import io.github.multiref.api.internal.ArrayKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -113,29 +112,12 @@ public final class SyntheticBandit {
 
   /** A copy of the true reward {@code r*[x][y]}. */
   public double[][] trueReward() {
-    double[][] copy = new double[reward.length][];
-    for (int x = 0; x < reward.length; x++) {
-      copy[x] = reward[x].clone();
-    }
-    return copy;
+    return ArrayKernels.copyRows(reward);
   }
 
   /** The sampling policy's distribution for prompt x. */
   public LogDistribution policy(SamplingPolicy policy, int x) {
-    switch (policy.kind()) {
-      case "escort":
-        return EscortCombiner.INSTANCE.combine(references.get(x)).distribution();
-      case "mixture":
-        return MixtureCombiner.INSTANCE.combine(references.get(x)).distribution();
-      case "uniform":
-        return LogDistribution.uniform(responses());
-      default:
-        if (policy.reference() >= references.get(x).size()) {
-          throw new IllegalArgumentException("reference " + policy.reference()
-              + " does not exist: there are " + references.get(x).size());
-        }
-        return references.get(x).reference(policy.reference());
-    }
+    return policy.distribution(references.get(x));
   }
 
   /**

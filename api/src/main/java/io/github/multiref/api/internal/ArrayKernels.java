@@ -263,4 +263,16 @@ public final class ArrayKernels {
     }
     return sum;
   }
+
+  /** A deep copy of a table of rows (null stays null). */
+  public static double[][] copyRows(double[][] rows) {
+    if (rows == null) {
+      return null;
+    }
+    double[][] out = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = rows[i].clone();
+    }
+    return out;
+  }
 }
