@@ -5,6 +5,7 @@ import io.github.multiref.api.LogMath;
 import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.Stability;
+import io.github.multiref.api.internal.DistributionArrays;
 
 /**
  * The generalized escort (weighted geometric mean), the exact reference of multi-reference reverse
@@ -31,12 +32,8 @@ public final class EscortCombiner implements ReferenceCombiner {
     double[] out = new double[n];
     for (int i = 0; i < refs.size(); i++) {
       double w = refs.weight(i);
-      if (w == 0.0) {
-        continue;
-      }
-      double[] lp = refs.reference(i).logProbs();
-      for (int y = 0; y < n; y++) {
-        out[y] += w * lp[y];
+      if (w != 0.0) { // the reverse-KL solver accumulates its escort with the same kernel
+        DistributionArrays.addWeightedLogProbsAndExpect(refs.reference(i), w, out, null);
       }
     }
     return out;

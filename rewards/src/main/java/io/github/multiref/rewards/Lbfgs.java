@@ -96,12 +96,7 @@ public final class Lbfgs {
     double[] x = start.clone();
     double[] g = new double[n];
     double value = f.valueAndGradient(x, g);
-    double[][] s = new double[memory][n];
-    double[][] y = new double[memory][n];
-    double[] rho = new double[memory];
-    double[] alpha = new double[memory];
-    int stored = 0;
-    int newest = -1;
+    History history = new History(memory, n);
     double[] direction = new double[n];
     double[] xNew = new double[n];
     double[] gNew = new double[n];
@@ -114,74 +109,18 @@ public final class Lbfgs {
         throw new ArithmeticException("L-BFGS did not reach gradient " + tolerance
             + " (relative) within " + maxIterations + " iterations; gradient " + norm);
       }
-      // two-loop recursion: direction = -H g
-      for (int i = 0; i < n; i++) {
-        direction[i] = -g[i];
-      }
-      for (int k = 0; k < stored; k++) {
-        int j = Math.floorMod(newest - k, memory);
-        alpha[j] = rho[j] * dot(s[j], direction);
-        axpy(-alpha[j], y[j], direction);
-      }
-      if (stored > 0) {
-        double gamma = dot(s[newest], y[newest]) / dot(y[newest], y[newest]);
-        for (int i = 0; i < n; i++) {
-          direction[i] *= gamma;
-        }
-      } else {
-        double scale = 1.0 / Math.max(1.0, norm);
-        for (int i = 0; i < n; i++) {
-          direction[i] *= scale;
-        }
-      }
-      for (int k = stored - 1; k >= 0; k--) {
-        int j = Math.floorMod(newest - k, memory);
-        double b = rho[j] * dot(y[j], direction);
-        axpy(alpha[j] - b, s[j], direction);
-      }
+      history.direction(g, norm, direction);
       double slope = dot(g, direction);
       if (!(slope < 0)) { // not a descent direction: restart from steepest descent
-        stored = 0;
+        history.forget();
         for (int i = 0; i < n; i++) {
           direction[i] = -g[i] / Math.max(1.0, norm);
         }
         slope = dot(g, direction);
       }
-      double step = 1.0;
-      double valueNew;
-      int backtracks = 0;
-      while (true) {
-        for (int i = 0; i < n; i++) {
-          xNew[i] = x[i] + step * direction[i];
-        }
-        valueNew = f.valueAndGradient(xNew, gNew);
-        if (valueNew <= value + 1e-4 * step * slope) {
-          break;
-        }
-        double slopeNew = dot(gNew, direction);
-        if (valueNew <= value + 1e-12 * Math.abs(value)
-            && slopeNew >= 0.9 * slope && slopeNew <= (2 * 1e-4 - 1) * slope) {
-          break; // approximate Wolfe: progress certified by the derivative
-        }
-        step *= 0.5;
-        if (++backtracks > 60) {
-          throw new ArithmeticException("L-BFGS line search cannot decrease the objective at"
-              + " iteration " + iteration + " (gradient " + norm + "): tolerance " + tolerance
-              + " is below what double arithmetic resolves here");
-        }
-      }
-      int slot = (newest + 1) % memory;
-      double sy = 0;
-      for (int i = 0; i < n; i++) {
-        s[slot][i] = xNew[i] - x[i];
-        y[slot][i] = gNew[i] - g[i];
-        sy += s[slot][i] * y[slot][i];
-      }
-      if (sy > 1e-300) { // keep curvature pairs that preserve positive definiteness
-        rho[slot] = 1.0 / sy;
-        newest = slot;
-        stored = Math.min(stored + 1, memory);
-      }
+      double valueNew = lineSearch(f, x, value, g, direction, slope, xNew, gNew, iteration,
+          norm);
+      history.add(x, xNew, g, gNew);
       double[] t = x;
       x = xNew;
       xNew = t;
@@ -189,6 +128,97 @@ public final class Lbfgs {
       g = gNew;
       gNew = t;
       value = valueNew;
+    }
+  }
+
+  /**
+   * Backtracks from step 1 along the direction until the Armijo condition holds (or an
+   * approximate Wolfe condition certifies progress by the derivative); the new point and its
+   * gradient go to {@code xNew} and {@code gNew}, its value is returned.
+   */
+  private double lineSearch(Objective f, double[] x, double value, double[] g,
+      double[] direction, double slope, double[] xNew, double[] gNew, int iteration,
+      double norm) {
+    double step = 1.0;
+    for (int backtracks = 0; ; backtracks++) {
+      for (int i = 0; i < x.length; i++) {
+        xNew[i] = x[i] + step * direction[i];
+      }
+      double valueNew = f.valueAndGradient(xNew, gNew);
+      if (valueNew <= value + 1e-4 * step * slope) {
+        return valueNew;
+      }
+      double slopeNew = dot(gNew, direction);
+      if (valueNew <= value + 1e-12 * Math.abs(value)
+          && slopeNew >= 0.9 * slope && slopeNew <= (2 * 1e-4 - 1) * slope) {
+        return valueNew; // approximate Wolfe: progress certified by the derivative
+      }
+      step *= 0.5;
+      if (backtracks + 1 > 60) {
+        throw new ArithmeticException("L-BFGS line search cannot decrease the objective at"
+            + " iteration " + iteration + " (gradient " + norm + "): tolerance " + tolerance
+            + " is below what double arithmetic resolves here");
+      }
+    }
+  }
+
+  /** The last {@code memory} curvature pairs {@code (s, y)}, in a ring. */
+  private static final class History {
+    final double[][] s;
+    final double[][] y;
+    final double[] rho;
+    final double[] alpha;
+    int stored;
+    int newest = -1;
+
+    History(int memory, int n) {
+      s = new double[memory][n];
+      y = new double[memory][n];
+      rho = new double[memory];
+      alpha = new double[memory];
+    }
+
+    /** The two-loop recursion: {@code direction = -H g}. */
+    void direction(double[] g, double norm, double[] direction) {
+      int memory = rho.length;
+      for (int i = 0; i < g.length; i++) {
+        direction[i] = -g[i];
+      }
+      for (int k = 0; k < stored; k++) {
+        int j = Math.floorMod(newest - k, memory);
+        alpha[j] = rho[j] * dot(s[j], direction);
+        axpy(-alpha[j], y[j], direction);
+      }
+      double scale = stored > 0 ? dot(s[newest], y[newest]) / dot(y[newest], y[newest])
+          : 1.0 / Math.max(1.0, norm);
+      for (int i = 0; i < g.length; i++) {
+        direction[i] *= scale;
+      }
+      for (int k = stored - 1; k >= 0; k--) {
+        int j = Math.floorMod(newest - k, memory);
+        double b = rho[j] * dot(y[j], direction);
+        axpy(alpha[j] - b, s[j], direction);
+      }
+    }
+
+    void forget() {
+      stored = 0;
+    }
+
+    /** Keeps the step's pair when it preserves positive definiteness. */
+    void add(double[] x, double[] xNew, double[] g, double[] gNew) {
+      int slot = (newest + 1) % rho.length;
+      double sy = 0;
+      for (int i = 0; i < x.length; i++) {
+        s[slot][i] = xNew[i] - x[i];
+        y[slot][i] = gNew[i] - g[i];
+        sy += s[slot][i] * y[slot][i];
+      }
+      if (sy > 1e-300) {
+        rho[slot] = 1.0 / sy;
+        newest = slot;
+        stored = Math.min(stored + 1, rho.length);
+      }
     }
   }
 

@@ -15,14 +15,17 @@ public final class BuiltinSolversPlugin implements MultirefPlugin {
   /** The plugin; the runtime creates one per program. */
   public BuiltinSolversPlugin() {}
 
+  // the defaults are the solvers' own constants, shown as text
   private static final List<ParameterSpec> FORWARD = List.of(
-      new ParameterSpec("tolerance", "relative Newton step at which lambda is final", "1e-15"),
-      new ParameterSpec("max-iterations", "Newton steps before failing", "100"));
+      new ParameterSpec("tolerance", "relative Newton step at which lambda is final",
+          text(ForwardKlSolver.DEFAULT_TOLERANCE)),
+      new ParameterSpec("max-iterations", "Newton steps before failing",
+          Integer.toString(ForwardKlSolver.DEFAULT_MAX_ITERATIONS)));
   private static final List<ParameterSpec> GENERAL = List.of(
       new ParameterSpec("tolerance", "absolute tolerance on lambda and log pi beyond a few ulps",
-          "0"),
+          text(GeneralFSolver.DEFAULT_TOLERANCE)),
       new ParameterSpec("max-iterations", "outer evaluations before failing (inner: half)",
-          "400"));
+          Integer.toString(GeneralFSolver.DEFAULT_MAX_OUTER_EVALUATIONS)));
 
   @Override
   public List<ComponentFactory<Solver>> solvers() {
@@ -46,11 +49,18 @@ public final class BuiltinSolversPlugin implements MultirefPlugin {
   }
 
   private static ForwardKlSolver forward(ComponentConfig c) {
-    return ForwardKlSolver.of(c.getDouble("tolerance", 1e-15), c.getInt("max-iterations", 100));
+    return ForwardKlSolver.of(c.getDouble("tolerance", ForwardKlSolver.DEFAULT_TOLERANCE),
+        c.getInt("max-iterations", ForwardKlSolver.DEFAULT_MAX_ITERATIONS));
   }
 
   private static GeneralFSolver general(ComponentConfig c) {
-    int budget = c.getInt("max-iterations", 400);
-    return GeneralFSolver.of(c.getDouble("tolerance", 0.0), budget, Math.max(3, budget / 2));
+    return GeneralFSolver.withBudget(c.getDouble("tolerance", GeneralFSolver.DEFAULT_TOLERANCE),
+        c.getInt("max-iterations", GeneralFSolver.DEFAULT_MAX_OUTER_EVALUATIONS));
+  }
+
+  /** The shortest decimal text of a double: 1e-15, 0. */
+  private static String text(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toString().toLowerCase(
+        java.util.Locale.ROOT);
   }
 }

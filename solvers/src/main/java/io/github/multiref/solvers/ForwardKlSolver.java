@@ -10,7 +10,7 @@ import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
 import io.github.multiref.api.internal.ArrayKernels;
-import io.github.multiref.api.internal.DistributionArrays;
+import io.github.multiref.api.internal.MixtureArrays;
 import io.github.multiref.divergences.MixtureCombiner;
 import java.util.Arrays;
 import java.util.List;
@@ -45,8 +45,15 @@ import java.util.Optional;
 @Stability(Stability.Status.STABLE)
 public final class ForwardKlSolver implements Solver {
 
+  /** The default relative tolerance on {@code lambda - r_max}. */
+  public static final double DEFAULT_TOLERANCE = 1e-15;
+
+  /** The default budget of Newton steps. */
+  public static final int DEFAULT_MAX_ITERATIONS = 100;
+
   /** Relative tolerance 1e-15 on {@code lambda - r_max}, at most 100 Newton steps. */
-  public static final ForwardKlSolver DEFAULT = new ForwardKlSolver(1e-15, 100);
+  public static final ForwardKlSolver DEFAULT = new ForwardKlSolver(DEFAULT_TOLERANCE,
+      DEFAULT_MAX_ITERATIONS);
 
   private final double relativeTolerance;
   private final int maxIterations;
@@ -130,98 +137,160 @@ public final class ForwardKlSolver implements Solver {
     for (int y = 0; y < n; y++) {
       r[y] = problem.reward(y);
     }
-    Mixture mix = new Mixture(refs, work.mix, work.tiny);
-    double rMax = Double.NEGATIVE_INFINITY;
-    double rMin = Double.POSITIVE_INFINITY;
-    double rOutside = Double.NEGATIVE_INFINITY;
-    for (int y = 0; y < n; y++) {
-      if (mix.inSupport(y)) {
-        rMax = Math.max(rMax, r[y]);
-        rMin = Math.min(rMin, r[y]);
-      } else {
-        rOutside = Math.max(rOutside, r[y]);
-      }
+    MixtureArrays mix = new MixtureArrays(refs, work.mix, work.tiny);
+    Top top = Top.of(r, mix, n);
+    Root root = multiplier(refs, beta, r, mix, top, work);
+    if (root == null) {
+      // pibar(M) underflows and M does not take the bulk: lambda - r_max is an ordinary number
+      // that m cannot express; the general solver's log-space multiplier can
+      return GeneralFSolver.DEFAULT.solve(problem)
+          .withCombinedReference(MixtureCombiner.INSTANCE);
     }
-    double logMassTop = Double.NEGATIVE_INFINITY; // log pibar(M)
-    for (int y = 0; y < n; y++) {
-      if (mix.inSupport(y) && r[y] == rMax) {
-        logMassTop = LogMath.logAddExp(logMassTop, mix.logMix(y));
-      }
+    double lambda = top.rMax() + root.s();
+    boolean outsideWins = top.rOutside() > lambda;
+    if (outsideWins) {
+      lambda = top.rOutside();
     }
-    double w = beta * Math.exp(logMassTop);
+    double total = policy(beta, r, mix, top, root, lambda, outsideWins, work);
+    if (outsideWins) {
+      total += giveTheRestOutside(r, mix, top.rOutside(), total, work);
+    }
+    double residual = Math.abs(total - 1.0);
+    if (!(residual <= 1e-6)) {
+      throw new ArithmeticException("prompt '" + refs.prompt() + "': the forward-KL solver found"
+          + " lambda = " + lambda + " but the policy's mass there is " + total + ", not 1");
+    }
+    double[] linear = work.linear;
+    double[] logs = work.logs;
+    double logTotal = Math.log(total);
+    double inverseTotal = 1.0 / total;
+    for (int y = 0; y < n; y++) {
+      logs[y] -= logTotal;
+      linear[y] *= inverseTotal;
+    }
+    LogDistribution pi = LogDistribution.withProbabilities(logs, linear, 1e-9);
+    double objective = objective(refs, beta, r, mix, linear, logs);
+    // lambda of f'(t) = -1/t (scaled); the divergence's own f' is shifted by shift + scale
+    double multiplier = lambda - problem.beta() * (form.shift() + form.scale());
+    return new PolicySolution(pi, objective, root.iterations(), residual,
+        Map.of(Diagnostic.MULTIPLIER, multiplier), Optional.of(MixtureCombiner.INSTANCE));
+  }
+
+  /**
+   * The rewards over the mixture's support S and beyond it.
+   *
+   * @param rMax the largest reward on S
+   * @param rMin the smallest reward on S
+   * @param rOutside the largest reward off S (-inf if S is everything)
+   * @param logMassTop {@code log pibar(M)}, M the responses of S with reward {@code rMax}
+   */
+  private record Top(double rMax, double rMin, double rOutside, double logMassTop) {
+    static Top of(double[] r, MixtureArrays mix, int n) {
+      double rMax = Double.NEGATIVE_INFINITY;
+      double rMin = Double.POSITIVE_INFINITY;
+      double rOutside = Double.NEGATIVE_INFINITY;
+      for (int y = 0; y < n; y++) {
+        if (mix.inSupport(y)) {
+          rMax = Math.max(rMax, r[y]);
+          rMin = Math.min(rMin, r[y]);
+        } else {
+          rOutside = Math.max(rOutside, r[y]);
+        }
+      }
+      double logMassTop = Double.NEGATIVE_INFINITY;
+      for (int y = 0; y < n; y++) {
+        if (mix.inSupport(y) && r[y] == rMax) {
+          logMassTop = LogMath.logAddExp(logMassTop, mix.logMix(y));
+        }
+      }
+      return new Top(rMax, rMin, rOutside, logMassTop);
+    }
+  }
+
+  /**
+   * The multiplier as the policy's mass m on M and {@code s = lambda - r_max = W/m}.
+   *
+   * @param iterations Newton steps taken
+   */
+  private record Root(double m, double s, int iterations) {}
+
+  /**
+   * Solves {@code G(m) = 0} by Newton from the left (see the class comment); null when
+   * {@code pibar(M)} underflows and the rest of S holds the bulk of the mass, which m cannot
+   * express.
+   */
+  private Root multiplier(ReferenceSet refs, double beta, double[] r, MixtureArrays mix, Top top,
+      Work work) {
+    double[] linearMix = mix.mix();
+    double w = beta * Math.exp(top.logMassTop());
     // Newton works on the responses of S \ M: their weight beta pibar(y) and gap r_max - r(y)
     int count = 0;
     double[] others = work.others;
     double[] gaps = work.gaps;
-    for (int y = 0; y < n; y++) {
-      double gap = rMax - r[y];
-      if (mix.inSupport(y) && gap > 0 && mix.mix[y] > 0) {
-        others[count] = beta * mix.mix[y];
+    for (int y = 0; y < r.length; y++) {
+      double gap = top.rMax() - r[y];
+      if (mix.inSupport(y) && gap > 0 && linearMix[y] > 0) {
+        others[count] = beta * linearMix[y];
         gaps[count] = gap;
         count++;
       }
     }
-    int iterations = 0;
-    double m;
-    double s;
     // the most the other responses can hold (at lambda = r_max), so m >= 1 - rest at the root
     double rest = 0.0;
     for (int j = 0; j < count; j++) {
       rest += others[j] / gaps[j];
     }
     if (w == 0.0) {
-      if (!(rest < 1.0)) {
-        // pibar(M) underflows and M does not take the bulk: lambda - r_max is an ordinary number
-        // that m cannot express; the general solver's log-space multiplier can
-        return GeneralFSolver.DEFAULT.solve(problem)
-            .withCombinedReference(MixtureCombiner.INSTANCE);
-      }
       // pibar(M) underflows: s is below the smallest double, lambda = r_max to rounding
-      m = 1.0 - rest;
-      s = 0.0;
-    } else {
-      double lo = Math.exp(logMassTop);
-      double spread = rMax - rMin;
-      double hi = beta > spread ? Math.min(1.0, w / (beta - spread)) : 1.0;
-      // start at the larger of the two left ends: from pibar(M) alone, Newton creeps up by
-      // factors when pibar(M) is astronomically small and M still takes most of the mass
-      m = Math.min(Math.max(lo, 1.0 - rest), hi);
-      double[] sums = new double[2];
-      while (true) {
-        ArrayKernels.secular(others, gaps, count, w, m, sums);
-        double g = m - 1.0 + sums[0];
-        double slope = 1.0 + sums[1];
-        if (g >= 0) {
-          break; // at the root to rounding: Newton from the left never passes it
-        }
-        double next = Math.min(m - g / slope, hi);
-        iterations++;
-        if (!(next > m) || next - m <= relativeTolerance * next) {
-          m = Math.max(m, next);
-          break;
-        }
-        if (iterations >= maxIterations) {
-          throw new ArithmeticException("prompt '" + refs.prompt() + "': forward-KL lambda did not"
-              + " converge to " + relativeTolerance + " within " + maxIterations + " Newton steps");
-        }
-        m = next;
+      return rest < 1.0 ? new Root(1.0 - rest, 0.0, 0) : null;
+    }
+    double lo = Math.exp(top.logMassTop());
+    double spread = top.rMax() - top.rMin();
+    double hi = beta > spread ? Math.min(1.0, w / (beta - spread)) : 1.0;
+    // start at the larger of the two left ends: from pibar(M) alone, Newton creeps up by
+    // factors when pibar(M) is astronomically small and M still takes most of the mass
+    double m = Math.min(Math.max(lo, 1.0 - rest), hi);
+    double[] sums = new double[2];
+    int iterations = 0;
+    while (true) {
+      ArrayKernels.secular(others, gaps, count, w, m, sums);
+      double g = m - 1.0 + sums[0];
+      double slope = 1.0 + sums[1];
+      if (g >= 0) {
+        break; // at the root to rounding: Newton from the left never passes it
       }
-      s = w / m;
+      double next = Math.min(m - g / slope, hi);
+      iterations++;
+      if (!(next > m) || next - m <= relativeTolerance * next) {
+        m = Math.max(m, next);
+        break;
+      }
+      if (iterations >= maxIterations) {
+        throw new ArithmeticException("prompt '" + refs.prompt() + "': forward-KL lambda did not"
+            + " converge to " + relativeTolerance + " within " + maxIterations + " Newton steps");
+      }
+      m = next;
     }
-    double lambda = rMax + s;
-    boolean outsideWins = rOutside > lambda;
-    if (outsideWins) {
-      lambda = rOutside;
-    }
-    // the policy in linear space, its logs by one vectorizable pass; entries whose linear value
-    // underflows (or sits at the top, or outside the support) are then set in log space
+    return new Root(m, w / m, iterations);
+  }
+
+  /**
+   * The unnormalized policy on S into {@code work.linear} and {@code work.logs} (zero off S),
+   * returning its mass: in linear space with its logs by one vectorizable pass, and in log space
+   * where the linear value underflows or sits at the top.
+   */
+  private static double policy(double beta, double[] r, MixtureArrays mix, Top top, Root root,
+      double lambda, boolean outsideWins, Work work) {
+    int n = r.length;
+    double[] linearMix = mix.mix();
     double[] linear = work.linear;
     double[] logs = work.logs;
     double logBeta = Math.log(beta);
-    double logM = Math.log(m);
+    double logM = Math.log(root.m());
+    double s = root.s();
     for (int y = 0; y < n; y++) {
-      double distance = outsideWins ? lambda - r[y] : s + (rMax - r[y]);
-      linear[y] = beta * mix.mix[y] / distance;
+      double distance = outsideWins ? lambda - r[y] : s + (top.rMax() - r[y]);
+      linear[y] = beta * linearMix[y] / distance;
     }
     ArrayKernels.log(linear, logs, n);
     double total = 0.0;
@@ -231,105 +300,62 @@ public final class ForwardKlSolver implements Solver {
         logs[y] = Double.NEGATIVE_INFINITY;
         continue;
       }
-      boolean top = !outsideWins && r[y] == rMax;
-      if (top || !(linear[y] > Double.MIN_NORMAL)) {
-        double distance = outsideWins ? lambda - r[y] : s + (rMax - r[y]);
-        logs[y] = top ? mix.logMix(y) - logMassTop + logM
+      boolean atTop = !outsideWins && r[y] == top.rMax();
+      if (atTop || !(linear[y] > Double.MIN_NORMAL)) {
+        double distance = outsideWins ? lambda - r[y] : s + (top.rMax() - r[y]);
+        logs[y] = atTop ? mix.logMix(y) - top.logMassTop() + logM
             : logBeta + mix.logMix(y) - Math.log(distance);
         linear[y] = Math.exp(logs[y]);
       }
       total += linear[y];
     }
-    if (outsideWins) {
-      int ties = 0;
-      for (int y = 0; y < n; y++) {
-        if (!mix.inSupport(y) && r[y] == rOutside) {
-          ties++;
-        }
-      }
-      double each = Math.max(0.0, 1.0 - total) / ties;
-      double logEach = LogMath.log1mExp(Math.min(LogMath.logSumExp(logs), 0.0)) - Math.log(ties);
-      for (int y = 0; y < n; y++) {
-        if (!mix.inSupport(y) && r[y] == rOutside) {
-          linear[y] = each;
-          logs[y] = logEach;
-          total += each;
-        }
-      }
-    }
-    double residual = Math.abs(total - 1.0);
-    if (!(residual <= 1e-6)) {
-      throw new ArithmeticException("prompt '" + refs.prompt() + "': the forward-KL solver found"
-          + " lambda = " + lambda + " but the policy's mass there is " + total + ", not 1");
-    }
-    double logTotal = Math.log(total);
-    double inverseTotal = 1.0 / total;
-    for (int y = 0; y < n; y++) {
-      logs[y] -= logTotal;
-      linear[y] *= inverseTotal;
-    }
-    double expectedReward = ArrayKernels.dot(linear, r, n);
-    double crossEntropy = -ArrayKernels.dotWherePositive(mix.mix, logs, n); // -sum pibar log pi
-    LogDistribution pi = LogDistribution.withProbabilities(logs, linear, 1e-9);
-    // J_F = E_pi r - beta sum_i alpha_i KL(pi_i||pi), with
-    // sum_i alpha_i KL(pi_i||pi) = sum_i alpha_i sum_y pi_i log pi_i - sum_y pibar log pi
-    double objective = expectedReward - beta * (mix.weightedNegativeEntropy + crossEntropy);
-    // lambda of f'(t) = -1/t (scaled); the divergence's own f' is shifted by shift + scale
-    double multiplier = lambda - problem.beta() * (form.shift() + form.scale());
-    return new PolicySolution(pi, objective, iterations, residual,
-        Map.of(Diagnostic.MULTIPLIER, multiplier), Optional.of(MixtureCombiner.INSTANCE));
+    return total;
   }
 
   /**
-   * The mixture {@code pibar = sum_i alpha_i pi_i} from the references' probabilities, its log
-   * where needed (exactly, also where the linear value underflows), and {@code sum_i alpha_i
-   * sum_y pi_i log pi_i}.
+   * The mass S leaves, split evenly among the best responses off S (any split is optimal);
+   * returns the mass given.
    */
-  private static final class Mixture {
-    final ReferenceSet refs;
-    final double[] mix;
-    final boolean[] tiny; // mass so small that the linear mixture underflows to 0
-    double weightedNegativeEntropy;
-
-    /** Into {@code mix} and {@code tiny}, which must arrive cleared. */
-    Mixture(ReferenceSet refs, double[] mix, boolean[] tiny) {
-      this.refs = refs;
-      int n = refs.responses();
-      this.mix = mix;
-      this.tiny = tiny;
-      for (int i = 0; i < refs.size(); i++) {
-        double a = refs.weight(i);
-        if (a > 0.0) {
-          DistributionArrays.addWeightedProbs(refs.reference(i), a, mix);
-          weightedNegativeEntropy -= a * refs.reference(i).entropy();
-        }
-      }
-      for (int y = 0; y < n; y++) {
-        if (mix[y] == 0.0) {
-          for (int i = 0; i < refs.size(); i++) {
-            tiny[y] |= refs.weight(i) > 0 && refs.reference(i).inSupport(y);
-          }
-        }
+  private static double giveTheRestOutside(double[] r, MixtureArrays mix, double rOutside,
+      double total, Work work) {
+    double[] linear = work.linear;
+    double[] logs = work.logs;
+    int ties = 0;
+    for (int y = 0; y < r.length; y++) {
+      if (!mix.inSupport(y) && r[y] == rOutside) {
+        ties++;
       }
     }
-
-    boolean inSupport(int y) {
-      return mix[y] > 0 || tiny[y];
-    }
-
-    /** {@code log pibar(y)}, exact also where {@code pibar(y)} underflows. */
-    double logMix(int y) {
-      if (!tiny[y] && mix[y] > Double.MIN_NORMAL) {
-        return Math.log(mix[y]);
+    double each = Math.max(0.0, 1.0 - total) / ties;
+    double logEach = LogMath.log1mExp(Math.min(LogMath.logSumExp(logs), 0.0)) - Math.log(ties);
+    double given = 0.0;
+    for (int y = 0; y < r.length; y++) {
+      if (!mix.inSupport(y) && r[y] == rOutside) {
+        linear[y] = each;
+        logs[y] = logEach;
+        given += each;
       }
-      double out = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < refs.size(); i++) {
-        if (refs.weight(i) > 0) {
-          out = LogMath.logAddExp(out, Math.log(refs.weight(i)) + refs.reference(i).logProb(y));
-        }
-      }
-      return out;
     }
+    return given;
+  }
+
+  /**
+   * {@code J_F = E_pi r - beta sum_i alpha_i KL(pi_i||pi)}, with {@code sum_i alpha_i KL(pi_i||pi)
+   * = sum_i alpha_i sum_y pi_i log pi_i - sum_y pibar log pi}.
+   */
+  private static double objective(ReferenceSet refs, double beta, double[] r, MixtureArrays mix,
+      double[] linear, double[] logs) {
+    int n = r.length;
+    double weightedNegativeEntropy = 0.0;
+    for (int i = 0; i < refs.size(); i++) {
+      double a = refs.weight(i);
+      if (a > 0.0) {
+        weightedNegativeEntropy -= a * refs.reference(i).entropy();
+      }
+    }
+    double expectedReward = ArrayKernels.dot(linear, r, n);
+    double crossEntropy = -ArrayKernels.dotWherePositive(mix.mix(), logs, n); // -sum pibar log pi
+    return expectedReward - beta * (weightedNegativeEntropy + crossEntropy);
   }
 
   @Override

@@ -52,8 +52,15 @@ import java.util.Optional;
 @Stability(Stability.Status.STABLE)
 public final class GeneralFSolver implements Solver {
 
+  /** The default tolerance: 0, at the limit of double precision. */
+  public static final double DEFAULT_TOLERANCE = 0.0;
+
+  /** The default budget of outer evaluations. */
+  public static final int DEFAULT_MAX_OUTER_EVALUATIONS = 400;
+
   /** Tolerances at the limit of double precision, 400 outer evaluations, 200 inner ones. */
-  public static final GeneralFSolver DEFAULT = new GeneralFSolver(0.0, 400, 200);
+  public static final GeneralFSolver DEFAULT = withBudget(DEFAULT_TOLERANCE,
+      DEFAULT_MAX_OUTER_EVALUATIONS);
 
   /** Mass left off 1 by the outer root beyond which the solver reports a failure. */
   private static final double MASS_TOLERANCE = 1e-6;
@@ -87,6 +94,14 @@ public final class GeneralFSolver implements Solver {
           + maxOuterEvaluations + " and " + maxInnerEvaluations);
     }
     return new GeneralFSolver(tolerance, maxOuterEvaluations, maxInnerEvaluations);
+  }
+
+  /**
+   * A solver with an outer budget and half of it (at least 3) for each inner root, as the
+   * {@code general-f} component configures it.
+   */
+  public static GeneralFSolver withBudget(double tolerance, int maxOuterEvaluations) {
+    return of(tolerance, maxOuterEvaluations, Math.max(3, maxOuterEvaluations / 2));
   }
 
   @Override
