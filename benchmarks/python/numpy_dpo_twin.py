@@ -1,5 +1,5 @@
 """A vectorized numpy twin of multiref's multi-reference DPO scoring (sigmoid loss), written from
-MATH.md section 11 independently of the Java code.
+docs/math.md#dpo independently of the Java code.
 
   python3 numpy_dpo_twin.py fixture DIR      writes DIR/pairs.jsonl and DIR/expected-{reverse-kl,forward-kl}.jsonl
                                              (beta 0.1, weights 0.2,0.3,0.5) for the command-line tests

@@ -1,6 +1,6 @@
 """A vectorized numpy twin of multiref's reverse-KL and forward-KL solvers.
 
-Written independently of the Java code, straight from MATH.md sections 3 and 4. Two uses:
+Written independently of the Java code, straight from docs/math.md (#reverse-kl, #forward-kl). Two uses:
 
   python3 numpy_twin.py fixture DIR
       writes DIR/input.jsonl and DIR/expected-{reverse-kl,forward-kl}.jsonl (beta 0.25, weights
@@ -9,7 +9,7 @@ Written independently of the Java code, straight from MATH.md sections 3 and 4. 
   python3 numpy_twin.py bench WORKLOAD.bin [JAVA_POLICIES.bin]
       times the same computation as the Java benchmark on the same data (see run-solver-benchmark.sh)
       and prints reference entries per second; with the Java policies, their largest difference.
-      Reverse KL is timed twice: as written from MATH.md (solve_rkl, the anchor) and in the fastest
+      Reverse KL is timed twice: as written from docs/math.md (solve_rkl, the anchor) and in the fastest
       numpy formulation found (solve_rkl_fast), so the ratio against the best numpy is on record too.
 """
 import json

@@ -1,5 +1,5 @@
 """Reference values for multi-reference DPO (sigmoid loss), computed with mpmath at 6000 digits from
-the plain formulas of MATH.md section 11 (no log-space tricks), for log-ratios up to 1e4.
+the plain formulas of docs/math.md#dpo (no log-space tricks), for log-ratios up to 1e4.
 
 Run: python3 generate.py   (writes dpo-reference.csv and dpo-extreme.csv beside it)
 

@@ -103,7 +103,7 @@ class ValueTypesTest {
         return 1 - link(t);
       }
     };
-    // MATH.md section 7: kappa = 2 + e^R + e^-R for Bradley-Terry
+    // docs/math.md#preference-models: kappa = 2 + e^R + e^-R for Bradley-Terry
     assertThat(logistic.kappa(1.0)).isCloseTo(2 + Math.E + 1 / Math.E,
         org.assertj.core.api.Assertions.within(1e-12));
     assertThatThrownBy(() -> logistic.kappa(-1)).hasMessage("rMax must be finite and >= 0, got -1.0");

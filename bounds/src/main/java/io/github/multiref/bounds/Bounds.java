@@ -5,8 +5,8 @@ import io.github.multiref.api.Stability;
 import java.util.List;
 
 /**
- * The sample-complexity bounds of MATH.md section 10, each holding with probability at least
- * {@code 1 - delta} over n preference pairs from a finite realizable reward class (derivation in
+ * The sample-complexity bounds of docs/math.md#sample-complexity-bounds, each holding with
+ * probability at least {@code 1 - delta} over n preference pairs from a finite realizable reward class (derivation in
  * docs/bounds.md):
  * <ul>
  *   <li>reverse KL sub-optimality {@code C eps_n / (4 beta)}: rate 1/n;

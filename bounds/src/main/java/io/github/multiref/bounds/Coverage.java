@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The coverage constant of the bounds: {@code C = sup_x sup_y sup_t pi_t(y|x) / pi_s(y|x)} over the
  * optimal policies {@code pi_t} for the rewards {@code (1-t) r_hat + t r*}, {@code t in [0, 1]}
- * (MATH.md section 10).
+ * (docs/math.md#sample-complexity-bounds).
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class Coverage {
@@ -35,7 +35,7 @@ public final class Coverage {
   /**
    * {@code log} of the worst case for forward KL with the mixture as sampling policy: the optimal
    * policy is {@code beta pibar(y) / (lambda - r(y))} with {@code lambda >= beta + r_min >= beta}
-   * (docs/math.md), so for rewards in {@code [0, R_max]} with {@code R_max < beta} the ratio to
+   * (docs/math.md#sample-complexity-bounds), so for rewards in {@code [0, R_max]} with {@code R_max < beta} the ratio to
    * the mixture is at most {@code beta / (beta - R_max)}. For {@code R_max >= beta} there is no
    * bound without data (the ratio reaches {@code 1 / min_y pibar(y)}): NaN.
    */

@@ -10,7 +10,7 @@ import io.github.multiref.solvers.Objectives;
 import java.util.List;
 
 /**
- * The exact gaps of a learned reward (MATH.md section 9), averaged over prompts with weights rho:
+ * The exact gaps of a learned reward (docs/math.md#gaps), averaged over prompts with weights rho:
  * <ul>
  *   <li>sub-optimality {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r*)};
  *   <li>optimality gap {@code J(pi_{r*}; r*) - J(pi_{r_hat}; r_hat)} (the learned reward centered).

@@ -9,7 +9,7 @@ import java.util.function.DoubleBinaryOperator;
 
 /**
  * A bound that is a sum of powers of {@code C eps_n}, with the MLE reward error {@code eps_n = 2
- * kappa^2 log(|R|/delta) / n} (docs/math.md, "Sample-complexity bounds"): {@code sum_j c_j (C
+ * kappa^2 log(|R|/delta) / n} (docs/math.md#sample-complexity-bounds): {@code sum_j c_j (C
  * eps_n)^p_j beta^-q_j}. Everything is evaluated in log space, so the bound and the n it needs stay
  * numbers when C (its worst case {@code exp(R_max/beta)}) is beyond the double range.
  */

@@ -50,7 +50,7 @@ class GapsAndBoundsTest {
     return out;
   }
 
-  /** MATH.md section 9: the reverse-KL identities, against direct evaluation. */
+  /** docs/math.md#gaps: the reverse-KL identities, against direct evaluation. */
   @Test
   void reverseKlGapIdentities() {
     for (long seed = 0; seed < 20; seed++) {
@@ -76,7 +76,9 @@ class GapsAndBoundsTest {
     }
   }
 
-  /** MATH.md section 9: SubOpt_FKL = beta E_x sum_y pibar phi(pi_hat / pi_star), phi(u) = u-1-log u. */
+  /**
+   * docs/math.md#gaps: SubOpt_FKL = beta E_x sum_y pibar phi(pi_hat / pi_star), phi(u) = u-1-log u.
+   */
   @Test
   void forwardKlGapIdentity() {
     for (long seed = 0; seed < 20; seed++) {

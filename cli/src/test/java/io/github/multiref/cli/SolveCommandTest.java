@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code multiref solve} end to end (in-process). Expected values come from the numpy twin
- * ({@code benchmarks/python/numpy_twin.py fixture}), written independently from MATH.md.
+ * ({@code benchmarks/python/numpy_twin.py fixture}), written independently from docs/math.md.
  */
 class SolveCommandTest {
 

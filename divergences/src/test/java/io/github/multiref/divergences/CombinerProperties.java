@@ -17,7 +17,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
-/** MATH.md sections 2, 3 and 4: combiner identities over random reference sets. */
+/**
+ * docs/math.md#combiners, #reverse-kl and #forward-kl: combiner identities over random reference
+ * sets.
+ */
 class CombinerProperties {
 
   private static final List<ReferenceCombiner> ALL = List.of(

@@ -214,7 +214,7 @@ public final class Trial {
     return out;
   }
 
-  /** Centers each prompt's rewards under the sampling policy (MATH.md section 8). */
+  /** Centers each prompt's rewards under the sampling policy (docs/math.md#reward-learning). */
   static void center(double[][] r, List<LogDistribution> sampling) {
     for (int x = 0; x < r.length; x++) {
       double mean = sampling.get(x).expectation(r[x]);

@@ -25,8 +25,8 @@ class PaperClaimsTest {
           ForwardKlSolver.DEFAULT, Bounds.FKL_SUBOPTIMALITY, Bounds.FKL_OPTIMALITY_GAP));
 
   /**
-   * MATH.md section 10's simulation: 5 prompts, 6 responses, 2 references, a 64-member class that
-   * contains the truth, Bradley-Terry labels, beta 0.5, R_max 1, delta 0.05: every bound holds in
+   * The simulation of docs/bounds.md#what-the-experiments-show: 5 prompts, 6 responses, 2
+   * references, a 64-member class that contains the truth, Bradley-Terry labels, beta 0.5, R_max 1, delta 0.05: every bound holds in
    * at least 95% of 100 trials at each n.
    */
   @Test

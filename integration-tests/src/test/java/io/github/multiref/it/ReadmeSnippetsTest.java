@@ -26,7 +26,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Every {@code ```java} block of the README compiles, with its own imports only, and runs: a
+ * Every {@code ```java} block of the README and of {@code docs/*.md} compiles, with its own imports only, and runs: a
  * block of statements runs as a method body; a plugin class is instantiated and asked for its
  * factories; a contract-test class is run by the JUnit launcher. The one thing supplied is the
  * {@code MyDivergence} the plugin snippets assume the reader wrote (the plugin starter's
@@ -39,9 +39,23 @@ class ReadmeSnippetsTest {
   private static final Pattern TYPE = Pattern.compile(
       "(?m)^(?:public |final |abstract )*(?:class|interface|record) (\\w+)");
 
-  record Snippet(int line, List<String> imports, String body) {}
+  record Snippet(String file, int line, List<String> imports, String body) {}
 
-  static List<Snippet> snippets(String readme) {
+  /** The snippets of the README, then of each document in {@code docs/}, in name order. */
+  static List<Snippet> snippets(Path readme) throws IOException {
+    List<Path> documents = new ArrayList<>(List.of(readme));
+    try (var docs = Files.list(readme.resolveSibling("docs"))) {
+      docs.filter(d -> d.toString().endsWith(".md")).sorted().forEach(documents::add);
+    }
+    List<Snippet> out = new ArrayList<>();
+    for (Path d : documents) {
+      String name = d == readme ? "README.md" : "docs/" + d.getFileName();
+      out.addAll(snippets(name, Files.readString(d)));
+    }
+    return out;
+  }
+
+  static List<Snippet> snippets(String file, String readme) {
     List<Snippet> out = new ArrayList<>();
     Matcher m = FENCE.matcher(readme);
     while (m.find()) {
@@ -57,7 +71,7 @@ class ReadmeSnippetsTest {
         }
       }
       int line = (int) readme.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
-      out.add(new Snippet(line, imports, body.toString()));
+      out.add(new Snippet(file, line, imports, body.toString()));
     }
     return out;
   }
@@ -66,9 +80,8 @@ class ReadmeSnippetsTest {
 
   @Test
   void everyJavaBlockCompilesAndRuns() throws Exception {
-    String readme = Files.readString(Path.of(System.getProperty("multiref.readme")));
-    List<Snippet> snippets = snippets(readme);
-    assertThat(snippets).as("java blocks in the README").hasSizeGreaterThanOrEqualTo(4);
+    List<Snippet> snippets = snippets(Path.of(System.getProperty("multiref.readme")));
+    assertThat(snippets).as("java blocks in the README and docs").hasSizeGreaterThanOrEqualTo(4);
 
     Path src = Files.createDirectories(tmp.resolve("src/readme"));
     // the divergence the plugin snippets assume: the plugin starter's, as package readme
@@ -87,11 +100,13 @@ class ReadmeSnippetsTest {
       if (type.find()) {
         name = type.group(1);
         declaredTypes.add(name);
-        unit.append("\n// README.md line ").append(s.line()).append('\n').append(s.body());
+        unit.append("\n// ").append(s.file()).append(" line ").append(s.line()).append('\n')
+            .append(s.body());
       } else {
-        name = "Snippet" + s.line();
+        name = "Snippet" + s.file().replaceAll("\\W", "_") + "_" + s.line();
         statementClasses.add(name);
-        unit.append("\n/** README.md line ").append(s.line()).append(". */\npublic final class ")
+        unit.append("\n/** ").append(s.file()).append(" line ").append(s.line())
+            .append(". */\npublic final class ")
             .append(name).append(" {\n  public static void run() throws Exception {\n")
             .append(s.body()).append("  }\n}\n");
       }

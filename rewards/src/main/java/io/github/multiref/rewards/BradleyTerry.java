@@ -7,7 +7,8 @@ import io.github.multiref.api.internal.ArrayKernels;
 
 /**
  * Bradley-Terry: {@code link(t) = sigmoid(t) = 1 / (1 + e^-t)}. {@code log link(t) =
- * -softplus(-t)}, finite for any gap; {@code kappa(R) = 2 + e^R + e^-R} (MATH.md section 7).
+ * -softplus(-t)}, finite for any gap; {@code kappa(R) = 2 + e^R + e^-R}
+ * (docs/math.md#preference-models).
  */
 @Stability(Stability.Status.STABLE)
 public final class BradleyTerry implements PreferenceModel {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Maximum-likelihood reward learning (MATH.md section 8, paper eq. 3):
+ * Maximum-likelihood reward learning (docs/math.md#reward-learning, paper eq. 3):
  * {@code r_hat = argmax_r sum_i log P(ranking_i | r)} for any {@link PreferenceModel}, plugins
  * included, through its ranking log-likelihood and gradient only.
  *

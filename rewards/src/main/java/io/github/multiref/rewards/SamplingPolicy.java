@@ -10,7 +10,7 @@ import io.github.multiref.divergences.MixtureCombiner;
  * Which policy preference data is sampled from: the generalized escort of the references, their
  * mixture, one reference, or uniform over the responses. A closed set: {@link #parse} reads the
  * text form ({@code escort}, {@code mixture}, {@code uniform}, {@code reference:I}) once, and
- * {@link #toString} writes it back.
+ * {@code toString} writes it back.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public sealed interface SamplingPolicy {

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Multi-reference forward-KL solution (MATH.md section 4, paper Theorem 6.2):
+ * Multi-reference forward-KL solution (docs/math.md#forward-kl, paper Theorem 6.2):
  * {@code pi*(y) = beta pibar(y) / (lambda - r(y))} on the support S of the mixture pibar, with
  * {@code lambda} the unique root of {@code sum_y beta pibar(y)/(lambda - r(y)) = 1} in the bracket
  * {@code [max(r_max, beta + r_min), beta + r_max]} (r over S).
@@ -37,7 +37,7 @@ import java.util.Optional;
  * mass exactly when {@code r(y)} exceeds the lambda found on S. Then {@code lambda = r(y)} for the
  * best such response, S keeps {@code beta pibar(y)/(lambda - r(y))}, and the rest of the mass goes
  * to the best outside responses (split evenly among ties: any split is optimal). Otherwise they
- * get exactly zero mass, as MATH.md states.
+ * get exactly zero mass (docs/math.md#outside-the-support).
  *
  * <p>Diagnostics: {@code lambda}. Iterations count Newton steps; the residual is {@code |sum pi -
  * 1|} before the final renormalization.

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The multi-reference problem for any strictly convex f-divergence and any K, by monotone root
- * finding on the KKT conditions (docs/math.md, section "Any f-divergence").
+ * finding on the KKT conditions (docs/math.md#any-f-divergence).
  *
  * <h2>Method</h2>
  * KKT: where {@code pi(y) > 0}, {@code r(y) - beta h_y(pi(y)) = lambda} with {@code h_y(p) = sum_i

@@ -4,8 +4,7 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 
 /**
- * One prompt's responses as the KKT conditions of the general solver see them (docs/math.md,
- * section "Any f-divergence"): which responses can carry mass, and for each the weighted references
+ * One prompt's responses as the KKT conditions of the general solver see them (docs/math.md#any-f-divergence): which responses can carry mass, and for each the weighted references
  * that have mass there, with the response's reward gap to the best such response.
  *
  * <p>A response is <em>regular</em> when some reference with positive weight has mass at it and,

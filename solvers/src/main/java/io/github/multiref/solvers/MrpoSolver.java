@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The MRPO surrogate (MATH.md section 6, Le et al. 2024): {@code pi(y) proportional to h(y)
- * exp(r(y)/beta)} with h the weighted harmonic mean of the references. It maximizes a lower bound
+ * The MRPO surrogate (docs/math.md#mrpo-surrogate, Le et al. 2024): {@code pi(y) proportional to
+ * h(y) exp(r(y)/beta)} with h the weighted harmonic mean of the references. It maximizes a lower bound
  * of the reverse-KL objective, not the objective itself.
  *
  * <p>The reported {@code objective} is the surrogate policy's <em>true</em> multi-reference

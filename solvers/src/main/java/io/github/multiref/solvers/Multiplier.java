@@ -4,8 +4,7 @@ import io.github.multiref.api.LogMath;
 
 /**
  * How the general solver parametrizes the multiplier lambda of the simplex constraint, so that
- * every policy a double can hold is reached by a double z (docs/math.md, section "Any
- * f-divergence"). With {@code R} the best reward among regular responses, {@code gap(y) = R -
+ * every policy a double can hold is reached by a double z (docs/math.md#any-f-divergence). With {@code R} the best reward among regular responses, {@code gap(y) = R -
  * r(y)} and W the total weight:
  *
  * <ul>

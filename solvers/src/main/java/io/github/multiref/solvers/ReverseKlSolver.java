@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Exact multi-reference reverse-KL solution (MATH.md section 3, paper Theorem 5.2):
+ * Exact multi-reference reverse-KL solution (docs/math.md#reverse-kl, paper Theorem 5.2):
  * {@code pi*(y) = pi_alpha(y) exp(r(y)/beta) / Z} with {@code pi_alpha} the generalized escort.
  *
  * <p>In log space {@code log pi*(y) = sum_i alpha_i log pi_i(y) + r(y)/beta - log(Z F_alpha)}, where

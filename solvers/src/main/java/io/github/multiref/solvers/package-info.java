@@ -3,7 +3,7 @@
  * {@code J(pi) = E_{y~pi} r(y) - beta * sum_i alpha_i D_f(pi || pi_i)} for one prompt:
  *
  * <ul>
- *   <li>{@link io.github.multiref.solvers.ReverseKlSolver}: exact (MATH.md section 3),
+ *   <li>{@link io.github.multiref.solvers.ReverseKlSolver}: exact (docs/math.md#reverse-kl),
  *   <li>{@link io.github.multiref.solvers.ForwardKlSolver}: one scalar root (section 4),
  *   <li>{@link io.github.multiref.solvers.GeneralFSolver}: any strictly convex f, nested monotone
  *       roots (section 5),

@@ -112,7 +112,8 @@ class ExtremeCasesTest {
 
   /**
    * Forward KL puts mass outside the mixture's support when the reward there exceeds the lambda of
-   * the supported responses (MATH.md section 4 says zero there, which holds only otherwise).
+   * the supported responses (the usual statement says zero there, which holds only otherwise:
+   * docs/math.md#outside-the-support).
    */
   @Test
   void forwardKlUsesAnUncoveredResponseWhoseRewardBeatsLambda() {
@@ -134,12 +135,12 @@ class ExtremeCasesTest {
     }
     double j = Independent.objective(fkl.policy().logProbs(), p);
     assertThat(Independent.dualBound(p, 3.0) - j).isLessThan(1e-12);
-    // the policy that MATH.md's "zero elsewhere" would give is strictly worse
+    // the policy that the usual "zero elsewhere" would give is strictly worse
     RegularizedProblem covered = RegularizedProblem.of(refs, new double[] {0.0, 0.1, -1.0}, 0.5,
         ForwardKl.INSTANCE);
     double[] zeroElsewhere = ForwardKlSolver.DEFAULT.solve(covered).policy().logProbs();
     assertThat(Independent.objective(zeroElsewhere, p)).isLessThan(j - 0.1);
-    // and with a low reward there it gets exactly zero, as MATH.md says
+    // and with a low reward there it gets exactly zero, as the usual statement says
     assertThat(ForwardKlSolver.DEFAULT.solve(covered).policy().inSupport(2)).isFalse();
   }
 

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The solvers against each other and against closed forms (MATH.md sections 3, 4, 6). */
+/**
+ * The solvers against each other and against closed forms (docs/math.md#reverse-kl, #forward-kl,
+ * #mrpo-surrogate).
+ */
 class SolverAgreementTest {
 
   private static final SplittableRandom RNG = new SplittableRandom(20261129);
@@ -93,7 +96,7 @@ class SolverAgreementTest {
       double reference = lo.doubleValue();
       assertThat(Math.abs(lambda - reference)).as("trial %d, beta %s", trial, beta)
           .isLessThanOrEqualTo(1e-12 * Math.abs(reference));
-      // the bracket of MATH.md section 4
+      // the bracket of docs/math.md#forward-kl
       assertThat(lambda).isBetween(rMax, rMax + beta);
     }
   }

@@ -5,36 +5,17 @@ import io.github.multiref.api.LogMath;
 import io.github.multiref.api.Stability;
 
 /**
- * Direct preference optimization with K references (MATH.md section 11, paper appendix D).
+ * Scores preference pairs by direct preference optimization with K references: the loss, the
+ * logit {@code z = beta sum_i alpha_i (f'(e^{u_{i,w}}) - f'(e^{u_{i,l}}))} with {@code u} the
+ * policy-to-reference log-ratios, its gradients in the policy's two log-probabilities, and the
+ * implicit rewards (docs/math.md#dpo, where each case and its tests are written out).
  *
- * <h2>Conventions</h2>
- * For a pair with policy log-probabilities {@code l_w, l_l} and reference log-probabilities {@code
- * l_{i,w}, l_{i,l}}, let {@code u_{i,w} = l_w - l_{i,w}} (the policy-to-reference log-ratio). The
- * implicit reward of a response is {@code beta sum_i alpha_i (f'(exp(u_i)) - f'(1))} and the logit
- * is {@code z = reward_w - reward_l = beta sum_i alpha_i (f'(exp(u_{i,w})) - f'(exp(u_{i,l})))}.
- * The divergence is {@code D_f(pi||pi_i)} with the policy first (see {@link Divergence}):
- * <ul>
- *   <li>{@code reverse-kl}, {@code KL(pi||pi_i)}: {@code z = beta ((l_w - sum_i alpha_i l_{i,w}) -
- *       (l_l - sum_i alpha_i l_{i,l}))}, the escort reference; with K = 1 it is standard DPO.
- *   <li>{@code forward-kl}, {@code KL(pi_i||pi)}: {@code z = beta (exp(m_l - l_l) - exp(m_w -
- *       l_w))} with {@code m = logsumexp_i(log alpha_i + l_i)}, the mixture reference.
- *   <li>{@code alpha:a=A} (Amari): {@code f'(t) = (t^(A-1) - 1)/(A - 1)}. Single-reference f-DPO
- *       (Wang et al. 2024) writes {@code f(u) = (u^(1-alpha) - (1-alpha) u - alpha) / (alpha
- *       (alpha-1))} with the policy in the same slot, which is A = 1 - alpha here: their alpha ->
- *       0 is reverse KL, alpha -> 1 forward KL. State A explicitly to avoid the confusion.
- * </ul>
- * For power-type derivatives ({@code f'(t) = c t^p + const}: forward KL, the alpha family, Pearson
- * chi^2, squared Hellinger) both sides of z are summed over references in log space and
- * subtracted once, so z is exact and never overflows where it is finite, for log-ratios of any
- * size. For other divergences (plugins included) z sums the exact per-reference differences {@link
- * Divergence#fPrimeDifference(double, double)}; only if two references' terms exceed the double
- * range with opposite signs is the result undefined, and that is an {@link ArithmeticException}.
- *
- * <p>Gradients: {@code dz/dl_w = beta sum_i alpha_i t f''(t)} at {@code t = exp(u_{i,w})}, and
- * {@code dz/dl_l} with the opposite sign, formed as {@code exp(log|L'(z)| + log beta +
- * logsumexp_i(log alpha_i + log(t f''(t))))}, so a vanishing loss slope times an enormous ratio
- * gives the right finite value. Weights depend on the references only, so no gradient flows
- * through MRPO's adaptive weights.
+ * <p>The path is chosen by what the divergence declares, never by its class: a logarithmic power
+ * form (reverse KL and its multiples) gives a linear logit, scored column by column for fixed
+ * weights; any other declared power form sums each side in log space, exact at any log-ratio; the
+ * rest sum exact per-reference differences {@link Divergence#fPrimeDifference(double, double)}
+ * and refuse, with an {@link ArithmeticException}, a logit beyond the double range whose sign is
+ * undefined. Immutable and thread-safe; {@link #scoreBatch} writes to the caller's arrays.
  */
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class MultiReferenceDpo {

@@ -124,7 +124,7 @@ class DpoPropertiesTest {
         ReferenceWeighting.fixed(0.25, 0.75)).score(-2.0, -4.0, rw, rl);
     double mw = LogMath.logAddExp(Math.log(0.25) - 3.0, Math.log(0.75) - 1.0);
     double ml = LogMath.logAddExp(Math.log(0.25) - 2.0, Math.log(0.75) - 5.0);
-    // MATH.md section 11: z = beta (exp(m_l - l_l) - exp(m_w - l_w))
+    // docs/math.md#dpo: z = beta (exp(m_l - l_l) - exp(m_w - l_w))
     assertThat(s.logit()).isCloseTo(0.5 * (Math.exp(ml + 4.0) - Math.exp(mw + 2.0)),
         within(1e-13));
   }
