@@ -17,5 +17,6 @@ module io.github.multiref.api {
   exports io.github.multiref.api.internal to
       io.github.multiref.divergences,
       io.github.multiref.rewards,
-      io.github.multiref.solvers;
+      io.github.multiref.solvers,
+      io.github.multiref.experiments;
 }

@@ -2,6 +2,7 @@ package io.github.multiref.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.api.Stability;
+import io.github.multiref.api.internal.ArrayKernels;
 import io.github.multiref.rewards.SamplingPolicy;
 import io.github.multiref.rewards.SyntheticBandit;
 import io.github.multiref.rewards.io.JsonLine;
@@ -48,7 +49,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     alpha = alpha.clone();
     methods = List.copyOf(methods);
     n = n.clone();
-    trueReward = copyRows(trueReward);
+    trueReward = ArrayKernels.copyRows(trueReward);
   }
 
   /** A copy of the references' weights. */
@@ -66,7 +67,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
   /** A copy of the given true reward, or null. */
   @Override
   public double[][] trueReward() {
-    return copyRows(trueReward);
+    return ArrayKernels.copyRows(trueReward);
   }
 
   /** The number of references, K. */
@@ -373,17 +374,6 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
       }
     }
     return truth;
-  }
-
-  private static double[][] copyRows(double[][] rows) {
-    if (rows == null) {
-      return null;
-    }
-    double[][] out = new double[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      out[i] = rows[i].clone();
-    }
-    return out;
   }
 
   private static final List<String> ROOT_KEYS = List.of("bandit", "reward_class", "sampling",

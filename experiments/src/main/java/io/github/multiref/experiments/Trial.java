@@ -8,6 +8,7 @@ import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
+import io.github.multiref.api.internal.ArrayKernels;
 import io.github.multiref.bounds.Coverage;
 import io.github.multiref.bounds.Gaps;
 import io.github.multiref.rewards.Lbfgs;
@@ -48,19 +49,20 @@ public final class Trial {
   public record Finite(List<double[][]> members) implements RewardClass {
     /** Keeps a copy of the members. */
     public Finite {
-      members = members.stream().map(Trial::copy).toList();
+      members = members.stream().map(ArrayKernels::copyRows).toList();
     }
 
     /** Copies of the members. */
     @Override
     public List<double[][]> members() {
-      return members.stream().map(Trial::copy).toList();
+      return members.stream().map(ArrayKernels::copyRows).toList();
     }
 
     /** The member of highest likelihood. */
     @Override
     public double[][] fit(PreferenceData data, PreferenceModel model, SyntheticBandit bandit) {
-      return copy(members.get(RewardLearning.fitFinite(data, model, members).index()));
+      int best = RewardLearning.fitFinite(data, model, members).index();
+      return ArrayKernels.copyRows(members.get(best));
     }
 
     @Override
@@ -224,18 +226,10 @@ public final class Trial {
     }
   }
 
-  private static double[][] copy(double[][] r) {
-    double[][] out = new double[r.length][];
-    for (int x = 0; x < r.length; x++) {
-      out[x] = r[x].clone();
-    }
-    return out;
-  }
-
   private static double[][][] copy(double[][][] r) {
     double[][][] out = new double[r.length][][];
     for (int x = 0; x < r.length; x++) {
-      out[x] = copy(r[x]);
+      out[x] = ArrayKernels.copyRows(r[x]);
     }
     return out;
   }
