@@ -258,12 +258,12 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         int n = Math.min(chunkSize, size - c * chunkSize);
         for (int p = 0; p < n; p++) {
           b.setLength(0);
-          b.append('{').append(keys[c * chunkSize + p]).append("\"loss\":").append(s.loss[p])
-              .append(",\"logit\":").append(s.logit[p])
-              .append(",\"grad_chosen\":").append(s.gradChosen[p])
-              .append(",\"grad_rejected\":").append(s.gradRejected[p])
-              .append(",\"chosen_reward\":").append(s.chosenReward[p])
-              .append(",\"rejected_reward\":").append(s.rejectedReward[p]).append("}\n");
+          b.append('{').append(keys[c * chunkSize + p]).append("\"loss\":").append(JsonLine.number(s.loss[p]))
+              .append(",\"logit\":").append(JsonLine.number(s.logit[p]))
+              .append(",\"grad_chosen\":").append(JsonLine.number(s.gradChosen[p]))
+              .append(",\"grad_rejected\":").append(JsonLine.number(s.gradRejected[p]))
+              .append(",\"chosen_reward\":").append(JsonLine.number(s.chosenReward[p]))
+              .append(",\"rejected_reward\":").append(JsonLine.number(s.rejectedReward[p])).append("}\n");
           w.append(b);
           summary.add(s.loss[p], s.logit[p]);
         }

@@ -113,6 +113,29 @@ class DpoScoreCommandTest {
         "{\"chosen_logps\": -1, \"rejected_logps\": -1}");
   }
 
+  /**
+   * Lines are parsed in parallel chunks: with bad lines in several chunks of several batches, the
+   * error is still the first bad line of the file, and nothing is written.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void theFirstBadLineIsNamedWhateverTheChunkThatFindsIt(int threads) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int line = 1; line <= 500; line++) {
+      text.append(line == 120 ? "{\"chosen_logps\": 1" : line == 77 || line == 300
+          ? GOOD.replace("-2.0", "NaN") : GOOD).append('\n');
+    }
+    Path in = tmp.resolve("many.jsonl");
+    Files.writeString(in, text);
+    Path out = tmp.resolve("many-out.jsonl");
+    CliRunner.Result r = CliRunner.run("dpo-score", "--input", in.toString(), "--output",
+        out.toString(), "--beta", "0.1", "--batch", "64", "--threads", String.valueOf(threads));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("multiref: error: line 77: field 'rejected_logps' is NaN;"
+        + " expected a finite number" + System.lineSeparator());
+    assertThat(out).doesNotExist();
+  }
+
   @Test
   void badOptionsAreNamed() throws IOException {
     assertRefused("line 1: field 'ref_chosen_logps' has 2 references but --weights has 3", GOOD,

@@ -1,10 +1,15 @@
 package io.github.multiref.rewards.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.multiref.api.Stability;
 
@@ -17,11 +22,25 @@ import io.github.multiref.api.Stability;
 @Stability(Stability.Status.EXPERIMENTAL)
 public final class JsonLine {
 
-  /** The mapper for reading and writing lines; writes -inf as the bare token -Infinity. */
+  /**
+   * The mapper for reading and writing lines; writes -inf as the bare token -Infinity. Numbers are
+   * read by Jackson's FastDoubleParser and written by its Schubfach writer: both exact (correctly
+   * rounded, shortest round-trip text), and several times faster than the JDK 17 conversions.
+   */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .build();
+
+  /** Reads a line as a tree; made once, so the tree type is not looked up again per line. */
+  private static final ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
+
+  /** A double as JSON text, as {@link #MAPPER} writes it ({@code -Infinity} for -inf). */
+  public static String number(double value) {
+    return NumberOutput.toString(value, true);
+  }
 
   private final long line;
   private final JsonNode node;
@@ -35,7 +54,7 @@ public final class JsonLine {
   public static JsonLine parse(long line, String text) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(text);
+      node = TREE.readTree(text);
     } catch (JsonProcessingException e) {
       String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
       throw new IllegalArgumentException("line " + line + column + ": malformed JSON: "
@@ -229,6 +248,9 @@ public final class JsonLine {
     JsonNode v = node.get(field);
     if (v == null) {
       return null;
+    }
+    if (v.isTextual()) { // the common case (prompts, responses), quoted as the mapper would
+      return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(v.textValue())) + '"';
     }
     try {
       return MAPPER.writeValueAsString(v);
