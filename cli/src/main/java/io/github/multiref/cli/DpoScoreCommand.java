@@ -94,17 +94,32 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         AtomicOutput out = AtomicOutput.open(job.output, parent.main().out());
         Progress progress = Progress.start(parent.main().err(), "multiref dpo-score", "pairs")) {
       Chunked chunked = null;
+      PairLine fast = new PairLine();
       long line = 0;
       for (String text = in.readLine(); text != null; text = in.readLine()) {
         line++;
         if (text.isBlank()) {
           continue;
         }
-        JsonLine f = JsonLine.parse(line, text);
-        double chosen = f.logProbability("chosen_logps");
-        double rejected = f.logProbability("rejected_logps");
-        double[] rc = f.logProbabilities("ref_chosen_logps", -1, "ref_chosen_logps");
-        double[] rr = f.logProbabilities("ref_rejected_logps", rc.length, "ref_chosen_logps");
+        double chosen;
+        double rejected;
+        double[] rc;
+        double[] rr;
+        String keys;
+        if (fast.read(text)) { // one streaming pass; anything unusual goes through JsonLine
+          chosen = fast.chosen;
+          rejected = fast.rejected;
+          rc = Arrays.copyOf(fast.refChosen, fast.references);
+          rr = Arrays.copyOf(fast.refRejected, fast.references);
+          keys = fast.keys.toString();
+        } else {
+          JsonLine f = JsonLine.parse(line, text);
+          chosen = f.logProbability("chosen_logps");
+          rejected = f.logProbability("rejected_logps");
+          rc = f.logProbabilities("ref_chosen_logps", -1, "ref_chosen_logps");
+          rr = f.logProbabilities("ref_rejected_logps", rc.length, "ref_chosen_logps");
+          keys = keys(f);
+        }
         if (chunked == null) {
           if (alpha != null && alpha.length != rc.length) {
             throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
@@ -118,7 +133,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
           throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
               + " references but earlier lines have " + chunked.k);
         }
-        chunked.add(line, keys(f), chosen, rejected, rc, rr);
+        chunked.add(line, keys, chosen, rejected, rc, rr);
         if (chunked.full()) {
           progress.add(chunked.size);
           chunked.flush(pool, out.writer(), summary);
