@@ -160,13 +160,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     return 0;
   }
 
-  /** The input's keys, copied to the output so that nothing is joined back by line number. */
-  private static final String[] KEYS = {"prompt", "chosen", "rejected"};
-
   /** {@code "prompt":...,"chosen":...,"rejected":...,} for the keys the line has. */
   private static String keys(JsonLine f) {
     StringBuilder b = new StringBuilder();
-    for (String key : KEYS) {
+    for (String key : PairLine.KEYS) {
       String value = f.json(key);
       if (value != null) {
         b.append('"').append(key).append("\":").append(value).append(',');
@@ -273,12 +270,14 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         int n = Math.min(chunkSize, size - c * chunkSize);
         for (int p = 0; p < n; p++) {
           b.setLength(0);
-          b.append('{').append(keys[c * chunkSize + p]).append("\"loss\":").append(JsonLine.number(s.loss[p]))
+          b.append('{').append(keys[c * chunkSize + p])
+              .append("\"loss\":").append(JsonLine.number(s.loss[p]))
               .append(",\"logit\":").append(JsonLine.number(s.logit[p]))
               .append(",\"grad_chosen\":").append(JsonLine.number(s.gradChosen[p]))
               .append(",\"grad_rejected\":").append(JsonLine.number(s.gradRejected[p]))
               .append(",\"chosen_reward\":").append(JsonLine.number(s.chosenReward[p]))
-              .append(",\"rejected_reward\":").append(JsonLine.number(s.rejectedReward[p])).append("}\n");
+              .append(",\"rejected_reward\":").append(JsonLine.number(s.rejectedReward[p]))
+              .append("}\n");
           w.append(b);
           summary.add(s.loss[p], s.logit[p]);
         }

@@ -3,7 +3,6 @@ package io.github.multiref.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
 import java.util.Arrays;
@@ -20,7 +19,8 @@ import java.util.Arrays;
 final class PairLine {
 
   private static final JsonFactory FACTORY = JsonLine.MAPPER.getFactory();
-  private static final String[] KEYS = {"prompt", "chosen", "rejected"};
+  /** The input's key columns, copied to dpo-score's output so nothing is joined by line number. */
+  static final String[] KEYS = {"prompt", "chosen", "rejected"};
 
   double chosen;
   double rejected;
@@ -86,8 +86,7 @@ final class PairLine {
           if (keyText[k] != null || v != JsonToken.VALUE_STRING) {
             return false;
           }
-          keyText[k] = '"' + new String(JsonStringEncoder.getInstance().quoteAsString(p.getText()))
-              + '"';
+          keyText[k] = JsonLine.quoted(p.getText());
           break;
         }
         default:

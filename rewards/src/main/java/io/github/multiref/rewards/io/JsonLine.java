@@ -37,6 +37,11 @@ public final class JsonLine {
   /** Reads a line as a tree; made once, so the tree type is not looked up again per line. */
   private static final ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
+  /** A string as JSON text, quoted and escaped as {@link #MAPPER} writes it. */
+  public static String quoted(String text) {
+    return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
+  }
+
   /** A double as JSON text, as {@link #MAPPER} writes it ({@code -Infinity} for -inf). */
   public static String number(double value) {
     return NumberOutput.toString(value, true);
@@ -249,8 +254,8 @@ public final class JsonLine {
     if (v == null) {
       return null;
     }
-    if (v.isTextual()) { // the common case (prompts, responses), quoted as the mapper would
-      return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(v.textValue())) + '"';
+    if (v.isTextual()) { // the common case (prompts, responses)
+      return quoted(v.textValue());
     }
     try {
       return MAPPER.writeValueAsString(v);
