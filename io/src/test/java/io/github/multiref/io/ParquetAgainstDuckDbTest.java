@@ -1,0 +1,269 @@
+package io.github.multiref.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DuckDB, an engine independent of parquet-java, writes the files the reader reads and reads the
+ * files the writer writes; every double must come through with the same bits.
+ */
+class ParquetAgainstDuckDbTest {
+
+  static Connection duck;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void open() throws SQLException {
+    duck = DriverManager.getConnection("jdbc:duckdb:");
+  }
+
+  @AfterAll
+  static void close() throws SQLException {
+    duck.close();
+  }
+
+  private static void sql(String statement) throws SQLException {
+    try (Statement s = duck.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  /** DuckDB's doubles of a list column, row by row. */
+  private static List<double[]> duckLists(String query) throws SQLException {
+    List<double[]> out = new ArrayList<>();
+    try (Statement s = duck.createStatement(); ResultSet r = s.executeQuery(query)) {
+      while (r.next()) {
+        Array a = r.getArray(1);
+        Object[] values = (Object[]) a.getArray();
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = ((Number) values[i]).doubleValue();
+        }
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private static List<Double> duckDoubles(String query) throws SQLException {
+    List<Double> out = new ArrayList<>();
+    try (Statement s = duck.createStatement(); ResultSet r = s.executeQuery(query)) {
+      while (r.next()) {
+        double v = r.getDouble(1);
+        out.add(r.wasNull() ? null : v);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void readsWhatDuckDbWritesAcrossRowGroupsBitForBit() throws Exception {
+    Path f = dir.resolve("pairs.parquet");
+    // 5000 rows in row groups of 1024 (DuckDB rounds to its vector size); log-probabilities at
+    // real magnitudes, -inf marking zero mass, floats widened, K = 3 list columns
+    sql("COPY (SELECT 'p' || i AS prompt, -50 - 350 * random() AS chosen_logps,"
+        + " (-400 * random())::FLOAT AS rejected_logps,"
+        + " [-1e4 * random(), -300 * random(), CASE WHEN i % 7 = 0 THEN '-inf'::DOUBLE"
+        + " ELSE -random() END] AS ref_chosen_logps,"
+        + " [[-random(), -2 * random()], [-1e4 * random()]] AS ref_logprobs,"
+        + " ['a' || i, 'b'] AS responses"
+        + " FROM range(5000) t(i)) TO '" + f + "' (FORMAT parquet, ROW_GROUP_SIZE 1024)");
+    List<Double> chosen = duckDoubles("SELECT chosen_logps FROM '" + f + "'");
+    List<Double> rejected = duckDoubles("SELECT rejected_logps::DOUBLE FROM '" + f + "'");
+    List<double[]> refs = duckLists("SELECT ref_chosen_logps FROM '" + f + "'");
+    List<double[]> flat = duckLists("SELECT flatten(ref_logprobs) FROM '" + f + "'");
+    int row = 0;
+    int groups = 0;
+    try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("prompt", "chosen_logps",
+        "rejected_logps", "ref_chosen_logps", "ref_logprobs", "responses"))) {
+      assertThat(r.rows()).isEqualTo(5000);
+      while (r.nextRowGroup()) {
+        groups++;
+        assertThat(r.firstRow()).isEqualTo(row + 1);
+        String[] prompts = r.strings("prompt");
+        double[] c = r.doubles("chosen_logps", false);
+        double[] rej = r.doubles("rejected_logps", false);
+        DoubleLists rc = r.doubleLists("ref_chosen_logps");
+        NestedDoubleLists lp = r.nestedDoubleLists("ref_logprobs");
+        String[][] responses = r.stringLists("responses");
+        for (int i = 0; i < r.groupRows(); i++, row++) {
+          assertThat(prompts[i]).isEqualTo("p" + row);
+          assertThat(Double.doubleToRawLongBits(c[i]))
+              .isEqualTo(Double.doubleToRawLongBits(chosen.get(row)));
+          assertThat(rej[i]).isEqualTo(rejected.get(row));
+          double[] expected = refs.get(row);
+          assertThat(rc.length(i)).isEqualTo(3);
+          for (int k = 0; k < 3; k++) {
+            assertThat(rc.values()[rc.offsets()[i] + k]).isEqualTo(expected[k]);
+          }
+          assertThat(lp.lists(i)).isEqualTo(2);
+          int l0 = lp.rowOffsets()[i];
+          assertThat(lp.listOffsets()[l0 + 1] - lp.listOffsets()[l0]).isEqualTo(2);
+          assertThat(lp.listOffsets()[l0 + 2] - lp.listOffsets()[l0 + 1]).isEqualTo(1);
+          for (int v = 0; v < 3; v++) {
+            assertThat(lp.values()[lp.listOffsets()[l0] + v]).isEqualTo(flat.get(row)[v]);
+          }
+          assertThat(responses[i]).containsExactly("a" + row, "b");
+        }
+      }
+    }
+    assertThat(row).isEqualTo(5000);
+    assertThat(groups).isGreaterThan(1);
+    assertThat(refs.get(0)[2]).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void duckDbReadsWhatTheWriterWritesBitForBit() throws Exception {
+    Path f = dir.resolve("out.parquet");
+    TableSchema schema = TableSchema.of(List.of(
+        new TableSchema.Column("prompt", TableSchema.Kind.STRING, false),
+        new TableSchema.Column("responses", TableSchema.Kind.STRING_LIST, true),
+        new TableSchema.Column("policy_logprobs", TableSchema.Kind.DOUBLE_LIST, false),
+        new TableSchema.Column("upper_bound", TableSchema.Kind.DOUBLE, true)));
+    SplittableRandom random = new SplittableRandom(3);
+    int n = 3000;
+    double[][] lists = new double[n][];
+    double[] bounds = new double[n];
+    for (int i = 0; i < n; i++) {
+      lists[i] = new double[1 + i % 5];
+      for (int j = 0; j < lists[i].length; j++) {
+        lists[i][j] = j == 2 ? Double.NEGATIVE_INFINITY : -400 * random.nextDouble();
+      }
+      bounds[i] = random.nextDouble() * 1e-300; // subnormal and tiny values keep their bits
+    }
+    try (ParquetTableWriter w = ParquetTableWriter.create(f, schema)) {
+      w.write((i, row) -> {
+        row.string(0, "p\u00e9" + i);
+        if (i % 3 != 0) {
+          row.strings(1, new String[] {"x", "y" + i});
+        }
+        row.numbers(2, lists[i], 0, lists[i].length);
+        if (i % 2 == 0) {
+          row.number(3, bounds[i]);
+        }
+      }, n);
+    }
+    List<double[]> policy = duckLists("SELECT policy_logprobs FROM '" + f + "'");
+    List<Double> upper = duckDoubles("SELECT upper_bound FROM '" + f + "'");
+    List<Double> responseCount = duckDoubles("SELECT len(responses) FROM '" + f + "'");
+    assertThat(policy).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      assertThat(policy.get(i)).containsExactly(lists[i]);
+      if (i % 2 == 0) {
+        assertThat(Double.doubleToRawLongBits(upper.get(i)))
+            .isEqualTo(Double.doubleToRawLongBits(bounds[i]));
+      } else {
+        assertThat(upper.get(i)).isNull();
+      }
+      assertThat(responseCount.get(i)).isEqualTo(i % 3 == 0 ? null : 2.0);
+    }
+    List<Double> accented = duckDoubles("SELECT count(*) FROM '" + f + "' WHERE prompt = 'p\u00e9"
+        + "7'");
+    assertThat(accented).containsExactly(1.0);
+  }
+
+  @Test
+  void refusesNullsWithTheRowAndTheColumn() throws Exception {
+    Path f = dir.resolve("nulls.parquet");
+    sql("COPY (SELECT CASE WHEN i = 2500 THEN NULL ELSE -1.0::DOUBLE END AS chosen_logps,"
+        + " CASE WHEN i = 1700 THEN [-1.0, NULL] ELSE [-1.0, -2.0] END AS ref_chosen_logps,"
+        + " CASE WHEN i = 900 THEN NULL ELSE [[-1.0]] END AS ref_logprobs"
+        + " FROM range(3000) t(i)) TO '" + f + "' (FORMAT parquet, ROW_GROUP_SIZE 1024)");
+    assertThat(errorOf(f, "chosen_logps"))
+        .isEqualTo("row 2501, column 'chosen_logps': null; expected a number");
+    assertThat(errorOf(f, "ref_chosen_logps"))
+        .isEqualTo("row 1701, column 'ref_chosen_logps': element 1 is null; expected a number");
+    assertThat(errorOf(f, "ref_logprobs"))
+        .isEqualTo("row 901, column 'ref_logprobs': null; expected a list of lists of numbers");
+  }
+
+  /** The message of the first refusal met reading one column through the whole file. */
+  private static String errorOf(Path f, String column) {
+    try (ParquetTableReader r = ParquetTableReader.open(f, Set.of(column))) {
+      while (r.nextRowGroup()) {
+        if (column.equals("chosen_logps")) {
+          r.doubles(column, false);
+        } else if (column.equals("ref_chosen_logps")) {
+          r.doubleLists(column);
+        } else {
+          r.nestedDoubleLists(column);
+        }
+      }
+      return "no error";
+    } catch (DataException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Test
+  void refusesShapesTypesAndFilesThatAreNotParquet() throws Exception {
+    Path f = dir.resolve("shapes.parquet");
+    sql("COPY (SELECT 'a' AS prompt, [1.0] AS reward, {'x': 1.0, 'y': 2.0} AS point,"
+        + " 1.5::DECIMAL(4, 1) AS price) TO '" + f + "' (FORMAT parquet)");
+    try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("prompt", "reward", "point",
+        "price", "absent"))) {
+      assertThat(r.has("absent")).isFalse();
+      assertThat(r.nextRowGroup()).isTrue();
+      assertThatThrownBy(() -> r.doubles("absent", false)).isInstanceOf(DataException.class)
+          .hasMessageEndingWith("has no column 'absent'");
+      assertThatThrownBy(() -> r.doubles("reward", false))
+          .hasMessage("column 'reward' is a list; expected a single value");
+      assertThatThrownBy(() -> r.nestedDoubleLists("reward"))
+          .hasMessage("column 'reward' is a list; expected a list of lists");
+      assertThatThrownBy(() -> r.doubleLists("point"))
+          .hasMessage("column 'point' is a struct of 2 fields; expected a list");
+      assertThatThrownBy(() -> r.doubles("prompt", false))
+          .hasMessageStartingWith("row 1, column 'prompt': holds BINARY");
+      assertThat(r.doubles("price", false)).containsExactly(1.5); // DECIMAL, widened exactly
+    }
+    Path text = dir.resolve("text.parquet");
+    Files.writeString(text, "{\"prompt\": \"not parquet\"}\n");
+    assertThatThrownBy(() -> ParquetTableReader.open(text, Set.of("prompt")))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith(text + " is not a readable Parquet file");
+    Path truncated = dir.resolve("truncated.parquet");
+    byte[] whole = Files.readAllBytes(f);
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+    assertThatThrownBy(() -> ParquetTableReader.open(truncated, Set.of("prompt")))
+        .isInstanceOf(DataException.class);
+    assertThatThrownBy(() -> ParquetTableReader.open(dir.resolve("none.parquet"), Set.of()))
+        .hasMessageEndingWith("does not exist");
+  }
+
+  @Test
+  void readsEveryCodecOtherWritersUse() throws Exception {
+    for (String codec : new String[] {"uncompressed", "snappy", "zstd", "gzip"}) {
+      Path f = dir.resolve(codec + ".parquet");
+      sql("COPY (SELECT -i * 0.25 AS x FROM range(2000) t(i)) TO '" + f
+          + "' (FORMAT parquet, COMPRESSION " + codec + ")");
+      try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("x"))) {
+        double sum = 0;
+        while (r.nextRowGroup()) {
+          for (double v : r.doubles("x", false)) {
+            sum += v;
+          }
+        }
+        assertThat(sum).as(codec).isEqualTo(-0.25 * 1999 * 2000 / 2);
+      }
+    }
+  }
+
+}
