@@ -59,6 +59,18 @@ final class AtomicOutput implements AutoCloseable {
     if (target == null) {
       return new AtomicOutput(null, null, stdout, null);
     }
+    return create(target, true);
+  }
+
+  /**
+   * An output to {@code target} written by a library that takes a path (Parquet): it writes
+   * {@link #file()}, which {@link #commit()} moves into place.
+   */
+  static AtomicOutput binary(Path target) {
+    return create(target, false);
+  }
+
+  private static AtomicOutput create(Path target, boolean text) {
     Path dir = checkedParent(target);
     AtomicReference<Path> file = new AtomicReference<>();
     Thread cleanup = cleanupOf(file);
@@ -69,8 +81,8 @@ final class AtomicOutput implements AutoCloseable {
             java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".partial");
         file.set(tmp);
       } while (!create(tmp));
-      Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
-          StandardCharsets.UTF_8), 1 << 16);
+      Writer w = !text ? null : new BufferedWriter(new OutputStreamWriter(
+          Files.newOutputStream(tmp), StandardCharsets.UTF_8), 1 << 16);
       return new AtomicOutput(target, tmp, w, cleanup);
     } catch (IOException e) {
       Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -107,15 +119,27 @@ final class AtomicOutput implements AutoCloseable {
   }
 
   Writer writer() {
+    if (writer == null) {
+      throw new IllegalStateException("a binary output has no writer");
+    }
     return writer;
+  }
+
+  /** The temporary file a binary output is written to. */
+  Path file() {
+    return temporary;
   }
 
   /** Moves the finished file into place. */
   void commit() {
     try {
-      writer.flush();
-      if (target != null) {
+      if (writer != null) {
+        writer.flush();
+      }
+      if (target != null && writer != null) {
         writer.close();
+      }
+      if (target != null) {
         try {
           Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
               StandardCopyOption.REPLACE_EXISTING);
@@ -148,7 +172,9 @@ final class AtomicOutput implements AutoCloseable {
         return;
       }
       if (!committed) {
-        writer.close();
+        if (writer != null) {
+          writer.close();
+        }
         Files.deleteIfExists(temporary);
         removeCleanup();
       }

@@ -1,5 +1,6 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.io.TableFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Input and option handling shared by the commands that read files. */
 final class CliIo {
@@ -22,6 +24,49 @@ final class CliIo {
       return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new InputException("input file " + input + " does not exist");
+    }
+  }
+
+  /**
+   * The format of an input: {@code --input-format} when given, else the file's name; standard
+   * input is JSONL.
+   */
+  static TableFormat inputFormat(String input, String option) {
+    TableFormat f = TableFormat.of(input, parsed("--input-format", option));
+    if (f == TableFormat.CSV) {
+      throw new InputException("--input " + input + ": CSV is an output format; give JSONL or"
+          + " Parquet");
+    }
+    if (f == TableFormat.PARQUET && input.equals("-")) {
+      throw new InputException("--input -: Parquet cannot be read from standard input; give"
+          + " the file's name");
+    }
+    return f;
+  }
+
+  /** The format of an output: {@code --format} when given, else the file's name. */
+  static TableFormat outputFormat(Path output, String option, boolean csv) {
+    TableFormat f = TableFormat.of(output == null ? null : output.toString(),
+        parsed("--format", option));
+    if (f == TableFormat.CSV && !csv) {
+      throw new InputException("--format csv is not an output of this command; give jsonl or"
+          + " parquet");
+    }
+    if (f == TableFormat.PARQUET && output == null) {
+      throw new InputException("Parquet output needs --output FILE; standard output takes"
+          + " JSONL or CSV");
+    }
+    return f;
+  }
+
+  private static TableFormat parsed(String option, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return TableFormat.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InputException(option + " " + value + ": expected jsonl, parquet or csv");
     }
   }
 

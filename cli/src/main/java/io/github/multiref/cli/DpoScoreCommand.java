@@ -1,8 +1,12 @@
 package io.github.multiref.cli;
 
-import io.github.multiref.rewards.io.JsonLine;
-
 import io.github.multiref.api.Divergence;
+import io.github.multiref.io.DoubleLists;
+import io.github.multiref.io.ParquetTableReader;
+import io.github.multiref.io.ParquetTableWriter;
+import io.github.multiref.io.TableFormat;
+import io.github.multiref.io.TableSchema;
+import io.github.multiref.rewards.io.JsonLine;
 import io.github.multiref.runtime.Registries;
 import io.github.multiref.solvers.dpo.DpoBatch;
 import io.github.multiref.solvers.dpo.DpoLoss;
@@ -10,9 +14,11 @@ import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
 import io.github.multiref.solvers.dpo.PairScores;
 import io.github.multiref.solvers.dpo.ReferenceWeighting;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +41,11 @@ import picocli.CommandLine.ParentCommand;
     description = {
         "Score preference pairs with multi-reference DPO: loss, logit, gradients with respect to",
         "the policy's log-probabilities, and implicit rewards, one line per pair.",
-        "Input, one object per line: {\"chosen_logps\": x, \"rejected_logps\": y,"
-            + " \"ref_chosen_logps\": [...K...], \"ref_rejected_logps\": [...K...]}",
-        "(other fields, such as prompt, chosen and rejected, are ignored)."})
+        "Input, JSONL (one object per line) or Parquet (one row per pair): chosen_logps,"
+            + " rejected_logps, ref_chosen_logps and ref_rejected_logps (K numbers each, or one"
+            + " number for one reference, as TRL writes them).",
+        "The input's prompt, chosen and rejected are copied to the output; other fields are"
+            + " ignored. Formats follow the file names (.jsonl, .parquet) unless given."})
 final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcommand {
 
   /** Logits kept for the margin quantiles; exact below this many pairs. */
@@ -66,6 +74,19 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       description = "Pairs held in memory at once (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "Output format: jsonl or parquet (default: from --output's name; JSONL on"
+          + " standard output).")
+  String format;
+
+  @Option(names = "--input-format", paramLabel = "FORMAT",
+      description = "Input format: jsonl or parquet (default: from --input's name).")
+  String inputFormat;
+
+  /** The numeric columns of a pairs table. */
+  static final String[] NUMBERS = {"chosen_logps", "rejected_logps", "ref_chosen_logps",
+      "ref_rejected_logps"};
+
   @Override
   public CommonOptions common() {
     return common;
@@ -79,6 +100,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     if (adaptive && job.weights != null) {
       throw new InputException("--weights and --adaptive-weights exclude each other");
     }
+    TableFormat in = CliIo.inputFormat(job.input, inputFormat);
+    TableFormat outFormat = CliIo.outputFormat(job.output, format, false);
     double[] alpha = job.weights == null ? null : CliIo.checkedWeights(job.weights);
     DpoLoss loss;
     try {
@@ -90,62 +113,34 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     Divergence divergence = registries.divergences().create(divergenceName);
     Summary summary = new Summary();
     ForkJoinPool pool = new ForkJoinPool(workers);
-    try (BufferedReader in = CliIo.open(job.input);
-        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out());
+    ParquetTableReader table = in == TableFormat.PARQUET ? openPairs(Path.of(job.input)) : null;
+    boolean[] keys = new boolean[PairLine.KEYS.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = table == null || table.isString(PairLine.KEYS[i]);
+    }
+    try (AtomicOutput out = outFormat == TableFormat.PARQUET ? AtomicOutput.binary(job.output)
+            : AtomicOutput.open(job.output, parent.main().out());
+        Sink sink = outFormat == TableFormat.PARQUET ? new ParquetSink(out.file(), keys)
+            : new JsonlSink(out.writer());
         Progress progress = Progress.start(parent.main().err(), "multiref dpo-score", "pairs")) {
-      Chunked chunked = null;
-      PairLine fast = new PairLine();
-      long line = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (text.isBlank()) {
-          continue;
-        }
-        double chosen;
-        double rejected;
-        double[] rc;
-        double[] rr;
-        String keys;
-        if (fast.read(text)) { // one streaming pass; anything unusual goes through JsonLine
-          chosen = fast.chosen;
-          rejected = fast.rejected;
-          rc = Arrays.copyOf(fast.refChosen, fast.references);
-          rr = Arrays.copyOf(fast.refRejected, fast.references);
-          keys = fast.keys.toString();
-        } else {
-          JsonLine f = JsonLine.parse(line, text);
-          chosen = f.logProbability("chosen_logps");
-          rejected = f.logProbability("rejected_logps");
-          rc = f.logProbabilities("ref_chosen_logps", -1, "ref_chosen_logps");
-          rr = f.logProbabilities("ref_rejected_logps", rc.length, "ref_chosen_logps");
-          keys = keys(f);
-        }
-        if (chunked == null) {
-          if (alpha != null && alpha.length != rc.length) {
-            throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
-                + " references but --weights has " + alpha.length);
-          }
-          ReferenceWeighting weighting = adaptive ? ReferenceWeighting.adaptive()
-              : ReferenceWeighting.fixed(alpha != null ? alpha : uniform(rc.length));
-          chunked = new Chunked(MultiReferenceDpo.of(divergence, job.beta, loss, weighting),
-              rc.length, batch, workers);
-        } else if (rc.length != chunked.k) {
-          throw InputException.at(line, "field 'ref_chosen_logps' has " + rc.length
-              + " references but earlier lines have " + chunked.k);
-        }
-        chunked.add(line, keys, chosen, rejected, rc, rr);
-        if (chunked.full()) {
-          progress.add(chunked.size);
-          chunked.flush(pool, out.writer(), summary);
-        }
+      Scoring scoring = new Scoring(pool, sink, summary, progress, workers,
+          k -> MultiReferenceDpo.of(divergence, job.beta, loss, weighting(alpha, k)));
+      if (table == null) {
+        readJsonl(scoring, alpha);
+      } else {
+        readParquet(table, scoring, alpha);
       }
-      if (chunked == null) {
+      if (scoring.chunked == null) {
         throw new InputException(job.input + " holds no pairs");
       }
-      chunked.flush(pool, out.writer(), summary);
+      scoring.chunked.flush(pool, sink, summary);
+      sink.close();
       out.commit();
     } finally {
       pool.shutdown();
+      if (table != null) {
+        table.close();
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] q = summary.quantiles(0.05, 0.5, 0.95);
@@ -160,16 +155,156 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     return 0;
   }
 
-  /** {@code "prompt":...,"chosen":...,"rejected":...,} for the keys the line has. */
-  private static String keys(JsonLine f) {
-    StringBuilder b = new StringBuilder();
-    for (String key : PairLine.KEYS) {
-      String value = f.json(key);
-      if (value != null) {
-        b.append('"').append(key).append("\":").append(value).append(',');
+  private ReferenceWeighting weighting(double[] alpha, int k) {
+    return adaptive ? ReferenceWeighting.adaptive()
+        : ReferenceWeighting.fixed(alpha != null ? alpha : uniform(k));
+  }
+
+  /** What the readers share: the batch, made once K is known, and where it goes when full. */
+  private final class Scoring {
+    final ForkJoinPool pool;
+    final Sink sink;
+    final Summary summary;
+    final Progress progress;
+    final int workers;
+    final java.util.function.IntFunction<MultiReferenceDpo> dpo;
+    Chunked chunked;
+
+    Scoring(ForkJoinPool pool, Sink sink, Summary summary, Progress progress, int workers,
+        java.util.function.IntFunction<MultiReferenceDpo> dpo) {
+      this.pool = pool;
+      this.sink = sink;
+      this.summary = summary;
+      this.progress = progress;
+      this.workers = workers;
+      this.dpo = dpo;
+    }
+
+    /** The batch for pairs of K references, checked against --weights and the first pair. */
+    Chunked batchFor(int k, String unit, String where, double[] alpha) {
+      if (chunked == null) {
+        if (alpha != null && alpha.length != k) {
+          throw new InputException(where + "has " + k + " references but --weights has "
+              + alpha.length);
+        }
+        chunked = new Chunked(dpo.apply(k), k, batch, workers, unit);
+      } else if (k != chunked.k) {
+        throw new InputException(where + "has " + k + " references but earlier " + unit
+            + "s have " + chunked.k);
+      }
+      return chunked;
+    }
+
+    void added() throws IOException {
+      if (chunked.full()) {
+        progress.add(chunked.size);
+        chunked.flush(pool, sink, summary);
       }
     }
-    return b.toString();
+  }
+
+  private void readJsonl(Scoring scoring, double[] alpha) throws IOException {
+    try (BufferedReader in = CliIo.open(job.input)) {
+      PairLine fast = new PairLine();
+      String[] keyText = new String[PairLine.KEYS.length];
+      long line = 0;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        if (text.isBlank()) {
+          continue;
+        }
+        double chosen;
+        double rejected;
+        double[] rc;
+        double[] rr;
+        int k;
+        if (fast.read(text)) { // one streaming pass; anything unusual goes through JsonLine
+          chosen = fast.chosen;
+          rejected = fast.rejected;
+          rc = fast.refChosen;
+          rr = fast.refRejected;
+          k = fast.references;
+          System.arraycopy(fast.keyText, 0, keyText, 0, keyText.length);
+        } else {
+          JsonLine f = JsonLine.parse(line, text);
+          chosen = f.logProbability("chosen_logps");
+          rejected = f.logProbability("rejected_logps");
+          rc = f.logProbabilities("ref_chosen_logps", -1, "ref_chosen_logps");
+          rr = f.logProbabilities("ref_rejected_logps", rc.length, "ref_chosen_logps");
+          k = rc.length;
+          for (int i = 0; i < keyText.length; i++) {
+            keyText[i] = f.json(PairLine.KEYS[i]);
+          }
+        }
+        Chunked c = scoring.batchFor(k, "line",
+            "line " + line + ": field 'ref_chosen_logps' ", alpha);
+        c.add(line, keyText, chosen, rejected, rc, 0, rr, 0);
+        scoring.added();
+      }
+    }
+  }
+
+  private static ParquetTableReader openPairs(Path file) {
+    List<String> wanted = new ArrayList<>(List.of(NUMBERS));
+    wanted.addAll(List.of(PairLine.KEYS));
+    ParquetTableReader table = ParquetTableReader.open(file, wanted);
+    for (String column : NUMBERS) {
+      if (!table.has(column)) {
+        table.close();
+        throw new InputException(file + " has no column '" + column + "'; a pairs table needs "
+            + String.join(", ", NUMBERS));
+      }
+    }
+    return table;
+  }
+
+  private void readParquet(ParquetTableReader table, Scoring scoring, double[] alpha)
+      throws IOException {
+    String[] keyText = new String[PairLine.KEYS.length];
+    String[][] keyColumns = new String[PairLine.KEYS.length][];
+    while (table.nextRowGroup()) {
+      for (int i = 0; i < keyColumns.length; i++) {
+        keyColumns[i] = table.isString(PairLine.KEYS[i]) ? table.strings(PairLine.KEYS[i]) : null;
+      }
+      double[] chosen = table.doubles(NUMBERS[0], false);
+      double[] rejected = table.doubles(NUMBERS[1], false);
+      DoubleLists rc = table.doubleLists(NUMBERS[2]);
+      DoubleLists rr = table.doubleLists(NUMBERS[3]);
+      for (int p = 0; p < table.groupRows(); p++) {
+        long row = table.firstRow() + p;
+        int k = rc.length(p);
+        if (k == 0) {
+          throw InputException.at(row, NUMBERS[2], "an empty list; expected K >= 1 numbers");
+        }
+        if (rr.length(p) != k) {
+          throw InputException.at(row, NUMBERS[3], "has " + rr.length(p) + " references but '"
+              + NUMBERS[2] + "' has " + k);
+        }
+        checkLogProbability(row, NUMBERS[0], chosen[p]);
+        checkLogProbability(row, NUMBERS[1], rejected[p]);
+        for (int i = 0; i < k; i++) {
+          checkLogProbability(row, NUMBERS[2], rc.values()[rc.offsets()[p] + i]);
+          checkLogProbability(row, NUMBERS[3], rr.values()[rr.offsets()[p] + i]);
+        }
+        for (int i = 0; i < keyText.length; i++) {
+          keyText[i] = keyColumns[i] == null ? null : keyColumns[i][p];
+        }
+        Chunked c = scoring.batchFor(k, "row",
+            "row " + row + ", column '" + NUMBERS[2] + "': ", alpha);
+        c.add(row, keyText, chosen[p], rejected[p], rc.values(), rc.offsets()[p], rr.values(),
+            rr.offsets()[p]);
+        scoring.added();
+      }
+    }
+  }
+
+  /** As JSONL's reader checks it: a finite number, at most the rounding slack above 0. */
+  private static void checkLogProbability(long row, String column, double v) {
+    if (!(v <= JsonLine.LOG_PROBABILITY_SLACK && v > Double.NEGATIVE_INFINITY)) {
+      throw InputException.at(row, column, v + "; expected a finite log-probability <= 0"
+          + (v > 0 && v < Double.POSITIVE_INFINITY ? " (up to " + JsonLine.LOG_PROBABILITY_SLACK
+              + " above 0 is taken as rounding)" : ""));
+    }
   }
 
   private static double[] uniform(int k) {
@@ -178,8 +313,111 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     return a;
   }
 
+  /** Where scored pairs go: a JSONL writer or a Parquet file. */
+  interface Sink extends java.io.Closeable {
+    /** Pairs {@code from .. from + n - 1} of the batch, scored in {@code s} from index 0. */
+    void write(Chunked batch, int from, int n, PairScores s) throws IOException;
+  }
+
+  /** One JSON object per pair: the key columns as they came, then the scores. */
+  static final class JsonlSink implements Sink {
+    private final Writer w;
+    private final StringBuilder b = new StringBuilder(160);
+
+    JsonlSink(Writer w) {
+      this.w = w;
+    }
+
+    @Override
+    public void write(Chunked c, int from, int n, PairScores s) throws IOException {
+      for (int p = 0; p < n; p++) {
+        b.setLength(0);
+        b.append('{');
+        for (int i = 0; i < PairLine.KEYS.length; i++) {
+          String v = c.keys[i][from + p];
+          if (v != null) {
+            b.append('"').append(PairLine.KEYS[i]).append("\":")
+                .append(c.jsonKeys ? v : JsonLine.quoted(v)).append(',');
+          }
+        }
+        b.append("\"loss\":").append(JsonLine.number(s.loss[p]))
+            .append(",\"logit\":").append(JsonLine.number(s.logit[p]))
+            .append(",\"grad_chosen\":").append(JsonLine.number(s.gradChosen[p]))
+            .append(",\"grad_rejected\":").append(JsonLine.number(s.gradRejected[p]))
+            .append(",\"chosen_reward\":").append(JsonLine.number(s.chosenReward[p]))
+            .append(",\"rejected_reward\":").append(JsonLine.number(s.rejectedReward[p]))
+            .append("}\n");
+        w.append(b);
+      }
+    }
+
+    @Override
+    public void close() {
+      // the output closes the writer
+    }
+  }
+
+  /** dpo-score's Parquet output: the input's string key columns, then six doubles. */
+  static final class ParquetSink implements Sink {
+    static final String[] SCORES = {"loss", "logit", "grad_chosen", "grad_rejected",
+        "chosen_reward", "rejected_reward"};
+    private final ParquetTableWriter writer;
+    private final int[] keyColumn = new int[PairLine.KEYS.length];
+    private final int first;
+
+    ParquetSink(Path file, boolean[] keys) throws IOException {
+      List<TableSchema.Column> columns = new ArrayList<>();
+      for (int i = 0; i < keys.length; i++) {
+        keyColumn[i] = keys[i] ? columns.size() : -1;
+        if (keys[i]) {
+          columns.add(new TableSchema.Column(PairLine.KEYS[i], TableSchema.Kind.STRING, true));
+        }
+      }
+      first = columns.size();
+      for (String name : SCORES) {
+        columns.add(new TableSchema.Column(name, TableSchema.Kind.DOUBLE, false));
+      }
+      writer = ParquetTableWriter.create(file, TableSchema.of(columns));
+    }
+
+    @Override
+    public void write(Chunked c, int from, int n, PairScores s) throws IOException {
+      writer.write((p, row) -> {
+        for (int i = 0; i < keyColumn.length; i++) {
+          String v = c.keys[i][from + p];
+          if (keyColumn[i] >= 0 && v != null) {
+            row.string(keyColumn[i], c.jsonKeys ? unquoted(v) : v);
+          }
+        }
+        row.number(first, s.loss[p]);
+        row.number(first + 1, s.logit[p]);
+        row.number(first + 2, s.gradChosen[p]);
+        row.number(first + 3, s.gradRejected[p]);
+        row.number(first + 4, s.chosenReward[p]);
+        row.number(first + 5, s.rejectedReward[p]);
+      }, n);
+    }
+
+    /** A JSON string's text; other JSON (a conversation's messages) stays JSON text. */
+    private static String unquoted(String json) {
+      if (json.isEmpty() || json.charAt(0) != '"') {
+        return json;
+      }
+      try {
+        return JsonLine.MAPPER.readValue(json, String.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a key written by the reader is not JSON: " + json, e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      writer.close();
+    }
+  }
+
   /** Up to {@code batch} pairs in column arrays, split into one chunk per worker. */
-  private static final class Chunked {
+  static final class Chunked {
     final MultiReferenceDpo dpo;
     final int k;
     final int capacity;
@@ -189,23 +427,29 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     final double[][] rejected;
     final double[][][] refChosen;
     final double[][][] refRejected;
-    final long[] lines;
-    final String[] keys;
+    /** Line (JSONL) or row (Parquet) numbers, for errors. */
+    final long[] positions;
+    final String unit;
+    /** The key columns: JSON text from JSONL, plain strings from Parquet. */
+    final String[][] keys;
+    final boolean jsonKeys;
     final PairScores[] scores;
     int size;
 
-    Chunked(MultiReferenceDpo dpo, int k, int capacity, int workers) {
+    Chunked(MultiReferenceDpo dpo, int k, int capacity, int workers, String unit) {
       this.dpo = dpo;
       this.k = k;
       this.capacity = capacity;
+      this.unit = unit;
+      this.jsonKeys = unit.equals("line");
       this.chunks = Math.max(1, Math.min(workers * 4, capacity));
       this.chunkSize = (capacity + chunks - 1) / chunks;
       chosen = new double[chunks][chunkSize];
       rejected = new double[chunks][chunkSize];
       refChosen = new double[chunks][k][chunkSize];
       refRejected = new double[chunks][k][chunkSize];
-      lines = new long[capacity];
-      keys = new String[capacity];
+      positions = new long[capacity];
+      keys = new String[PairLine.KEYS.length][capacity];
       scores = new PairScores[chunks];
       for (int c = 0; c < chunks; c++) {
         scores[c] = new PairScores(chunkSize);
@@ -216,20 +460,23 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       return size == capacity;
     }
 
-    void add(long line, String key, double c, double r, double[] rc, double[] rr) {
+    void add(long position, String[] key, double c, double r, double[] rc, int rcAt,
+        double[] rr, int rrAt) {
       int chunk = size / chunkSize;
       int at = size % chunkSize;
       chosen[chunk][at] = c;
       rejected[chunk][at] = r;
       for (int i = 0; i < k; i++) {
-        refChosen[chunk][i][at] = rc[i];
-        refRejected[chunk][i][at] = rr[i];
+        refChosen[chunk][i][at] = rc[rcAt + i];
+        refRejected[chunk][i][at] = rr[rrAt + i];
       }
-      keys[size] = key;
-      lines[size++] = line;
+      for (int i = 0; i < key.length; i++) {
+        keys[i][size] = key[i];
+      }
+      positions[size++] = position;
     }
 
-    void flush(ForkJoinPool pool, Writer w, Summary summary) throws IOException {
+    void flush(ForkJoinPool pool, Sink sink, Summary summary) throws IOException {
       if (size == 0) {
         return;
       }
@@ -243,11 +490,12 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
             dpo.scoreBatch(new DpoBatch(n, chosen[chunk], rejected[chunk], refChosen[chunk],
                 refRejected[chunk]), scores[chunk]);
           } catch (IllegalArgumentException e) {
-            // "pair p: ..." -> the file's line
+            // "pair p: ..." -> the file's line or row
             String m = e.getMessage();
             int colon = m.indexOf(':');
             int p = Integer.parseInt(m.substring("pair ".length(), colon));
-            throw InputException.at(lines[chunk * chunkSize + p], m.substring(colon + 2));
+            throw new InputException(unit + " " + positions[chunk * chunkSize + p] + ": "
+                + m.substring(colon + 2));
           }
         }));
       }
@@ -264,21 +512,11 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
           throw new IllegalStateException(e.getCause());
         }
       }
-      StringBuilder b = new StringBuilder(160);
       for (int c = 0; c < used; c++) {
         PairScores s = scores[c];
         int n = Math.min(chunkSize, size - c * chunkSize);
+        sink.write(this, c * chunkSize, n, s);
         for (int p = 0; p < n; p++) {
-          b.setLength(0);
-          b.append('{').append(keys[c * chunkSize + p])
-              .append("\"loss\":").append(JsonLine.number(s.loss[p]))
-              .append(",\"logit\":").append(JsonLine.number(s.logit[p]))
-              .append(",\"grad_chosen\":").append(JsonLine.number(s.gradChosen[p]))
-              .append(",\"grad_rejected\":").append(JsonLine.number(s.gradRejected[p]))
-              .append(",\"chosen_reward\":").append(JsonLine.number(s.chosenReward[p]))
-              .append(",\"rejected_reward\":").append(JsonLine.number(s.rejectedReward[p]))
-              .append("}\n");
-          w.append(b);
           summary.add(s.loss[p], s.logit[p]);
         }
       }

@@ -20,4 +20,9 @@ public final class InputException extends RuntimeException {
   static InputException at(long line, String message) {
     return new InputException("line " + line + ": " + message);
   }
+
+  /** {@code row N, column 'name': message}, for tables that have rows rather than lines. */
+  static InputException at(long row, String column, String message) {
+    return new InputException("row " + row + ", column '" + column + "': " + message);
+  }
 }

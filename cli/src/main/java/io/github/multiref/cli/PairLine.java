@@ -30,7 +30,8 @@ final class PairLine {
   /** {@code "prompt":...,"chosen":...,"rejected":...,} for the keys the line has. */
   final StringBuilder keys = new StringBuilder();
 
-  private final String[] keyText = new String[KEYS.length];
+  /** The JSON text of each of {@link #KEYS}, null where the line has none. */
+  final String[] keyText = new String[KEYS.length];
 
   /** Reads a line; false when it must go through {@link JsonLine} instead. */
   boolean read(String text) {

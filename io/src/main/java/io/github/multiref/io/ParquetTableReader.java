@@ -121,6 +121,16 @@ public final class ParquetTableReader implements AutoCloseable {
     return schema.containsField(column);
   }
 
+  /** True when the file has a top-level column of this name holding single strings. */
+  public boolean isString(String column) {
+    if (!has(column)) {
+      return false;
+    }
+    Type t = schema.getType(column);
+    return t.isPrimitive() && t.getRepetition() != Type.Repetition.REPEATED
+        && t.asPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY;
+  }
+
   /**
    * Moves to the next row group; false after the last one.
    *

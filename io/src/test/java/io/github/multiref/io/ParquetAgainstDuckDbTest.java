@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -26,13 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ParquetAgainstDuckDbTest {
 
-  static Connection duck;
+  static DuckDb duck;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void open() throws SQLException {
-    duck = DriverManager.getConnection("jdbc:duckdb:");
+    duck = new DuckDb();
   }
 
   @AfterAll
@@ -41,37 +35,7 @@ class ParquetAgainstDuckDbTest {
   }
 
   private static void sql(String statement) throws SQLException {
-    try (Statement s = duck.createStatement()) {
-      s.execute(statement);
-    }
-  }
-
-  /** DuckDB's doubles of a list column, row by row. */
-  private static List<double[]> duckLists(String query) throws SQLException {
-    List<double[]> out = new ArrayList<>();
-    try (Statement s = duck.createStatement(); ResultSet r = s.executeQuery(query)) {
-      while (r.next()) {
-        Array a = r.getArray(1);
-        Object[] values = (Object[]) a.getArray();
-        double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) {
-          d[i] = ((Number) values[i]).doubleValue();
-        }
-        out.add(d);
-      }
-    }
-    return out;
-  }
-
-  private static List<Double> duckDoubles(String query) throws SQLException {
-    List<Double> out = new ArrayList<>();
-    try (Statement s = duck.createStatement(); ResultSet r = s.executeQuery(query)) {
-      while (r.next()) {
-        double v = r.getDouble(1);
-        out.add(r.wasNull() ? null : v);
-      }
-    }
-    return out;
+    duck.sql(statement);
   }
 
   @Test
@@ -86,10 +50,10 @@ class ParquetAgainstDuckDbTest {
         + " [[-random(), -2 * random()], [-1e4 * random()]] AS ref_logprobs,"
         + " ['a' || i, 'b'] AS responses"
         + " FROM range(5000) t(i)) TO '" + f + "' (FORMAT parquet, ROW_GROUP_SIZE 1024)");
-    List<Double> chosen = duckDoubles("SELECT chosen_logps FROM '" + f + "'");
-    List<Double> rejected = duckDoubles("SELECT rejected_logps::DOUBLE FROM '" + f + "'");
-    List<double[]> refs = duckLists("SELECT ref_chosen_logps FROM '" + f + "'");
-    List<double[]> flat = duckLists("SELECT flatten(ref_logprobs) FROM '" + f + "'");
+    List<Double> chosen = duck.doubles("SELECT chosen_logps FROM '" + f + "'");
+    List<Double> rejected = duck.doubles("SELECT rejected_logps::DOUBLE FROM '" + f + "'");
+    List<double[]> refs = duck.lists("SELECT ref_chosen_logps FROM '" + f + "'");
+    List<double[]> flat = duck.lists("SELECT flatten(ref_logprobs) FROM '" + f + "'");
     int row = 0;
     int groups = 0;
     try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("prompt", "chosen_logps",
@@ -161,9 +125,9 @@ class ParquetAgainstDuckDbTest {
         }
       }, n);
     }
-    List<double[]> policy = duckLists("SELECT policy_logprobs FROM '" + f + "'");
-    List<Double> upper = duckDoubles("SELECT upper_bound FROM '" + f + "'");
-    List<Double> responseCount = duckDoubles("SELECT len(responses) FROM '" + f + "'");
+    List<double[]> policy = duck.lists("SELECT policy_logprobs FROM '" + f + "'");
+    List<Double> upper = duck.doubles("SELECT upper_bound FROM '" + f + "'");
+    List<Double> responseCount = duck.doubles("SELECT len(responses) FROM '" + f + "'");
     assertThat(policy).hasSize(n);
     for (int i = 0; i < n; i++) {
       assertThat(policy.get(i)).containsExactly(lists[i]);
@@ -175,7 +139,7 @@ class ParquetAgainstDuckDbTest {
       }
       assertThat(responseCount.get(i)).isEqualTo(i % 3 == 0 ? null : 2.0);
     }
-    List<Double> accented = duckDoubles("SELECT count(*) FROM '" + f + "' WHERE prompt = 'p\u00e9"
+    List<Double> accented = duck.doubles("SELECT count(*) FROM '" + f + "' WHERE prompt = 'p\u00e9"
         + "7'");
     assertThat(accented).containsExactly(1.0);
   }
