@@ -1,8 +1,6 @@
 package io.github.multiref.cli;
 
 import io.github.multiref.api.Divergence;
-import io.github.multiref.io.DoubleLists;
-import io.github.multiref.io.ParquetTableReader;
 import io.github.multiref.io.ParquetTableWriter;
 import io.github.multiref.io.TableFormat;
 import io.github.multiref.io.TableSchema;
@@ -14,8 +12,6 @@ import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
 import io.github.multiref.solvers.dpo.PairScores;
 import io.github.multiref.solvers.dpo.ReferenceWeighting;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -83,10 +79,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       description = "Input format: jsonl or parquet (default: from --input's name).")
   String inputFormat;
 
-  /** The numeric columns of a pairs table. */
-  static final String[] NUMBERS = {"chosen_logps", "rejected_logps", "ref_chosen_logps",
-      "ref_rejected_logps"};
-
   @Override
   public CommonOptions common() {
     return common;
@@ -113,23 +105,22 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     Divergence divergence = registries.divergences().create(divergenceName);
     Summary summary = new Summary();
     ForkJoinPool pool = new ForkJoinPool(workers);
-    ParquetTableReader table = in == TableFormat.PARQUET ? openPairs(Path.of(job.input)) : null;
-    boolean[] keys = new boolean[PairLine.KEYS.length];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = table == null || table.isString(PairLine.KEYS[i]);
-    }
-    try (AtomicOutput out = outFormat == TableFormat.PARQUET ? AtomicOutput.binary(job.output)
+    try (PairReader pairs = PairReader.open(job.input, in, true);
+        AtomicOutput out = outFormat == TableFormat.PARQUET ? AtomicOutput.binary(job.output)
             : AtomicOutput.open(job.output, parent.main().out());
-        Sink sink = outFormat == TableFormat.PARQUET ? new ParquetSink(out.file(), keys)
+        Sink sink = outFormat == TableFormat.PARQUET ? new ParquetSink(out.file(), pairs.keyColumns())
             : new JsonlSink(out.writer());
         Progress progress = Progress.start(parent.main().err(), "multiref dpo-score", "pairs")) {
       Scoring scoring = new Scoring(pool, sink, summary, progress, workers,
           k -> MultiReferenceDpo.of(divergence, job.beta, loss, weighting(alpha, k)));
-      if (table == null) {
-        readJsonl(scoring, alpha);
-      } else {
-        readParquet(table, scoring, alpha);
-      }
+      String unit = pairs.unit();
+      pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+        Chunked c = scoring.batchFor(k, unit, unit.equals("line") ? "line " + position
+            + ": field 'ref_chosen_logps' " : "row " + position + ", column 'ref_chosen_logps': ",
+            alpha);
+        c.add(position, keys, chosen, rejected, rc, rcAt, rr, rrAt);
+        scoring.added();
+      });
       if (scoring.chunked == null) {
         throw new InputException(job.input + " holds no pairs");
       }
@@ -138,9 +129,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       out.commit();
     } finally {
       pool.shutdown();
-      if (table != null) {
-        table.close();
-      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] q = summary.quantiles(0.05, 0.5, 0.95);
@@ -200,110 +188,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         progress.add(chunked.size);
         chunked.flush(pool, sink, summary);
       }
-    }
-  }
-
-  private void readJsonl(Scoring scoring, double[] alpha) throws IOException {
-    try (BufferedReader in = CliIo.open(job.input)) {
-      PairLine fast = new PairLine();
-      String[] keyText = new String[PairLine.KEYS.length];
-      long line = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (text.isBlank()) {
-          continue;
-        }
-        double chosen;
-        double rejected;
-        double[] rc;
-        double[] rr;
-        int k;
-        if (fast.read(text)) { // one streaming pass; anything unusual goes through JsonLine
-          chosen = fast.chosen;
-          rejected = fast.rejected;
-          rc = fast.refChosen;
-          rr = fast.refRejected;
-          k = fast.references;
-          System.arraycopy(fast.keyText, 0, keyText, 0, keyText.length);
-        } else {
-          JsonLine f = JsonLine.parse(line, text);
-          chosen = f.logProbability("chosen_logps");
-          rejected = f.logProbability("rejected_logps");
-          rc = f.logProbabilities("ref_chosen_logps", -1, "ref_chosen_logps");
-          rr = f.logProbabilities("ref_rejected_logps", rc.length, "ref_chosen_logps");
-          k = rc.length;
-          for (int i = 0; i < keyText.length; i++) {
-            keyText[i] = f.json(PairLine.KEYS[i]);
-          }
-        }
-        Chunked c = scoring.batchFor(k, "line",
-            "line " + line + ": field 'ref_chosen_logps' ", alpha);
-        c.add(line, keyText, chosen, rejected, rc, 0, rr, 0);
-        scoring.added();
-      }
-    }
-  }
-
-  private static ParquetTableReader openPairs(Path file) {
-    List<String> wanted = new ArrayList<>(List.of(NUMBERS));
-    wanted.addAll(List.of(PairLine.KEYS));
-    ParquetTableReader table = ParquetTableReader.open(file, wanted);
-    for (String column : NUMBERS) {
-      if (!table.has(column)) {
-        table.close();
-        throw new InputException(file + " has no column '" + column + "'; a pairs table needs "
-            + String.join(", ", NUMBERS));
-      }
-    }
-    return table;
-  }
-
-  private void readParquet(ParquetTableReader table, Scoring scoring, double[] alpha)
-      throws IOException {
-    String[] keyText = new String[PairLine.KEYS.length];
-    String[][] keyColumns = new String[PairLine.KEYS.length][];
-    while (table.nextRowGroup()) {
-      for (int i = 0; i < keyColumns.length; i++) {
-        keyColumns[i] = table.isString(PairLine.KEYS[i]) ? table.strings(PairLine.KEYS[i]) : null;
-      }
-      double[] chosen = table.doubles(NUMBERS[0], false);
-      double[] rejected = table.doubles(NUMBERS[1], false);
-      DoubleLists rc = table.doubleLists(NUMBERS[2]);
-      DoubleLists rr = table.doubleLists(NUMBERS[3]);
-      for (int p = 0; p < table.groupRows(); p++) {
-        long row = table.firstRow() + p;
-        int k = rc.length(p);
-        if (k == 0) {
-          throw InputException.at(row, NUMBERS[2], "an empty list; expected K >= 1 numbers");
-        }
-        if (rr.length(p) != k) {
-          throw InputException.at(row, NUMBERS[3], "has " + rr.length(p) + " references but '"
-              + NUMBERS[2] + "' has " + k);
-        }
-        checkLogProbability(row, NUMBERS[0], chosen[p]);
-        checkLogProbability(row, NUMBERS[1], rejected[p]);
-        for (int i = 0; i < k; i++) {
-          checkLogProbability(row, NUMBERS[2], rc.values()[rc.offsets()[p] + i]);
-          checkLogProbability(row, NUMBERS[3], rr.values()[rr.offsets()[p] + i]);
-        }
-        for (int i = 0; i < keyText.length; i++) {
-          keyText[i] = keyColumns[i] == null ? null : keyColumns[i][p];
-        }
-        Chunked c = scoring.batchFor(k, "row",
-            "row " + row + ", column '" + NUMBERS[2] + "': ", alpha);
-        c.add(row, keyText, chosen[p], rejected[p], rc.values(), rc.offsets()[p], rr.values(),
-            rr.offsets()[p]);
-        scoring.added();
-      }
-    }
-  }
-
-  /** As JSONL's reader checks it: a finite number, at most the rounding slack above 0. */
-  private static void checkLogProbability(long row, String column, double v) {
-    if (!(v <= JsonLine.LOG_PROBABILITY_SLACK && v > Double.NEGATIVE_INFINITY)) {
-      throw InputException.at(row, column, v + "; expected a finite log-probability <= 0"
-          + (v > 0 && v < Double.POSITIVE_INFINITY ? " (up to " + JsonLine.LOG_PROBABILITY_SLACK
-              + " above 0 is taken as rounding)" : ""));
     }
   }
 
@@ -386,7 +270,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         for (int i = 0; i < keyColumn.length; i++) {
           String v = c.keys[i][from + p];
           if (keyColumn[i] >= 0 && v != null) {
-            row.string(keyColumn[i], c.jsonKeys ? unquoted(v) : v);
+            row.string(keyColumn[i], c.jsonKeys ? PairReader.plain(v) : v);
           }
         }
         row.number(first, s.loss[p]);
@@ -396,18 +280,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         row.number(first + 4, s.chosenReward[p]);
         row.number(first + 5, s.rejectedReward[p]);
       }, n);
-    }
-
-    /** A JSON string's text; other JSON (a conversation's messages) stays JSON text. */
-    private static String unquoted(String json) {
-      if (json.isEmpty() || json.charAt(0) != '"') {
-        return json;
-      }
-      try {
-        return JsonLine.MAPPER.readValue(json, String.class);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("a key written by the reader is not JSON: " + json, e);
-      }
     }
 
     @Override

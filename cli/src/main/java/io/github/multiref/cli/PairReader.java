@@ -1,0 +1,200 @@
+package io.github.multiref.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.multiref.io.DoubleLists;
+import io.github.multiref.io.ParquetTableReader;
+import io.github.multiref.io.TableFormat;
+import io.github.multiref.rewards.io.JsonLine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A table of preference pairs, JSONL or Parquet, read pair by pair with every value checked:
+ * {@code chosen_logps}, {@code rejected_logps} (optional when the caller says so: a reference
+ * model's TRL table has none), {@code ref_chosen_logps} and {@code ref_rejected_logps} (K numbers
+ * each, or one number), and the key columns {@link PairLine#KEYS}. Errors name the line (JSONL) or
+ * the row (Parquet), the field and the value.
+ */
+final class PairReader implements AutoCloseable {
+
+  /** The numeric columns of a pairs table. */
+  static final String[] NUMBERS = {"chosen_logps", "rejected_logps", "ref_chosen_logps",
+      "ref_rejected_logps"};
+
+  /** One pair; arrays are the reader's and are reused, read {@code k} values from the offsets. */
+  @FunctionalInterface
+  interface Consumer {
+    /**
+     * @param keys the key columns' values, null where absent: JSON text from JSONL, plain strings
+     *     from Parquet (see {@link #jsonKeys()})
+     * @param chosen the policy's log-probability, NaN when the table has none
+     */
+    void pair(long position, String[] keys, double chosen, double rejected, double[] rc,
+        int rcAt, double[] rr, int rrAt, int k) throws IOException;
+  }
+
+  private final String input;
+  private final boolean policyRequired;
+  private final ParquetTableReader table;
+
+  private PairReader(String input, boolean policyRequired, ParquetTableReader table) {
+    this.input = input;
+    this.policyRequired = policyRequired;
+    this.table = table;
+  }
+
+  /** A reader of {@code input} (a file, or - for standard input) in the given format. */
+  static PairReader open(String input, TableFormat format, boolean policyRequired) {
+    if (format != TableFormat.PARQUET) {
+      return new PairReader(input, policyRequired, null);
+    }
+    List<String> wanted = new ArrayList<>(List.of(NUMBERS));
+    wanted.addAll(List.of(PairLine.KEYS));
+    ParquetTableReader table = ParquetTableReader.open(Path.of(input), wanted);
+    for (int i = policyRequired ? 0 : 2; i < NUMBERS.length; i++) {
+      if (!table.has(NUMBERS[i])) {
+        table.close();
+        throw new InputException(input + " has no column '" + NUMBERS[i] + "'; a pairs table"
+            + " needs " + String.join(", ", policyRequired ? List.of(NUMBERS)
+                : List.of(NUMBERS).subList(2, 4)));
+      }
+    }
+    if (!policyRequired && table.has(NUMBERS[0]) != table.has(NUMBERS[1])) {
+      table.close();
+      throw new InputException(input + " has '" + NUMBERS[table.has(NUMBERS[0]) ? 0 : 1]
+          + "' but not '" + NUMBERS[table.has(NUMBERS[0]) ? 1 : 0] + "'");
+    }
+    return new PairReader(input, policyRequired, table);
+  }
+
+  /** "line" (JSONL) or "row" (Parquet): what positions count. */
+  String unit() {
+    return table == null ? "line" : "row";
+  }
+
+  /** True when keys come as JSON text (JSONL), false when as plain strings (Parquet). */
+  boolean jsonKeys() {
+    return table == null;
+  }
+
+  /** Which key columns the table has as strings (all, for JSONL, where each line may differ). */
+  boolean[] keyColumns() {
+    boolean[] keys = new boolean[PairLine.KEYS.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = table == null || table.isString(PairLine.KEYS[i]);
+    }
+    return keys;
+  }
+
+  /** Reads every pair, in order. */
+  void forEach(Consumer consumer) throws IOException {
+    if (table == null) {
+      readJsonl(consumer);
+    } else {
+      readParquet(consumer);
+    }
+  }
+
+  private void readJsonl(Consumer consumer) throws IOException {
+    try (BufferedReader in = CliIo.open(input)) {
+      PairLine fast = new PairLine();
+      String[] keyText = new String[PairLine.KEYS.length];
+      long line = 0;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        if (text.isBlank()) {
+          continue;
+        }
+        if (fast.read(text)) { // one streaming pass; anything unusual goes through JsonLine
+          consumer.pair(line, fast.keyText, fast.chosen, fast.rejected, fast.refChosen, 0,
+              fast.refRejected, 0, fast.references);
+          continue;
+        }
+        JsonLine f = JsonLine.parse(line, text);
+        double chosen = Double.NaN;
+        double rejected = Double.NaN;
+        if (policyRequired || f.has(NUMBERS[0]) || f.has(NUMBERS[1])) {
+          chosen = f.logProbability(NUMBERS[0]);
+          rejected = f.logProbability(NUMBERS[1]);
+        }
+        double[] rc = f.logProbabilities(NUMBERS[2], -1, NUMBERS[2]);
+        double[] rr = f.logProbabilities(NUMBERS[3], rc.length, NUMBERS[2]);
+        for (int i = 0; i < keyText.length; i++) {
+          keyText[i] = f.json(PairLine.KEYS[i]);
+        }
+        consumer.pair(line, keyText, chosen, rejected, rc, 0, rr, 0, rc.length);
+      }
+    }
+  }
+
+  private void readParquet(Consumer consumer) throws IOException {
+    String[] keyText = new String[PairLine.KEYS.length];
+    String[][] keyColumns = new String[PairLine.KEYS.length][];
+    boolean policy = table.has(NUMBERS[0]);
+    while (table.nextRowGroup()) {
+      for (int i = 0; i < keyColumns.length; i++) {
+        keyColumns[i] = table.isString(PairLine.KEYS[i]) ? table.strings(PairLine.KEYS[i]) : null;
+      }
+      double[] chosen = policy ? table.doubles(NUMBERS[0], false) : null;
+      double[] rejected = policy ? table.doubles(NUMBERS[1], false) : null;
+      DoubleLists rc = table.doubleLists(NUMBERS[2]);
+      DoubleLists rr = table.doubleLists(NUMBERS[3]);
+      for (int p = 0; p < table.groupRows(); p++) {
+        long row = table.firstRow() + p;
+        int k = rc.length(p);
+        if (k == 0) {
+          throw InputException.at(row, NUMBERS[2], "an empty list; expected K >= 1 numbers");
+        }
+        if (rr.length(p) != k) {
+          throw InputException.at(row, NUMBERS[3], "has " + rr.length(p) + " references but '"
+              + NUMBERS[2] + "' has " + k);
+        }
+        if (policy) {
+          checkLogProbability(row, NUMBERS[0], chosen[p]);
+          checkLogProbability(row, NUMBERS[1], rejected[p]);
+        }
+        for (int i = 0; i < k; i++) {
+          checkLogProbability(row, NUMBERS[2], rc.values()[rc.offsets()[p] + i]);
+          checkLogProbability(row, NUMBERS[3], rr.values()[rr.offsets()[p] + i]);
+        }
+        for (int i = 0; i < keyText.length; i++) {
+          keyText[i] = keyColumns[i] == null ? null : keyColumns[i][p];
+        }
+        consumer.pair(row, keyText, policy ? chosen[p] : Double.NaN,
+            policy ? rejected[p] : Double.NaN, rc.values(), rc.offsets()[p], rr.values(),
+            rr.offsets()[p], k);
+      }
+    }
+  }
+
+  /** As JSONL's reader checks it: a finite number, at most the rounding slack above 0. */
+  static void checkLogProbability(long row, String column, double v) {
+    if (!(v <= JsonLine.LOG_PROBABILITY_SLACK && v > Double.NEGATIVE_INFINITY)) {
+      throw InputException.at(row, column, v + "; expected a finite log-probability <= 0"
+          + (v > 0 && v < Double.POSITIVE_INFINITY ? " (up to " + JsonLine.LOG_PROBABILITY_SLACK
+              + " above 0 is taken as rounding)" : ""));
+    }
+  }
+
+  /** A JSON string's text; other JSON (a conversation's messages) stays JSON text. */
+  static String plain(String json) {
+    if (json.isEmpty() || json.charAt(0) != '"') {
+      return json;
+    }
+    try {
+      return JsonLine.MAPPER.readValue(json, String.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a key written by the reader is not JSON: " + json, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (table != null) {
+      table.close();
+    }
+  }
+}
