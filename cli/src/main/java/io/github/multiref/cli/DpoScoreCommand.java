@@ -125,7 +125,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         throw new InputException(job.input + " holds no pairs");
       }
       scoring.chunked.flush(pool, sink, summary);
-      sink.close();
+      sink.finish();
       out.commit();
     } finally {
       pool.shutdown();
@@ -201,6 +201,9 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
   interface Sink extends java.io.Closeable {
     /** Pairs {@code from .. from + n - 1} of the batch, scored in {@code s} from index 0. */
     void write(Chunked batch, int from, int n, PairScores s) throws IOException;
+
+    /** Completes the output (a Parquet footer); closing without it abandons the output. */
+    default void finish() throws IOException {}
   }
 
   /** One JSON object per pair: the key columns as they came, then the scores. */
@@ -282,9 +285,19 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       }, n);
     }
 
+    private boolean finished;
+
+    @Override
+    public void finish() throws IOException {
+      writer.close();
+      finished = true;
+    }
+
     @Override
     public void close() throws IOException {
-      writer.close();
+      if (!finished) {
+        writer.close();
+      }
     }
   }
 

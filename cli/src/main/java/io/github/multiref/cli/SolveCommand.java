@@ -12,12 +12,19 @@ import io.github.multiref.api.ReferenceCombiner;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
+import io.github.multiref.io.DoubleLists;
+import io.github.multiref.io.NestedDoubleLists;
+import io.github.multiref.io.ParquetTableReader;
+import io.github.multiref.io.ParquetTableWriter;
+import io.github.multiref.io.TableFormat;
+import io.github.multiref.io.TableSchema;
 import io.github.multiref.rewards.io.JsonLine;
 import io.github.multiref.runtime.Registries;
 import io.github.multiref.solvers.DatasetSolver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,12 +44,11 @@ import picocli.CommandLine.ParentCommand;
     description = {
         "Solve the multi-reference regularized problem for every prompt of a JSONL file:",
         "  maximize E_pi r - beta * sum_i alpha_i D(pi || pi_i) over the candidate responses.",
-        "Input, one object per line: {\"prompt\": \"...\", \"responses\": [...],"
-            + " \"reward\": [...], \"ref_logprobs\": [[...], ...]}",
-        "(ref_logprobs: K arrays of sequence log-probabilities, one per reference)."})
+        "Input, JSONL (one object per line) or Parquet (one row per prompt): {\"prompt\":"
+            + " \"...\", \"responses\": [...], \"reward\": [...], \"ref_logprobs\": [[...], ...]}",
+        "(ref_logprobs: K arrays of sequence log-probabilities, one per reference; responses"
+            + " optional in Parquet). Formats follow the file names unless given."})
 final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcommand {
-
-  enum Format { jsonl, csv }
 
   @ParentCommand MultirefCommand parent;
 
@@ -60,9 +66,30 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           + " divergence; 'mrpo' for the surrogate).")
   String solverName;
 
-  @Option(names = "--format", defaultValue = "jsonl",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "Output format: jsonl, csv or parquet (default: from --output's name; JSONL"
+          + " on standard output).")
+  String format;
+
+  @Option(names = "--input-format", paramLabel = "FORMAT",
+      description = "Input format: jsonl or parquet (default: from --input's name).")
+  String inputFormat;
+
+  /** The format of the output, from --format or the output's name. */
+  private TableFormat out;
+
+  /** The Parquet output, when that is the format. */
+  private ParquetTableWriter table;
+
+  /** Solve's Parquet output, in this order. */
+  static final TableSchema OUTPUT = TableSchema.of(List.of(
+      new TableSchema.Column("prompt", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("responses", TableSchema.Kind.STRING_LIST, true),
+      new TableSchema.Column("policy_logprobs", TableSchema.Kind.DOUBLE_LIST, false),
+      new TableSchema.Column("reference_logprobs", TableSchema.Kind.DOUBLE_LIST, true),
+      new TableSchema.Column("objective", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("upper_bound", TableSchema.Kind.DOUBLE, true),
+      new TableSchema.Column("lambda", TableSchema.Kind.DOUBLE, true)));
 
   @Option(names = "--no-normalize",
       description = "Take ref_logprobs as normalized distributions over the candidates (each must"
@@ -79,6 +106,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   }
 
   @Override
+  @SuppressWarnings("try") // closesTable is only closed: before the output, so a failure leaves none
   public Integer call() throws IOException {
     long start = System.nanoTime();
     CliIo.checkBeta(job.beta);
@@ -93,33 +121,50 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           + divergenceName + "'");
     }
 
+    TableFormat in = CliIo.inputFormat(job.input, inputFormat);
+    out = CliIo.outputFormat(job.output, format, true);
     Stats stats = new Stats();
-    try (BufferedReader in = CliIo.open(job.input);
-        AtomicOutput out = AtomicOutput.open(job.output, parent.main().out());
+    List<PromptRecord> records = new ArrayList<>();
+    try (AtomicOutput output = out == TableFormat.PARQUET ? AtomicOutput.binary(job.output)
+            : AtomicOutput.open(job.output, parent.main().out());
+        java.io.Closeable closesTable = () -> { // before the output: a failed file is then deleted
+          if (table != null) {
+            table.close();
+          }
+        };
         Progress progress = Progress.start(parent.main().err(), "multiref solve", "prompts")) {
-      Writer w = out.writer();
-      if (format == Format.csv) {
+      Writer w = null;
+      if (out == TableFormat.PARQUET) {
+        table = ParquetTableWriter.create(output.file(), OUTPUT);
+      } else {
+        w = output.writer();
+      }
+      if (out == TableFormat.CSV) {
         w.write("prompt,objective,upper_bound,lambda,policy_logprobs,reference_logprobs\n");
       }
-      List<PromptRecord> records = new ArrayList<>();
-      long line = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (text.isBlank()) {
-          continue;
-        }
-        records.add(read(line, text));
+      Writer writer = w;
+      PromptSink sink = r -> {
+        records.add(r);
         if (records.size() == batch) {
-          solveBatch(records, alpha, divergence, used, workers, w, stats);
+          solveBatch(records, alpha, divergence, used, workers, writer, stats);
           progress.add(records.size());
           records.clear();
         }
+      };
+      if (in == TableFormat.PARQUET) {
+        readParquet(Path.of(job.input), sink);
+      } else {
+        readJsonl(sink);
       }
       solveBatch(records, alpha, divergence, used, workers, w, stats);
       if (stats.prompts == 0) {
         throw new InputException(job.input + " holds no prompts");
       }
-      out.commit();
+      if (table != null) {
+        table.close();
+        table = null;
+      }
+      output.commit();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     parent.main().err().printf(Locale.ROOT,
@@ -129,6 +174,97 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         stats.objectiveSum / stats.prompts, stats.iterations, seconds,
         job.output == null ? "" : ", written to " + job.output);
     return 0;
+  }
+
+  /** Where read prompts go. */
+  @FunctionalInterface
+  private interface PromptSink {
+    void accept(PromptRecord r) throws IOException;
+  }
+
+  private void readJsonl(PromptSink sink) throws IOException {
+    try (BufferedReader in = CliIo.open(job.input)) {
+      long line = 0;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        if (!text.isBlank()) {
+          sink.accept(read(line, text));
+        }
+      }
+    }
+  }
+
+  /** The columns of solve's input table. */
+  static final String[] INPUT = {"prompt", "responses", "reward", "ref_logprobs"};
+
+  private static void readParquet(Path file, PromptSink sink) throws IOException {
+    try (ParquetTableReader t = ParquetTableReader.open(file, List.of(INPUT))) {
+      for (String column : new String[] {"prompt", "reward", "ref_logprobs"}) {
+        if (!t.has(column)) {
+          throw new InputException(file + " has no column '" + column + "'; a prompts table"
+              + " needs prompt, reward and ref_logprobs (responses is optional)");
+        }
+      }
+      boolean responses = t.has("responses");
+      while (t.nextRowGroup()) {
+        String[] prompts = t.strings("prompt");
+        String[][] texts = responses ? t.stringLists("responses") : null;
+        DoubleLists reward = t.doubleLists("reward");
+        NestedDoubleLists refs = t.nestedDoubleLists("ref_logprobs");
+        for (int p = 0; p < t.groupRows(); p++) {
+          sink.accept(record(t.firstRow() + p, prompts[p], texts == null ? null : texts[p],
+              reward, refs, p));
+        }
+      }
+    }
+  }
+
+  /** Row p of a row group, checked as the JSONL reader checks a line. */
+  private static PromptRecord record(long row, String prompt, String[] responses,
+      DoubleLists reward, NestedDoubleLists refs, int p) {
+    if (prompt == null) {
+      throw InputException.at(row, "prompt", "null; expected a string");
+    }
+    int n = reward.length(p);
+    if (n == 0) {
+      throw InputException.at(row, "reward", "an empty list; expected one reward per response");
+    }
+    if (responses != null && responses.length != n) {
+      throw InputException.at(row, "reward", "has " + n + " entries but 'responses' has "
+          + responses.length);
+    }
+    double[] r = java.util.Arrays.copyOfRange(reward.values(), reward.offsets()[p],
+        reward.offsets()[p] + n);
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(r[i])) {
+        throw InputException.at(row, "reward", "element " + i + " is " + r[i]
+            + "; expected a finite number");
+      }
+    }
+    int k = refs.lists(p);
+    if (k == 0) {
+      throw InputException.at(row, "ref_logprobs", "no lists; expected K >= 1 lists, one per"
+          + " reference");
+    }
+    double[][] lp = new double[k][];
+    for (int j = 0; j < k; j++) {
+      int list = refs.rowOffsets()[p] + j;
+      int from = refs.listOffsets()[list];
+      int length = refs.listOffsets()[list + 1] - from;
+      if (length != n) {
+        throw InputException.at(row, "ref_logprobs", "list " + j + " has " + length
+            + " entries but 'reward' has " + n);
+      }
+      lp[j] = java.util.Arrays.copyOfRange(refs.values(), from, from + n);
+      for (int i = 0; i < n; i++) {
+        double v = lp[j][i];
+        if (!(v <= JsonLine.LOG_PROBABILITY_SLACK)) { // NaN and +inf too; -inf is zero mass
+          throw InputException.at(row, "ref_logprobs", "list " + j + ", element " + i + " is "
+              + v + "; expected a log-probability <= 0 (-Infinity for zero mass)");
+        }
+      }
+    }
+    return new PromptRecord(row, "row", prompt, responses, r, lp);
   }
 
   private static PromptRecord read(long line, String text) {
@@ -141,7 +277,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     double[] reward = f.finiteNumbers("reward", responses.length, "responses");
     double[][] refs = f.sequenceLogProbabilityArrays("ref_logprobs", responses.length,
         "responses");
-    return new PromptRecord(line, prompt, responses, reward, refs);
+    return new PromptRecord(line, "line", prompt, responses, reward, refs);
   }
 
   /** K, as the first prompt gives it: every line must have as many references. */
@@ -153,15 +289,15 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       references = k;
     }
     if (k != references) {
-      throw InputException.at(r.line(), "field 'ref_logprobs' has " + k
-          + " references but earlier lines have " + references);
+      throw r.error("ref_logprobs", "has " + k + " references but earlier " + r.unit()
+          + "s have " + references);
     }
     double[] w = alpha;
     if (w == null) {
       w = new double[k];
       java.util.Arrays.fill(w, 1.0 / k);
     } else if (w.length != k) {
-      throw InputException.at(r.line(), "field 'ref_logprobs' has " + k
+      throw r.error("ref_logprobs", "has " + k
           + " references but --weights has " + w.length);
     }
     // a reference with weight 0 never matters: it is read and checked, but left out
@@ -179,21 +315,21 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           weights.stream().mapToDouble(Double::doubleValue).toArray()), r.reward(), job.beta,
           divergence);
     } catch (IllegalArgumentException e) {
-      throw InputException.at(r.line(), e.getMessage());
+      throw new InputException(r.where() + ": " + e.getMessage());
     }
   }
 
   /** Reference i of a line, renormalized over the candidates unless --no-normalize. */
   private LogDistribution reference(PromptRecord r, int i) {
     double[] lp = r.refLogprobs()[i];
-    String field = "field 'ref_logprobs[" + i + "]'";
+    String field = "ref_logprobs[" + i + "]";
     double logMass = LogMath.logSumExp(lp);
     if (logMass == Double.NEGATIVE_INFINITY) {
-      throw InputException.at(r.line(), field + " gives no response positive probability");
+      throw r.error(field, "gives no response positive probability");
     }
     if (noNormalize) {
       if (Math.abs(Math.expm1(logMass)) > 1e-6) {
-        throw InputException.at(r.line(), field + " sums to " + Math.exp(logMass)
+        throw r.error(field, "sums to " + Math.exp(logMass)
             + " in probability; expected 1 within 1e-6 (without --no-normalize it is"
             + " renormalized over the candidates)");
       }
@@ -209,11 +345,11 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       return;
     }
     List<RegularizedProblem> problems = new ArrayList<>(records.size());
-    Map<RegularizedProblem, Long> lines = new IdentityHashMap<>();
+    Map<RegularizedProblem, String> where = new IdentityHashMap<>();
     for (PromptRecord r : records) {
       RegularizedProblem p = problem(r, alpha, divergence);
       problems.add(p);
-      lines.put(p, r.line());
+      where.put(p, r.where());
     }
     Solver reporting = new Solver() {
       @Override
@@ -226,9 +362,9 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         try {
           return solver.solve(p);
         } catch (ArithmeticException e) { // the solver's own failure: located, not blamed on input
-          throw new ArithmeticException("line " + lines.get(p) + ": " + e.getMessage());
+          throw new ArithmeticException(where.get(p) + ": " + e.getMessage());
         } catch (RuntimeException e) {
-          throw InputException.at(lines.get(p), e.getMessage());
+          throw new InputException(where.get(p) + ": " + e.getMessage());
         }
       }
 
@@ -249,7 +385,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       double[] ref = s.combinedReference().map(c -> combined(c, refs)).orElse(null);
       write(w, records.get(j), s, ref);
       stats.prompts++;
-      stats.responses += records.get(j).responses().length;
+      stats.responses += records.get(j).size();
       stats.objectiveSum += s.objective();
       stats.iterations += s.iterations();
     }
@@ -265,12 +401,33 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     String prompt = record.prompt();
     Double upper = s.diagnostics().get(Diagnostic.HOELDER_BOUND);
     Double lambda = s.diagnostics().get(Diagnostic.MULTIPLIER);
-    if (format == Format.jsonl) {
+    if (out == TableFormat.PARQUET) {
+      double[] policy = s.policy().logProbs();
+      table.write((i, row) -> {
+        row.string(0, prompt);
+        if (record.responses() != null) {
+          row.strings(1, record.responses());
+        }
+        row.numbers(2, policy, 0, policy.length);
+        if (reference != null) {
+          row.numbers(3, reference, 0, reference.length);
+        }
+        row.number(4, s.objective());
+        if (upper != null) {
+          row.number(5, upper);
+        }
+        if (lambda != null) {
+          row.number(6, lambda);
+        }
+      }, 1);
+    } else if (out == TableFormat.JSONL) {
       ObjectNode o = JsonLine.MAPPER.createObjectNode();
       o.put("prompt", prompt);
-      ArrayNode responses = o.putArray("responses");
-      for (String response : record.responses()) {
-        responses.add(response);
+      if (record.responses() != null) {
+        ArrayNode responses = o.putArray("responses");
+        for (String response : record.responses()) {
+          responses.add(response);
+        }
       }
       ArrayNode policy = o.putArray("policy_logprobs");
       for (double v : s.policy().logProbs()) {
