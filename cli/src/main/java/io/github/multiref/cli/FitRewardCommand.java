@@ -4,17 +4,24 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.multiref.api.PreferenceModel;
+import io.github.multiref.io.DoubleLists;
+import io.github.multiref.io.ParquetTableReader;
+import io.github.multiref.io.TableFormat;
 import io.github.multiref.rewards.Lbfgs;
 import io.github.multiref.rewards.PreferenceData;
 import io.github.multiref.rewards.RewardLearning;
 import io.github.multiref.rewards.Separation;
 import io.github.multiref.rewards.io.JsonLine;
+import io.github.multiref.rewards.io.PreferencePair;
 import io.github.multiref.rewards.io.PreferencePairs;
 import io.github.multiref.runtime.Registries;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,8 +36,8 @@ import picocli.CommandLine.ParentCommand;
     header = "Fit a reward by maximum likelihood from preference pairs.",
     mixinStandardHelpOptions = true,
     description = {
-        "Fit a reward by maximum likelihood from preference pairs (JSONL with prompt, chosen,",
-        "rejected), for any registered preference model.",
+        "Fit a reward by maximum likelihood from preference pairs (JSONL or Parquet with prompt,",
+        "chosen, rejected), for any registered preference model.",
         "tabular: one reward per prompt and response, centered per prompt under the responses'",
         "  frequency in the data; linear: r = theta . phi(prompt, response), with --features."})
 final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subcommand {
@@ -42,7 +49,8 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
   @Mixin CommonOptions common;
 
   @Option(names = "--pairs", paramLabel = "FILE", required = true,
-      description = "Preference pairs, JSONL: {\"prompt\": ..., \"chosen\": ..., \"rejected\": ...}.")
+      description = "Preference pairs, JSONL {\"prompt\": ..., \"chosen\": ..., \"rejected\": ...}"
+          + " or a Parquet table with those string columns (by the file's name).")
   String pairs;
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "bt",
@@ -56,7 +64,7 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
 
   @Option(names = "--features", paramLabel = "FILE",
       description = "For --class linear: JSONL {\"prompt\": ..., \"response\": ..., \"features\":"
-          + " [...]} for every response in the pairs.")
+          + " [...]} (or Parquet with those columns) for every response in the pairs.")
   String features;
 
   @Option(names = "--output", paramLabel = "FILE",
@@ -116,8 +124,12 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
   private String fit(PreferenceModel model, Lbfgs optimizer, Progress progress, long start)
       throws IOException {
     PreferenceData data;
-    try (BufferedReader in = CliIo.open(pairs)) {
-      data = PreferencePairs.toData(PreferencePairs.read(in));
+    if (CliIo.inputFormat(pairs, null) == TableFormat.PARQUET) {
+      data = PreferencePairs.toData(parquetPairs(Path.of(pairs)).iterator());
+    } else {
+      try (BufferedReader in = CliIo.open(pairs)) {
+        data = PreferencePairs.toData(PreferencePairs.read(in));
+      }
     }
     progress.phase("multiref fit-reward: fitting " + data.size() + " pairs", null);
     if (data.size() == 0) {
@@ -195,26 +207,32 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
     for (int x = 0; x < data.prompts(); x++) {
       phi[x] = new double[data.responses(x)][];
     }
-    int dimension = -1;
-    try (BufferedReader in = CliIo.open(features)) {
-      long line = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (text.isBlank()) {
-          continue;
-        }
-        JsonLine f = JsonLine.parse(line, text);
-        Integer x = prompts.get(f.string("prompt"));
-        String response = f.string("response");
-        double[] v = f.finiteNumbers("features");
-        if (dimension < 0) {
-          dimension = v.length;
-        } else if (v.length != dimension) {
-          throw InputException.at(line, "field 'features' has " + v.length
-              + " entries but earlier lines have " + dimension);
-        }
-        if (x != null && responses[x].containsKey(response)) {
-          phi[x][responses[x].get(response)] = v;
+    int[] dimension = {-1};
+    FeatureSink sink = (where, prompt, response, v) -> {
+      if (dimension[0] < 0) {
+        dimension[0] = v.length;
+      } else if (v.length != dimension[0]) {
+        throw new InputException(where.replace("%", "has " + v.length + " entries but earlier "
+            + (where.startsWith("line") ? "lines" : "rows") + " have " + dimension[0]));
+      }
+      Integer x = prompts.get(prompt);
+      if (x != null && responses[x].containsKey(response)) {
+        phi[x][responses[x].get(response)] = v;
+      }
+    };
+    if (CliIo.inputFormat(features, null) == TableFormat.PARQUET) {
+      parquetFeatures(Path.of(features), sink);
+    } else {
+      try (BufferedReader in = CliIo.open(features)) {
+        long line = 0;
+        for (String text = in.readLine(); text != null; text = in.readLine()) {
+          line++;
+          if (text.isBlank()) {
+            continue;
+          }
+          JsonLine f = JsonLine.parse(line, text);
+          sink.accept("line " + line + ": field 'features' %", f.string("prompt"),
+              f.string("response"), f.finiteNumbers("features"));
         }
       }
     }
@@ -227,6 +245,75 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
       }
     }
     return phi;
+  }
+
+  /** One response's features; {@code where} locates them, with % for what is wrong. */
+  @FunctionalInterface
+  private interface FeatureSink {
+    void accept(String where, String prompt, String response, double[] features);
+  }
+
+  /** A Parquet features table: prompt, response (strings), features (a list of numbers). */
+  private static void parquetFeatures(Path file, FeatureSink sink) {
+    try (ParquetTableReader t = ParquetTableReader.open(file,
+        List.of("prompt", "response", "features"))) {
+      required(t, file, "a features table needs prompt, response and features", "prompt",
+          "response", "features");
+      while (t.nextRowGroup()) {
+        String[] prompt = t.strings("prompt");
+        String[] response = t.strings("response");
+        DoubleLists features = t.doubleLists("features");
+        for (int p = 0; p < t.groupRows(); p++) {
+          long row = t.firstRow() + p;
+          double[] v = Arrays.copyOfRange(features.values(), features.offsets()[p],
+              features.offsets()[p + 1]);
+          for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+              throw InputException.at(row, "features", "element " + i + " is " + v[i]
+                  + "; expected a finite number");
+            }
+          }
+          sink.accept("row " + row + ", column 'features': %", text(prompt[p], row, "prompt"),
+              text(response[p], row, "response"), v);
+        }
+      }
+    }
+  }
+
+  /** A Parquet pairs table's prompt, chosen and rejected, row group by row group. */
+  private static List<PreferencePair> parquetPairs(Path file) {
+    List<PreferencePair> out = new ArrayList<>();
+    try (ParquetTableReader t = ParquetTableReader.open(file, List.of(PairLine.KEYS))) {
+      required(t, file, "fit-reward needs prompt, chosen and rejected", PairLine.KEYS);
+      while (t.nextRowGroup()) {
+        String[] prompt = t.strings("prompt");
+        String[] chosen = t.strings("chosen");
+        String[] rejected = t.strings("rejected");
+        for (int p = 0; p < t.groupRows(); p++) {
+          long row = t.firstRow() + p;
+          out.add(PreferencePair.of(text(prompt[p], row, "prompt"),
+              text(chosen[p], row, "chosen"), text(rejected[p], row, "rejected")));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void required(ParquetTableReader t, Path file, String what,
+      String... columns) {
+    for (String column : columns) {
+      if (!t.isString(column) && !(column.equals("features") && t.has(column))) {
+        throw new InputException(file + (t.has(column) ? "'s column '" + column
+            + "' does not hold strings" : " has no column '" + column + "'") + "; " + what);
+      }
+    }
+  }
+
+  private static String text(String value, long row, String column) {
+    if (value == null) {
+      throw InputException.at(row, column, "null; expected a string");
+    }
+    return value;
   }
 
   @SuppressWarnings("unchecked")
