@@ -4,10 +4,14 @@ import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.experiments.Experiment;
 import io.github.multiref.experiments.ExperimentConfig;
 import io.github.multiref.experiments.Reports;
+import io.github.multiref.io.ParquetTableWriter;
+import io.github.multiref.io.TableSchema;
 import io.github.multiref.runtime.Registries;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /** Runs experiments for {@code simulate} and {@code demo}, with a progress bar on a terminal. */
 final class ExperimentRunner {
@@ -33,7 +37,39 @@ final class ExperimentRunner {
         }
       }
     });
-    Reports.write(result, out);
+    Reports.write(result, out, Map.of("results.parquet", ExperimentRunner::parquet));
     return result;
+  }
+
+  /** results.csv's columns as a Parquet table; NaN (a bound that does not apply) is null. */
+  static final TableSchema RESULTS = TableSchema.of(List.of(
+      new TableSchema.Column("n", TableSchema.Kind.LONG, false),
+      new TableSchema.Column("trial", TableSchema.Kind.LONG, false),
+      new TableSchema.Column("method", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("sub_optimality", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("optimality_gap", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("sub_optimality_bound", TableSchema.Kind.DOUBLE, true),
+      new TableSchema.Column("optimality_gap_bound", TableSchema.Kind.DOUBLE, true),
+      new TableSchema.Column("coverage", TableSchema.Kind.DOUBLE, false)));
+
+  private static void parquet(Experiment.Result result, Path file) throws IOException {
+    List<Experiment.Row> rows = result.rows();
+    try (ParquetTableWriter w = ParquetTableWriter.create(file, RESULTS)) {
+      w.write((i, row) -> {
+        Experiment.Row r = rows.get(i);
+        row.integer(0, r.n());
+        row.integer(1, r.trial());
+        row.string(2, r.method());
+        row.number(3, r.subOptimality());
+        row.number(4, r.optimalityGap());
+        if (!Double.isNaN(r.subOptimalityBound())) {
+          row.number(5, r.subOptimalityBound());
+        }
+        if (!Double.isNaN(r.optimalityGapBound())) {
+          row.number(6, r.optimalityGapBound());
+        }
+        row.number(7, r.coverage());
+      }, rows.size());
+    }
   }
 }

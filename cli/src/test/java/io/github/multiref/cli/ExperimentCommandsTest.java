@@ -87,6 +87,16 @@ class ExperimentCommandsTest {
     assertThat(r.out()).contains("| rkl | sub-optimality |", "| fkl | optimality gap |");
     assertThat(out.resolve("report.md")).exists();
     assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + 2 * 4 * 2);
+    // results.parquet holds results.csv's rows, as DuckDB reads both (empty CSV fields as NULL)
+    try (io.github.multiref.io.DuckDb duck = new io.github.multiref.io.DuckDb()) {
+      String csv = "read_csv('" + out.resolve("results.csv") + "', header = true)";
+      String parquet = "'" + out.resolve("results.parquet") + "'";
+      assertThat(duck.strings("SELECT count(*) FROM " + parquet)).containsExactly("16");
+      assertThat(duck.strings("SELECT count(*) FROM (SELECT * FROM " + csv + " EXCEPT SELECT *"
+          + " FROM " + parquet + ")")).containsExactly("0");
+      assertThat(duck.strings("SELECT count(*) FROM (SELECT * FROM " + parquet + " EXCEPT"
+          + " SELECT * FROM " + csv + ")")).containsExactly("0");
+    }
     Files.writeString(config, Files.readString(config).replace("\"thurstone\"", "\"probit\""));
     CliRunner.Result bad = CliRunner.run("simulate", "--config", config.toString(), "--out",
         out.toString());

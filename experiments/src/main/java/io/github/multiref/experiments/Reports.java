@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -46,8 +47,24 @@ public final class Reports {
 
   private Reports() {}
 
+  /** One more file of the folder, written by the caller (a format this module does not know). */
+  @FunctionalInterface
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public interface Extra {
+    void write(Experiment.Result result, Path file) throws IOException;
+  }
+
   /** Writes every output into {@code dir} (created, or replaced file by file). */
   public static void write(Experiment.Result result, Path dir) throws IOException {
+    write(result, dir, Map.of());
+  }
+
+  /**
+   * Writes every output into {@code dir}, and {@code extra}'s files by their names, all moved
+   * into place together once every one is complete.
+   */
+  public static void write(Experiment.Result result, Path dir, Map<String, Extra> extra)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -59,6 +76,9 @@ public final class Reports {
       gapPlot(result, tmp.resolve("gaps-vs-n.png"));
       alphaPlot(result, tmp.resolve("objective-vs-alpha.png"));
       referencesPlot(result, tmp.resolve("combined-references.png"));
+      for (Map.Entry<String, Extra> e : extra.entrySet()) {
+        e.getValue().write(result, tmp.resolve(e.getKey()));
+      }
       Files.createDirectories(dir);
       try (var files = Files.list(tmp)) {
         for (Path f : files.toList()) {

@@ -128,6 +128,12 @@ public final class ParquetTableWriter implements AutoCloseable {
       consumer.endField(names[column], column);
     }
 
+    public void integer(int column, long value) {
+      start(column, TableSchema.Kind.LONG);
+      consumer.addLong(value);
+      consumer.endField(names[column], column);
+    }
+
     /** {@code values[from .. to - 1]} as one list. */
     public void numbers(int column, double[] values, int from, int to) {
       start(column, TableSchema.Kind.DOUBLE_LIST);

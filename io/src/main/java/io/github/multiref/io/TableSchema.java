@@ -16,7 +16,7 @@ public final class TableSchema {
 
   /** What one column holds. */
   public enum Kind {
-    STRING, DOUBLE, DOUBLE_LIST, STRING_LIST
+    STRING, DOUBLE, LONG, DOUBLE_LIST, STRING_LIST
   }
 
   /**
@@ -77,6 +77,9 @@ public final class TableSchema {
           break;
         case DOUBLE:
           fields.add(Types.primitive(PrimitiveTypeName.DOUBLE, rep).named(c.name()));
+          break;
+        case LONG:
+          fields.add(Types.primitive(PrimitiveTypeName.INT64, rep).named(c.name()));
           break;
         case DOUBLE_LIST:
           fields.add(Types.list(rep).requiredElement(PrimitiveTypeName.DOUBLE).named(c.name()));
