@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import org.apache.parquet.io.api.Binary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -221,10 +222,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         b.setLength(0);
         b.append('{');
         for (int i = 0; i < PairLine.KEYS.length; i++) {
-          String v = c.keys[i][from + p];
+          Object v = c.keys[i][from + p];
           if (v != null) {
             b.append('"').append(PairLine.KEYS[i]).append("\":")
-                .append(c.jsonKeys ? v : JsonLine.quoted(v)).append(',');
+                .append(c.jsonKeys ? (String) v : PairReader.json(v)).append(',');
           }
         }
         b.append("\"loss\":").append(JsonLine.number(s.loss[p]))
@@ -271,9 +272,13 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     public void write(Chunked c, int from, int n, PairScores s) throws IOException {
       writer.write((p, row) -> {
         for (int i = 0; i < keyColumn.length; i++) {
-          String v = c.keys[i][from + p];
+          Object v = c.keys[i][from + p];
           if (keyColumn[i] >= 0 && v != null) {
-            row.string(keyColumn[i], c.jsonKeys ? PairReader.plain(v) : v);
+            if (c.jsonKeys) {
+              row.string(keyColumn[i], PairReader.plain((String) v));
+            } else {
+              row.binary(keyColumn[i], (Binary) v); // Parquet to Parquet: the bytes as they were
+            }
           }
         }
         row.number(first, s.loss[p]);
@@ -315,8 +320,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     /** Line (JSONL) or row (Parquet) numbers, for errors. */
     final long[] positions;
     final String unit;
-    /** The key columns: JSON text from JSONL, plain strings from Parquet. */
-    final String[][] keys;
+    /** The key columns: JSON text from JSONL, UTF-8 bytes from Parquet. */
+    final Object[][] keys;
     final boolean jsonKeys;
     final PairScores[] scores;
     int size;
@@ -334,7 +339,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       refChosen = new double[chunks][k][chunkSize];
       refRejected = new double[chunks][k][chunkSize];
       positions = new long[capacity];
-      keys = new String[PairLine.KEYS.length][capacity];
+      keys = new Object[PairLine.KEYS.length][capacity];
       scores = new PairScores[chunks];
       for (int c = 0; c < chunks; c++) {
         scores[c] = new PairScores(chunkSize);
@@ -345,7 +350,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       return size == capacity;
     }
 
-    void add(long position, String[] key, double c, double r, double[] rc, int rcAt,
+    void add(long position, Object[] key, double c, double r, double[] rc, int rcAt,
         double[] rr, int rrAt) {
       int chunk = size / chunkSize;
       int at = size % chunkSize;

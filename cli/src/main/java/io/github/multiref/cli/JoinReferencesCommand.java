@@ -141,7 +141,7 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
             throw new InputException(where + ": missing '" + PairLine.KEYS[i]
                 + "'; join-references matches pairs by (prompt, chosen, rejected)");
           }
-          key[i] = json ? keyText[i] : JsonLine.quoted(keyText[i]);
+          key[i] = json ? (String) keyText[i] : PairReader.json(keyText[i]);
         }
         List<String> id = Arrays.asList(key);
         int row;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.parquet.io.api.Binary;
 
 /**
  * A table of preference pairs, JSONL or Parquet, read pair by pair with every value checked:
@@ -28,11 +29,11 @@ final class PairReader implements AutoCloseable {
   @FunctionalInterface
   interface Consumer {
     /**
-     * @param keys the key columns' values, null where absent: JSON text from JSONL, plain strings
-     *     from Parquet (see {@link #jsonKeys()})
+     * @param keys the key columns' values, null where absent: JSON text ({@code String}) from
+     *     JSONL, UTF-8 bytes ({@link Binary}, not decoded) from Parquet (see {@link #jsonKeys()})
      * @param chosen the policy's log-probability, NaN when the table has none
      */
-    void pair(long position, String[] keys, double chosen, double rejected, double[] rc,
+    void pair(long position, Object[] keys, double chosen, double rejected, double[] rc,
         int rcAt, double[] rr, int rrAt, int k) throws IOException;
   }
 
@@ -130,43 +131,107 @@ final class PairReader implements AutoCloseable {
     }
   }
 
+  /** One row group's columns, decoded. */
+  private record Group(long firstRow, int rows, Binary[][] keys, double[] chosen,
+      double[] rejected, DoubleLists rc, DoubleLists rr) {}
+
+  /** The next row group's columns, or null after the last. */
+  private Group decode(boolean policy) {
+    if (!table.nextRowGroup()) {
+      return null;
+    }
+    Binary[][] keys = new Binary[PairLine.KEYS.length][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = table.isString(PairLine.KEYS[i]) ? table.binaries(PairLine.KEYS[i]) : null;
+    }
+    return new Group(table.firstRow(), table.groupRows(), keys,
+        policy ? table.doubles(NUMBERS[0], false) : null,
+        policy ? table.doubles(NUMBERS[1], false) : null,
+        table.doubleLists(NUMBERS[2]), table.doubleLists(NUMBERS[3]));
+  }
+
+  /**
+   * Row groups are decoded on a thread of their own, at most two ahead of the pairs being used,
+   * so that reading the file and what the caller does with the pairs (scoring, writing) overlap.
+   */
   private void readParquet(Consumer consumer) throws IOException {
-    String[] keyText = new String[PairLine.KEYS.length];
-    String[][] keyColumns = new String[PairLine.KEYS.length][];
     boolean policy = table.has(NUMBERS[0]);
-    while (table.nextRowGroup()) {
-      for (int i = 0; i < keyColumns.length; i++) {
-        keyColumns[i] = table.isString(PairLine.KEYS[i]) ? table.strings(PairLine.KEYS[i]) : null;
+    java.util.concurrent.BlockingQueue<Object> ahead =
+        new java.util.concurrent.ArrayBlockingQueue<>(2);
+    Object end = new Object();
+    Thread decoder = new Thread(() -> {
+      try {
+        for (Group g = decode(policy); g != null; g = decode(policy)) {
+          ahead.put(g);
+        }
+        ahead.put(end);
+      } catch (InterruptedException stopped) {
+        // the caller failed and stopped reading
+      } catch (RuntimeException e) {
+        try {
+          ahead.put(e);
+        } catch (InterruptedException stopped) {
+          // as above
+        }
       }
-      double[] chosen = policy ? table.doubles(NUMBERS[0], false) : null;
-      double[] rejected = policy ? table.doubles(NUMBERS[1], false) : null;
-      DoubleLists rc = table.doubleLists(NUMBERS[2]);
-      DoubleLists rr = table.doubleLists(NUMBERS[3]);
-      for (int p = 0; p < table.groupRows(); p++) {
-        long row = table.firstRow() + p;
-        int k = rc.length(p);
-        if (k == 0) {
-          throw InputException.at(row, NUMBERS[2], "an empty list; expected K >= 1 numbers");
+    }, "multiref-parquet-decoder");
+    decoder.setDaemon(true);
+    decoder.start();
+    try {
+      for (Object item = take(ahead); item != end; item = take(ahead)) {
+        if (item instanceof RuntimeException e) {
+          throw e;
         }
-        if (rr.length(p) != k) {
-          throw InputException.at(row, NUMBERS[3], "has " + rr.length(p) + " references but '"
-              + NUMBERS[2] + "' has " + k);
-        }
-        if (policy) {
-          checkLogProbability(row, NUMBERS[0], chosen[p]);
-          checkLogProbability(row, NUMBERS[1], rejected[p]);
-        }
-        for (int i = 0; i < k; i++) {
-          checkLogProbability(row, NUMBERS[2], rc.values()[rc.offsets()[p] + i]);
-          checkLogProbability(row, NUMBERS[3], rr.values()[rr.offsets()[p] + i]);
-        }
-        for (int i = 0; i < keyText.length; i++) {
-          keyText[i] = keyColumns[i] == null ? null : keyColumns[i][p];
-        }
-        consumer.pair(row, keyText, policy ? chosen[p] : Double.NaN,
-            policy ? rejected[p] : Double.NaN, rc.values(), rc.offsets()[p], rr.values(),
-            rr.offsets()[p], k);
+        pairs((Group) item, consumer);
       }
+    } finally {
+      decoder.interrupt();
+      try {
+        decoder.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Object take(java.util.concurrent.BlockingQueue<Object> queue) {
+    try {
+      return queue.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading", e);
+    }
+  }
+
+  private static void pairs(Group g, Consumer consumer) throws IOException {
+    Object[] keyText = new Object[PairLine.KEYS.length];
+    DoubleLists rc = g.rc();
+    DoubleLists rr = g.rr();
+    boolean policy = g.chosen() != null;
+    for (int p = 0; p < g.rows(); p++) {
+      long row = g.firstRow() + p;
+      int k = rc.length(p);
+      if (k == 0) {
+        throw InputException.at(row, NUMBERS[2], "an empty list; expected K >= 1 numbers");
+      }
+      if (rr.length(p) != k) {
+        throw InputException.at(row, NUMBERS[3], "has " + rr.length(p) + " references but '"
+            + NUMBERS[2] + "' has " + k);
+      }
+      if (policy) {
+        checkLogProbability(row, NUMBERS[0], g.chosen()[p]);
+        checkLogProbability(row, NUMBERS[1], g.rejected()[p]);
+      }
+      for (int i = 0; i < k; i++) {
+        checkLogProbability(row, NUMBERS[2], rc.values()[rc.offsets()[p] + i]);
+        checkLogProbability(row, NUMBERS[3], rr.values()[rr.offsets()[p] + i]);
+      }
+      for (int i = 0; i < keyText.length; i++) {
+        keyText[i] = g.keys()[i] == null ? null : g.keys()[i][p];
+      }
+      consumer.pair(row, keyText, policy ? g.chosen()[p] : Double.NaN,
+          policy ? g.rejected()[p] : Double.NaN, rc.values(), rc.offsets()[p], rr.values(),
+          rr.offsets()[p], k);
     }
   }
 
@@ -177,6 +242,11 @@ final class PairReader implements AutoCloseable {
           + (v > 0 && v < Double.POSITIVE_INFINITY ? " (up to " + JsonLine.LOG_PROBABILITY_SLACK
               + " above 0 is taken as rounding)" : ""));
     }
+  }
+
+  /** A key from Parquet as JSON text. */
+  static String json(Object parquetKey) {
+    return JsonLine.quoted(((Binary) parquetKey).toStringUsingUTF8());
   }
 
   /** A JSON string's text; other JSON (a conversation's messages) stays JSON text. */

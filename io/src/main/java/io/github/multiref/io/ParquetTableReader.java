@@ -19,6 +19,7 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -196,6 +197,25 @@ public final class ParquetTableReader implements AutoCloseable {
     for (int row = 0; row < groupRows; row++) {
       if (r.getCurrentDefinitionLevel() == leaf.maxDefinition) {
         out[row] = r.getBinary().toStringUsingUTF8();
+      }
+      r.consume();
+    }
+    return out;
+  }
+
+  /**
+   * A string per row as the file stores it, UTF-8 bytes not decoded (null where the file has null):
+   * for copying strings from one Parquet file to another without decoding and encoding them.
+   */
+  public Binary[] binaries(String column) {
+    Leaf leaf = leaf(column, 0);
+    leaf.requireText();
+    Binary[] out = new Binary[groupRows];
+    ColumnReader r = leaf.reader();
+    for (int row = 0; row < groupRows; row++) {
+      if (r.getCurrentDefinitionLevel() == leaf.maxDefinition) {
+        Binary b = r.getBinary();
+        out[row] = b.isBackingBytesReused() ? b.copy() : b;
       }
       r.consume();
     }
