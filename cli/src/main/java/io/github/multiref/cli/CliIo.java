@@ -15,15 +15,39 @@ final class CliIo {
 
   private CliIo() {}
 
-  /** A reader for a file, or standard input for {@code -}. */
+  /**
+   * A reader for a file, or standard input for {@code -}, that refuses bytes that are not UTF-8
+   * with the line they are on.
+   */
   static BufferedReader open(String input) throws IOException {
     if (input.equals("-")) {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      return new Utf8Lines(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()));
     }
     try {
-      return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+      return new Utf8Lines(new InputStreamReader(Files.newInputStream(Path.of(input)),
+          StandardCharsets.UTF_8.newDecoder())); // a decoder that reports, not replaces
     } catch (NoSuchFileException e) {
       throw new InputException("input file " + input + " does not exist");
+    }
+  }
+
+  /** Lines of UTF-8 text; malformed bytes are an {@link InputException} naming the line. */
+  private static final class Utf8Lines extends BufferedReader {
+    private long lines;
+
+    Utf8Lines(java.io.Reader in) {
+      super(in, 1 << 16);
+    }
+
+    @Override
+    public String readLine() throws IOException {
+      try {
+        String line = super.readLine();
+        lines++;
+        return line;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw InputException.at(lines + 1, "holds bytes that are not UTF-8 text; JSONL is UTF-8");
+      }
     }
   }
 

@@ -267,7 +267,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     return new PromptRecord(row, "row", prompt, responses, r, lp);
   }
 
-  private static PromptRecord read(long line, String text) {
+  static PromptRecord read(long line, String text) {
     JsonLine f = JsonLine.parse(line, text);
     String prompt = f.string("prompt");
     String[] responses = f.strings("responses");

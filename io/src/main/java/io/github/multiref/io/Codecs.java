@@ -18,6 +18,7 @@ import org.xerial.snappy.Snappy;
  * pyarrow and Spark write by default), ZSTD, GZIP and uncompressed pages are read; multiref writes
  * Snappy.
  */
+@SuppressWarnings("deprecation") // BytesInput.toByteArray: the codecs here work on arrays
 final class Codecs implements CompressionCodecFactory {
 
   static final Codecs INSTANCE = new Codecs();

@@ -77,7 +77,7 @@ public final class ParquetTableReader implements AutoCloseable {
               .withCodecFactory(Codecs.INSTANCE).build());
     } catch (NoSuchFileException e) {
       throw new DataException("input file " + file + " does not exist");
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
       throw new DataException(file + " is not a readable Parquet file: " + reason(e), e);
     }
     try {
@@ -143,7 +143,7 @@ public final class ParquetTableReader implements AutoCloseable {
     }
     try {
       group = reader.readNextRowGroup();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
       throw new DataException(file + ": row group starting at row " + firstRow
           + " cannot be read: " + reason(e), e);
     }
@@ -171,6 +171,16 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A number per row; null only where {@code nullable}, as NaN. */
   public double[] doubles(String column, boolean nullable) {
+    try {
+      return doublesUnguarded(column, nullable);
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw unreadable(column, e);
+    }
+  }
+
+  private double[] doublesUnguarded(String column, boolean nullable) {
     Leaf leaf = leaf(column, 0);
     double[] out = new double[groupRows];
     ColumnReader r = leaf.reader();
@@ -190,6 +200,16 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A string per row; null where the file has null. */
   public String[] strings(String column) {
+    try {
+      return stringsUnguarded(column);
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw unreadable(column, e);
+    }
+  }
+
+  private String[] stringsUnguarded(String column) {
     Leaf leaf = leaf(column, 0);
     leaf.requireText();
     String[] out = new String[groupRows];
@@ -208,6 +228,16 @@ public final class ParquetTableReader implements AutoCloseable {
    * for copying strings from one Parquet file to another without decoding and encoding them.
    */
   public Binary[] binaries(String column) {
+    try {
+      return binariesUnguarded(column);
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw unreadable(column, e);
+    }
+  }
+
+  private Binary[] binariesUnguarded(String column) {
     Leaf leaf = leaf(column, 0);
     leaf.requireText();
     Binary[] out = new Binary[groupRows];
@@ -227,16 +257,26 @@ public final class ParquetTableReader implements AutoCloseable {
    * single reference's {@code ref_chosen_logps}. Null lists and null elements are refused.
    */
   public DoubleLists doubleLists(String column) {
+    try {
+      return doubleListsUnguarded(column);
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw unreadable(column, e);
+    }
+  }
+
+  private DoubleLists doubleListsUnguarded(String column) {
     Leaf leaf = leaf(column, -1);
     if (leaf.repeated.length == 0) {
       int[] offsets = new int[groupRows + 1];
       for (int i = 0; i <= groupRows; i++) {
         offsets[i] = i;
       }
-      return new DoubleLists(groupRows, offsets, doubles(column, false));
+      return new DoubleLists(groupRows, offsets, doublesUnguarded(column, false));
     }
     ColumnReader r = leaf.reader();
-    long total = r.getTotalValueCount();
+    long total = totalValues(r);
     int[] offsets = new int[groupRows + 1];
     double[] values = new double[checkedSize(total, column)];
     int n = 0;
@@ -267,9 +307,19 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A list of lists of numbers per row; nulls at any level are refused. */
   public NestedDoubleLists nestedDoubleLists(String column) {
+    try {
+      return nestedDoubleListsUnguarded(column);
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw unreadable(column, e);
+    }
+  }
+
+  private NestedDoubleLists nestedDoubleListsUnguarded(String column) {
     Leaf leaf = leaf(column, 2);
     ColumnReader r = leaf.reader();
-    long total = r.getTotalValueCount();
+    long total = totalValues(r);
     int size = checkedSize(total, column);
     int[] rowOffsets = new int[groupRows + 1];
     int[] listOffsets = new int[size + 1];
@@ -320,10 +370,20 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A list of strings per row, as {@code offsets} into {@code values}; null lists are refused. */
   public String[][] stringLists(String column) {
+    try {
+      return stringListsUnguarded(column);
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw unreadable(column, e);
+    }
+  }
+
+  private String[][] stringListsUnguarded(String column) {
     Leaf leaf = leaf(column, 1);
     leaf.requireText();
     ColumnReader r = leaf.reader();
-    long total = r.getTotalValueCount();
+    long total = totalValues(r);
     String[][] out = new String[groupRows][];
     List<String> current = new ArrayList<>();
     int row = -1;
@@ -354,6 +414,21 @@ public final class ParquetTableReader implements AutoCloseable {
       out[row] = current.toArray(new String[0]);
     }
     return out;
+  }
+
+  /**
+   * A column whose pages parquet-java cannot decode (a corrupt or truncated file): a refusal, not a
+   * stack trace. A page that would not fit in memory is a refusal too; the heap is left as it was.
+   */
+  private DataException unreadable(String column, Throwable e) {
+    return new DataException(file + ": column '" + column + "' in the row group starting at row "
+        + firstRow + " cannot be read: " + reason(e), e);
+  }
+
+  /** The values (nulls and empty lists included) of the column chunk in this row group. */
+  @SuppressWarnings("deprecation") // still the way to size the arrays before reading them
+  private static long totalValues(ColumnReader r) {
+    return r.getTotalValueCount();
   }
 
   private static int checkedSize(long total, String column) {
@@ -491,12 +566,16 @@ public final class ParquetTableReader implements AutoCloseable {
             return new BigDecimal(new BigInteger(r.getBinary().getBytes()), dec.getScale())
                 .doubleValue();
           }
-          // fall through: bytes that are not a decimal are no number
+          throw notNumbers(row, logical);
         default:
-          throw DataException.at(row, column, "holds " + type.getPrimitiveTypeName()
-              + (logical == null ? "" : " (" + logical + ")") + "; expected numbers (DOUBLE,"
-              + " FLOAT or integers)");
+          throw notNumbers(row, logical);
       }
+    }
+
+    private DataException notNumbers(long row, LogicalTypeAnnotation logical) {
+      return DataException.at(row, column, "holds " + type.getPrimitiveTypeName()
+          + (logical == null ? "" : " (" + logical + ")") + "; expected numbers (DOUBLE, FLOAT,"
+          + " integers or decimals)");
     }
   }
 
