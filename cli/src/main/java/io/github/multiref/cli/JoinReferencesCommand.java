@@ -79,6 +79,8 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
     final List<double[]> refChosen = new ArrayList<>();
     final List<double[]> refRejected = new ArrayList<>();
     final List<Integer> k = new ArrayList<>();
+    /** "line" or "row": how the first file counts its pairs. */
+    String unit;
 
     int rows() {
       return keys.size();
@@ -132,6 +134,9 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
         }
       }
       String unit = pairs.unit();
+      if (f == 0) {
+        joined.unit = unit;
+      }
       boolean json = pairs.jsonKeys();
       pairs.forEach((position, keyText, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
         String where = file + " " + unit + " " + position;
@@ -194,8 +199,8 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
       for (int row = 0; row < joined.rows(); row++) {
         if (!matched[row]) {
           throw new InputException(file + " has no row for the pair " + describe(
-              joined.keys.get(row)) + " of " + inputs.get(0) + " (" + joined.positions.get(row)
-              + "); the files must hold the same pairs");
+              joined.keys.get(row)) + " of " + inputs.get(0) + " (" + joined.unit + " "
+              + joined.positions.get(row) + "); the files must hold the same pairs");
         }
       }
     }

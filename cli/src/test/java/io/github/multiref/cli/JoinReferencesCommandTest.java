@@ -158,7 +158,7 @@ class JoinReferencesCommandTest {
         + " rejected \"r\") is not in " + a,
         a, jsonl("b.jsonl", pair("y", -1, -3), pair("w", -1, -3)));
     assertRefused(tmp.resolve("b.jsonl") + " has no row for the pair (prompt \"z\", chosen \"c\","
-        + " rejected \"r\") of " + a + " (3); the files must hold the same pairs",
+        + " rejected \"r\") of " + a + " (line 3); the files must hold the same pairs",
         a, jsonl("b.jsonl", pair("y", -1, -3), pair("x", -1, -3)));
     assertRefused(tmp.resolve("b.jsonl") + " line 3: the pair (prompt \"y\", chosen \"c\","
         + " rejected \"r\") appears twice in " + tmp.resolve("b.jsonl"),
