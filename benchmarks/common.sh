@@ -17,3 +17,14 @@ run_java() {
   java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
     -cp "$classpath" "$@" 2>/dev/null
 }
+
+# measure NAME COMMAND...: wall seconds and peak resident memory of the whole process (GNU time),
+# in $work/NAME.time; the command's output goes to $work/NAME.out
+measure() {
+  if ! /usr/bin/time -f "$1: %e s wall, peak RSS %M KB" -o "$work/$1.time" "${@:2}" \
+      > "$work/$1.out" 2>&1; then
+    cat "$work/$1.out" >&2
+    exit 1
+  fi
+  cat "$work/$1.time"
+}

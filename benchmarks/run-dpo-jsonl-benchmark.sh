@@ -23,14 +23,6 @@ with open(path, 'w') as f:
                             'ref_chosen_logps': rw[i].tolist(), 'ref_rejected_logps': rl[i].tolist()}) + '\n')
 PY
 echo "input: $pairs pairs, $(du -m "$work/pairs.jsonl" | cut -f1) MB of JSONL"
-measure() { # measure NAME COMMAND...: wall seconds and peak RSS of the whole process
-  if ! /usr/bin/time -f "$1: %e s wall, peak RSS %M KB" -o "$work/$1.time" "${@:2}" \
-      > "$work/$1.out" 2>&1; then
-    cat "$work/$1.out" >&2
-    exit 1
-  fi
-  cat "$work/$1.time"
-}
 measure multiref java --add-modules jdk.incubator.vector -jar cli/target/multiref.jar dpo-score \
   --input "$work/pairs.jsonl" --beta 0.1 --divergence reverse-kl --loss sigmoid \
   --output "$work/multiref.jsonl"

@@ -19,14 +19,6 @@ sql "SELECT setseed(0.7)" "COPY (SELECT 'p' || i AS prompt, 'c' || i AS chosen, 
   FROM (SELECT i, -50 - 350 * random() AS lw, -50 - 350 * random() AS ll FROM range($pairs) t(i)))
   TO '$work/pairs.parquet' (FORMAT parquet)"
 echo "input: $pairs pairs, $(du -m "$work/pairs.parquet" | cut -f1) MB of Parquet"
-measure() { # measure NAME COMMAND...: wall seconds and peak RSS of the whole process
-  if ! /usr/bin/time -f "$1: %e s wall, peak RSS %M KB" -o "$work/$1.time" "${@:2}" \
-      > "$work/$1.out" 2>&1; then
-    cat "$work/$1.out" >&2
-    exit 1
-  fi
-  cat "$work/$1.time"
-}
 measure multiref java -Xmx1g --add-modules jdk.incubator.vector -jar cli/target/multiref.jar \
   dpo-score --input "$work/pairs.parquet" --beta 0.1 --divergence reverse-kl --loss sigmoid \
   --output "$work/multiref.parquet"

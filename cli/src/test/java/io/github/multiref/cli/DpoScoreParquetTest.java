@@ -3,16 +3,13 @@ package io.github.multiref.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.multiref.io.DuckDb;
+import io.github.multiref.io.DuckDbTests;
 import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and batch size; the Parquet output read back by DuckDB with the same bits as the JSONL output;
  * bad tables refused with the row and the column, and nothing written.
  */
-class DpoScoreParquetTest {
-
-  static DuckDb duck;
+class DpoScoreParquetTest extends DuckDbTests {
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void open() throws SQLException {
-    duck = new DuckDb();
-  }
-
-  @AfterAll
-  static void close() throws SQLException {
-    duck.close();
-  }
 
   private Path fixture() throws IOException {
     Path p = tmp.resolve("pairs.jsonl");

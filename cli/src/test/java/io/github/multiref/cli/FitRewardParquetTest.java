@@ -2,32 +2,17 @@ package io.github.multiref.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiref.io.DuckDb;
+import io.github.multiref.io.DuckDbTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fit-reward} from Parquet pairs and features: the same model, byte for byte, as JSONL. */
-class FitRewardParquetTest {
-
-  static DuckDb duck;
+class FitRewardParquetTest extends DuckDbTests {
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void open() throws SQLException {
-    duck = new DuckDb();
-  }
-
-  @AfterAll
-  static void close() throws SQLException {
-    duck.close();
-  }
 
   /** n pairs over 3 prompts and 4 responses, as JSONL, and the same rows as Parquet. */
   private Path[] pairs(int n) throws Exception {

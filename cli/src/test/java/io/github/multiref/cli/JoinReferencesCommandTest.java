@@ -2,13 +2,11 @@ package io.github.multiref.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiref.io.DuckDb;
+import io.github.multiref.io.DuckDbTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,21 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * columns, each file in its own order), against the K = 3 table built by hand; round trips through
  * Parquet; and every way the files can fail to match, refused with the first offending row.
  */
-class JoinReferencesCommandTest {
-
-  static DuckDb duck;
+class JoinReferencesCommandTest extends DuckDbTests {
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void open() throws SQLException {
-    duck = new DuckDb();
-  }
-
-  @AfterAll
-  static void close() throws SQLException {
-    duck.close();
-  }
 
   /** Reference k's log-probabilities of pair i, exact in float. */
   private static double refChosen(int k, long i) {

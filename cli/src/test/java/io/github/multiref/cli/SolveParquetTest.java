@@ -3,16 +3,13 @@ package io.github.multiref.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.multiref.io.DuckDb;
+import io.github.multiref.io.DuckDbTests;
 import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,21 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (by DuckDB), the Parquet output holding the JSONL output's bits, and bad tables refused with the
  * row and the column, nothing written.
  */
-class SolveParquetTest {
-
-  static DuckDb duck;
+class SolveParquetTest extends DuckDbTests {
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void open() throws SQLException {
-    duck = new DuckDb();
-  }
-
-  @AfterAll
-  static void close() throws SQLException {
-    duck.close();
-  }
 
   private Path fixture() throws IOException {
     Path p = tmp.resolve("input.jsonl");

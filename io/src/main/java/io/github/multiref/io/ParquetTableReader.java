@@ -171,16 +171,10 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A number per row; null only where {@code nullable}, as NaN. */
   public double[] doubles(String column, boolean nullable) {
-    try {
-      return doublesUnguarded(column, nullable);
-    } catch (DataException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw unreadable(column, e);
-    }
+    return guarded(column, () -> readDoubles(column, nullable));
   }
 
-  private double[] doublesUnguarded(String column, boolean nullable) {
+  private double[] readDoubles(String column, boolean nullable) {
     Leaf leaf = leaf(column, 0);
     double[] out = new double[groupRows];
     ColumnReader r = leaf.reader();
@@ -200,16 +194,10 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A string per row; null where the file has null. */
   public String[] strings(String column) {
-    try {
-      return stringsUnguarded(column);
-    } catch (DataException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw unreadable(column, e);
-    }
+    return guarded(column, () -> readStrings(column));
   }
 
-  private String[] stringsUnguarded(String column) {
+  private String[] readStrings(String column) {
     Leaf leaf = leaf(column, 0);
     leaf.requireText();
     String[] out = new String[groupRows];
@@ -228,16 +216,10 @@ public final class ParquetTableReader implements AutoCloseable {
    * for copying strings from one Parquet file to another without decoding and encoding them.
    */
   public Binary[] binaries(String column) {
-    try {
-      return binariesUnguarded(column);
-    } catch (DataException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw unreadable(column, e);
-    }
+    return guarded(column, () -> readBinaries(column));
   }
 
-  private Binary[] binariesUnguarded(String column) {
+  private Binary[] readBinaries(String column) {
     Leaf leaf = leaf(column, 0);
     leaf.requireText();
     Binary[] out = new Binary[groupRows];
@@ -257,23 +239,17 @@ public final class ParquetTableReader implements AutoCloseable {
    * single reference's {@code ref_chosen_logps}. Null lists and null elements are refused.
    */
   public DoubleLists doubleLists(String column) {
-    try {
-      return doubleListsUnguarded(column);
-    } catch (DataException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw unreadable(column, e);
-    }
+    return guarded(column, () -> readDoubleLists(column));
   }
 
-  private DoubleLists doubleListsUnguarded(String column) {
+  private DoubleLists readDoubleLists(String column) {
     Leaf leaf = leaf(column, -1);
     if (leaf.repeated.length == 0) {
       int[] offsets = new int[groupRows + 1];
       for (int i = 0; i <= groupRows; i++) {
         offsets[i] = i;
       }
-      return new DoubleLists(groupRows, offsets, doublesUnguarded(column, false));
+      return new DoubleLists(groupRows, offsets, readDoubles(column, false));
     }
     ColumnReader r = leaf.reader();
     long total = totalValues(r);
@@ -307,16 +283,10 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A list of lists of numbers per row; nulls at any level are refused. */
   public NestedDoubleLists nestedDoubleLists(String column) {
-    try {
-      return nestedDoubleListsUnguarded(column);
-    } catch (DataException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw unreadable(column, e);
-    }
+    return guarded(column, () -> readNestedDoubleLists(column));
   }
 
-  private NestedDoubleLists nestedDoubleListsUnguarded(String column) {
+  private NestedDoubleLists readNestedDoubleLists(String column) {
     Leaf leaf = leaf(column, 2);
     ColumnReader r = leaf.reader();
     long total = totalValues(r);
@@ -370,16 +340,10 @@ public final class ParquetTableReader implements AutoCloseable {
 
   /** A list of strings per row, as {@code offsets} into {@code values}; null lists are refused. */
   public String[][] stringLists(String column) {
-    try {
-      return stringListsUnguarded(column);
-    } catch (DataException e) {
-      throw e;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw unreadable(column, e);
-    }
+    return guarded(column, () -> readStringLists(column));
   }
 
-  private String[][] stringListsUnguarded(String column) {
+  private String[][] readStringLists(String column) {
     Leaf leaf = leaf(column, 1);
     leaf.requireText();
     ColumnReader r = leaf.reader();
@@ -417,12 +381,19 @@ public final class ParquetTableReader implements AutoCloseable {
   }
 
   /**
-   * A column whose pages parquet-java cannot decode (a corrupt or truncated file): a refusal, not a
-   * stack trace. A page that would not fit in memory is a refusal too; the heap is left as it was.
+   * A read whose pages parquet-java cannot decode (a corrupt or truncated file) is a refusal, not a
+   * stack trace; so is a page that would not fit in memory (one failed allocation, which leaves the
+   * heap as it was).
    */
-  private DataException unreadable(String column, Throwable e) {
-    return new DataException(file + ": column '" + column + "' in the row group starting at row "
-        + firstRow + " cannot be read: " + reason(e), e);
+  private <T> T guarded(String column, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (DataException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw new DataException(file + ": column '" + column + "' in the row group starting at row "
+          + firstRow + " cannot be read: " + reason(e), e);
+    }
   }
 
   /** The values (nulls and empty lists included) of the column chunk in this row group. */

@@ -35,6 +35,7 @@ public final class ParquetTableWriter implements AutoCloseable {
 
   /** Writes one row's columns into {@code out}. */
   @FunctionalInterface
+  @Stability(Stability.Status.EXPERIMENTAL)
   public interface Rows {
     void write(int row, Row out);
   }
@@ -138,6 +139,7 @@ public final class ParquetTableWriter implements AutoCloseable {
    * The columns of the row being written, set in the schema's order; a nullable column that is not
    * set is null, a required one that is not set is an error.
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public static final class Row {
     private final TableSchema.Kind[] kinds;
     private final boolean[] nullable;

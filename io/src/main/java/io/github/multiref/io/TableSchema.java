@@ -15,6 +15,7 @@ import org.apache.parquet.schema.Types;
 public final class TableSchema {
 
   /** What one column holds. */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public enum Kind {
     STRING, DOUBLE, LONG, DOUBLE_LIST, STRING_LIST
   }
@@ -26,6 +27,7 @@ public final class TableSchema {
    * @param kind what it holds
    * @param nullable whether a row may leave it out
    */
+  @Stability(Stability.Status.EXPERIMENTAL)
   public record Column(String name, Kind kind, boolean nullable) {
     public Column {
       Objects.requireNonNull(name, "name");

@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,21 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * DuckDB, an engine independent of parquet-java, writes the files the reader reads and reads the
  * files the writer writes; every double must come through with the same bits.
  */
-class ParquetAgainstDuckDbTest {
-
-  static DuckDb duck;
+class ParquetAgainstDuckDbTest extends DuckDbTests {
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void open() throws SQLException {
-    duck = new DuckDb();
-  }
-
-  @AfterAll
-  static void close() throws SQLException {
-    duck.close();
-  }
 
   private static void sql(String statement) throws SQLException {
     duck.sql(statement);
