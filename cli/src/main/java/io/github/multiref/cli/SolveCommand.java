@@ -36,13 +36,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code multiref solve}: the optimal policy for every prompt of a JSONL file. */
+/** {@code multiref solve}: the optimal policy for every prompt of a JSONL or Parquet table. */
 @Command(
     name = "solve",
     header = "Solve the multi-reference regularized problem for every prompt of a file.",
     mixinStandardHelpOptions = true,
     description = {
-        "Solve the multi-reference regularized problem for every prompt of a JSONL file:",
+        "Solve the multi-reference regularized problem for every prompt of a table:",
         "  maximize E_pi r - beta * sum_i alpha_i D(pi || pi_i) over the candidate responses.",
         "Input, JSONL (one object per line) or Parquet (one row per prompt): {\"prompt\":"
             + " \"...\", \"responses\": [...], \"reward\": [...], \"ref_logprobs\": [[...], ...]}",
