@@ -306,8 +306,8 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
                 .append(',');
           }
           gather(joined, files, row, rc, rr);
-          list(b.append("\"ref_chosen_logps\":"), rc);
-          list(b.append(",\"ref_rejected_logps\":"), rr);
+          ConvertCommand.list(b.append("\"ref_chosen_logps\":"), rc, 0, rc.length);
+          ConvertCommand.list(b.append(",\"ref_rejected_logps\":"), rr, 0, rr.length);
           w.append(b.append("}\n"));
         }
       }
@@ -324,13 +324,5 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
       System.arraycopy(joined.refRejected.get(f), row * k, rr, at, k);
       at += k;
     }
-  }
-
-  private static void list(StringBuilder b, double[] values) {
-    b.append('[');
-    for (int i = 0; i < values.length; i++) {
-      b.append(i == 0 ? "" : ",").append(JsonLine.number(values[i]));
-    }
-    b.append(']');
   }
 }

@@ -151,11 +151,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           records.clear();
         }
       };
-      if (in == TableFormat.PARQUET) {
-        readParquet(Path.of(job.input), sink);
-      } else {
-        readJsonl(sink);
-      }
+      readPrompts(job.input, in, sink);
       solveBatch(records, alpha, divergence, used, workers, w, stats);
       if (stats.prompts == 0) {
         throw new InputException(job.input + " holds no prompts");
@@ -178,12 +174,21 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
 
   /** Where read prompts go. */
   @FunctionalInterface
-  private interface PromptSink {
+  interface PromptSink {
     void accept(PromptRecord r) throws IOException;
   }
 
-  private void readJsonl(PromptSink sink) throws IOException {
-    try (BufferedReader in = CliIo.open(job.input)) {
+  /** Every prompt of a table (a file, or - for JSONL on standard input), in order, checked. */
+  static void readPrompts(String input, TableFormat format, PromptSink sink) throws IOException {
+    if (format == TableFormat.PARQUET) {
+      readParquet(Path.of(input), sink);
+    } else {
+      readJsonl(input, sink);
+    }
+  }
+
+  private static void readJsonl(String input, PromptSink sink) throws IOException {
+    try (BufferedReader in = CliIo.open(input)) {
       long line = 0;
       for (String text = in.readLine(); text != null; text = in.readLine()) {
         line++;

@@ -72,6 +72,8 @@ public final class ParquetTableWriter implements AutoCloseable {
         b = b.withDictionaryEncoding(c.name(), false);
       } else if (c.kind() == TableSchema.Kind.DOUBLE_LIST) {
         b = b.withDictionaryEncoding(c.name() + ".list.element", false);
+      } else if (c.kind() == TableSchema.Kind.DOUBLE_LIST_LIST) {
+        b = b.withDictionaryEncoding(c.name() + ".list.element.list.element", false);
       }
     }
     ParquetProperties properties = b.build();
@@ -218,6 +220,26 @@ public final class ParquetTableWriter implements AutoCloseable {
       w.write(values[from], 0, list + 1);
       for (int i = from + 1; i < to; i++) {
         w.write(values[i], 1, list + 1);
+      }
+    }
+
+    /** Lists of numbers as one list of lists (such as {@code ref_logprobs}, K lists). */
+    public void numberLists(int column, double[][] lists) {
+      ColumnWriter w = start(column, TableSchema.Kind.DOUBLE_LIST_LIST);
+      int outer = present(column);
+      if (lists.length == 0) {
+        w.writeNull(0, outer);
+        return;
+      }
+      for (int l = 0; l < lists.length; l++) {
+        int rep = l == 0 ? 0 : 1;
+        if (lists[l].length == 0) {
+          w.writeNull(rep, outer + 1); // the inner list is there, and empty
+          continue;
+        }
+        for (int i = 0; i < lists[l].length; i++) {
+          w.write(lists[l][i], i == 0 ? rep : 2, outer + 2);
+        }
       }
     }
 

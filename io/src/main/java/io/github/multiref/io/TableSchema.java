@@ -17,7 +17,7 @@ public final class TableSchema {
   /** What one column holds. */
   @Stability(Stability.Status.EXPERIMENTAL)
   public enum Kind {
-    STRING, DOUBLE, LONG, DOUBLE_LIST, STRING_LIST
+    STRING, DOUBLE, LONG, DOUBLE_LIST, STRING_LIST, DOUBLE_LIST_LIST
   }
 
   /**
@@ -67,7 +67,7 @@ public final class TableSchema {
     return -1;
   }
 
-  /** As Parquet writes it: strings as UTF-8, lists in the standard three-level form. */
+  /** As Parquet writes it: strings as UTF-8, lists (and lists of lists) in the standard form. */
   MessageType parquet() {
     List<Type> fields = new ArrayList<>();
     for (Column c : columns) {
@@ -85,6 +85,10 @@ public final class TableSchema {
           break;
         case DOUBLE_LIST:
           fields.add(Types.list(rep).requiredElement(PrimitiveTypeName.DOUBLE).named(c.name()));
+          break;
+        case DOUBLE_LIST_LIST:
+          fields.add(Types.list(rep).element(Types.requiredList()
+              .requiredElement(PrimitiveTypeName.DOUBLE).named("element")).named(c.name()));
           break;
         default:
           fields.add(Types.list(rep).element(Types.required(PrimitiveTypeName.BINARY)

@@ -131,6 +131,36 @@ class ParquetAgainstDuckDbTest extends DuckDbTests {
   }
 
   @Test
+  void listsOfListsGoOutAndComeBackBitForBit() throws Exception {
+    Path f = dir.resolve("nested.parquet");
+    TableSchema schema = TableSchema.of(List.of(
+        new TableSchema.Column("ref_logprobs", TableSchema.Kind.DOUBLE_LIST_LIST, false)));
+    double[][][] rows = {
+        {{-1.5, Double.NEGATIVE_INFINITY, -300.25}, {-1e4, -2.0, -3.0}},
+        {{-0.5}},
+        {{}, {-7.0}},
+        {}};
+    try (ParquetTableWriter w = ParquetTableWriter.create(f, schema)) {
+      w.write((i, row) -> row.numberLists(0, rows[i]), rows.length);
+    }
+    assertThat(duck.strings("SELECT ref_logprobs::VARCHAR FROM '" + f + "'")).containsExactly(
+        "[[-1.5, -inf, -300.25], [-10000.0, -2.0, -3.0]]", "[[-0.5]]", "[[], [-7.0]]", "[]");
+    try (ParquetTableReader r = ParquetTableReader.open(f, List.of("ref_logprobs"))) {
+      assertThat(r.nextRowGroup()).isTrue();
+      NestedDoubleLists lp = r.nestedDoubleLists("ref_logprobs");
+      for (int i = 0; i < rows.length; i++) {
+        assertThat(lp.lists(i)).isEqualTo(rows[i].length);
+        for (int l = 0; l < rows[i].length; l++) {
+          int list = lp.rowOffsets()[i] + l;
+          double[] got = java.util.Arrays.copyOfRange(lp.values(), lp.listOffsets()[list],
+              lp.listOffsets()[list + 1]);
+          assertThat(got).containsExactly(rows[i][l]);
+        }
+      }
+    }
+  }
+
+  @Test
   void refusesNullsWithTheRowAndTheColumn() throws Exception {
     Path f = dir.resolve("nulls.parquet");
     sql("COPY (SELECT CASE WHEN i = 2500 THEN NULL ELSE -1.0::DOUBLE END AS chosen_logps,"

@@ -1,0 +1,239 @@
+package io.github.multiref.cli;
+
+import io.github.multiref.io.ParquetTableReader;
+import io.github.multiref.io.ParquetTableWriter;
+import io.github.multiref.io.TableFormat;
+import io.github.multiref.io.TableSchema;
+import io.github.multiref.rewards.io.JsonLine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.parquet.io.api.Binary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code multiref convert}: an input table from JSONL to Parquet or back, every value checked. */
+@Command(
+    name = "convert",
+    header = "Convert a prompts or pairs table between JSONL and Parquet.",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Convert solve's prompts (prompt, responses, reward, ref_logprobs) or a pairs table"
+            + " (prompt, chosen, rejected, chosen_logps, rejected_logps, ref_chosen_logps,"
+            + " ref_rejected_logps) between JSONL and Parquet, checking every value as the"
+            + " commands do. Numbers keep their bits both ways.",
+        "The kind of table is found from its columns (ref_logprobs: prompts; ref_chosen_logps:"
+            + " pairs) unless --table says it. Formats follow the file names unless given."})
+final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcommand {
+
+  enum Table { prompts, pairs }
+
+  @ParentCommand MultirefCommand parent;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--input", paramLabel = "FILE", required = true,
+      description = "The table to convert, or - for JSONL on standard input.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "FILE", required = true,
+      description = "The converted table. Written whole or not at all.")
+  Path output;
+
+  @Option(names = "--table", paramLabel = "KIND",
+      description = "prompts or pairs (default: from the input's columns).")
+  Table table;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "Output format: jsonl or parquet (default: from --output's name).")
+  String format;
+
+  @Option(names = "--input-format", paramLabel = "FORMAT",
+      description = "Input format: jsonl or parquet (default: from --input's name).")
+  String inputFormat;
+
+  /** solve's input table. */
+  static final TableSchema PROMPTS = TableSchema.of(List.of(
+      new TableSchema.Column("prompt", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("responses", TableSchema.Kind.STRING_LIST, true),
+      new TableSchema.Column("reward", TableSchema.Kind.DOUBLE_LIST, false),
+      new TableSchema.Column("ref_logprobs", TableSchema.Kind.DOUBLE_LIST_LIST, false)));
+
+  /** A pairs table; the keys and the policy's log-probabilities may be null. */
+  static final TableSchema PAIRS = TableSchema.of(List.of(
+      new TableSchema.Column("prompt", TableSchema.Kind.STRING, true),
+      new TableSchema.Column("chosen", TableSchema.Kind.STRING, true),
+      new TableSchema.Column("rejected", TableSchema.Kind.STRING, true),
+      new TableSchema.Column("chosen_logps", TableSchema.Kind.DOUBLE, true),
+      new TableSchema.Column("rejected_logps", TableSchema.Kind.DOUBLE, true),
+      new TableSchema.Column("ref_chosen_logps", TableSchema.Kind.DOUBLE_LIST, false),
+      new TableSchema.Column("ref_rejected_logps", TableSchema.Kind.DOUBLE_LIST, false)));
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    TableFormat in = CliIo.inputFormat(input, inputFormat);
+    TableFormat out = CliIo.outputFormat(output, format, false);
+    Table kind = table != null ? table : kindOf(in);
+    long[] rows = {0};
+    try (AtomicOutput o = out == TableFormat.PARQUET ? AtomicOutput.binary(output)
+        : AtomicOutput.open(output, null)) {
+      ParquetTableWriter parquet = out == TableFormat.PARQUET
+          ? ParquetTableWriter.create(o.file(), kind == Table.prompts ? PROMPTS : PAIRS) : null;
+      try {
+        Writer text = parquet == null ? o.writer() : null;
+        if (kind == Table.prompts) {
+          SolveCommand.readPrompts(input, in, r -> {
+            rows[0]++;
+            writePrompt(r, parquet, text);
+          });
+        } else {
+          try (PairReader pairs = PairReader.open(input, in, false)) {
+            boolean json = pairs.jsonKeys();
+            pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+              rows[0]++;
+              writePair(json, keys, chosen, rejected, rc, rcAt, rr, rrAt, k, parquet, text);
+            });
+          }
+        }
+      } finally {
+        if (parquet != null) {
+          parquet.close(); // before the output commits or deletes it
+        }
+      }
+      if (rows[0] == 0) {
+        throw new InputException(input + " holds no rows");
+      }
+      o.commit();
+    }
+    parent.main().err().printf(Locale.ROOT, "multiref convert: %d %s, %s to %s, %.2f s, written"
+        + " to %s%n", rows[0], kind, in.name().toLowerCase(Locale.ROOT),
+        out.name().toLowerCase(Locale.ROOT), (System.nanoTime() - start) / 1e9, output);
+    return 0;
+  }
+
+  /** prompts when the table has ref_logprobs, pairs when it has ref_chosen_logps. */
+  private Table kindOf(TableFormat in) throws IOException {
+    boolean prompts;
+    boolean pairs;
+    if (in == TableFormat.PARQUET) {
+      try (ParquetTableReader t = ParquetTableReader.open(Path.of(input),
+          List.of("ref_logprobs", "ref_chosen_logps"))) {
+        prompts = t.has("ref_logprobs");
+        pairs = t.has("ref_chosen_logps");
+      }
+    } else if (input.equals("-")) {
+      throw new InputException("--table is needed when the input is standard input");
+    } else {
+      JsonLine first = null; // the first line says what the table is
+      try (BufferedReader r = CliIo.open(input)) {
+        long line = 0;
+        for (String text = r.readLine(); text != null && first == null; text = r.readLine()) {
+          line++;
+          if (!text.isBlank()) {
+            first = JsonLine.parse(line, text);
+          }
+        }
+      }
+      prompts = first != null && first.has("ref_logprobs");
+      pairs = first != null && first.has("ref_chosen_logps");
+    }
+    if (prompts == pairs) {
+      throw new InputException(input + (prompts ? " has both ref_logprobs and ref_chosen_logps"
+          : " has neither ref_logprobs (prompts) nor ref_chosen_logps (pairs)")
+          + "; say which with --table prompts or --table pairs");
+    }
+    return prompts ? Table.prompts : Table.pairs;
+  }
+
+  private static void writePrompt(PromptRecord r, ParquetTableWriter parquet, Writer text)
+      throws IOException {
+    if (parquet != null) {
+      parquet.write((i, row) -> {
+        row.string(0, r.prompt());
+        if (r.responses() != null) {
+          row.strings(1, r.responses());
+        }
+        row.numbers(2, r.reward(), 0, r.reward().length);
+        row.numberLists(3, r.refLogprobs());
+      }, 1);
+      return;
+    }
+    StringBuilder b = new StringBuilder(64 + 24 * r.reward().length * (1
+        + r.refLogprobs().length));
+    b.append("{\"prompt\":").append(JsonLine.quoted(r.prompt()));
+    if (r.responses() != null) {
+      b.append(",\"responses\":[");
+      for (int i = 0; i < r.responses().length; i++) {
+        b.append(i == 0 ? "" : ",").append(JsonLine.quoted(r.responses()[i]));
+      }
+      b.append(']');
+    }
+    list(b.append(",\"reward\":"), r.reward(), 0, r.reward().length);
+    b.append(",\"ref_logprobs\":[");
+    for (int k = 0; k < r.refLogprobs().length; k++) {
+      list(b.append(k == 0 ? "" : ","), r.refLogprobs()[k], 0, r.refLogprobs()[k].length);
+    }
+    text.append(b.append("]}\n"));
+  }
+
+  private static void writePair(boolean json, Object[] keys, double chosen, double rejected,
+      double[] rc, int rcAt, double[] rr, int rrAt, int k, ParquetTableWriter parquet,
+      Writer text) throws IOException {
+    if (parquet != null) {
+      parquet.write((i, row) -> {
+        for (int q = 0; q < keys.length; q++) {
+          if (keys[q] != null) {
+            if (json) {
+              row.string(q, PairReader.plain((String) keys[q]));
+            } else {
+              row.binary(q, (Binary) keys[q]);
+            }
+          }
+        }
+        if (!Double.isNaN(chosen)) {
+          row.number(3, chosen);
+          row.number(4, rejected);
+        }
+        row.numbers(5, rc, rcAt, rcAt + k);
+        row.numbers(6, rr, rrAt, rrAt + k);
+      }, 1);
+      return;
+    }
+    StringBuilder b = new StringBuilder(256);
+    b.append('{');
+    for (int q = 0; q < keys.length; q++) {
+      if (keys[q] != null) {
+        b.append('"').append(PairLine.KEYS[q]).append("\":")
+            .append(json ? (String) keys[q] : PairReader.json(keys[q])).append(',');
+      }
+    }
+    if (!Double.isNaN(chosen)) {
+      b.append("\"chosen_logps\":").append(JsonLine.number(chosen))
+          .append(",\"rejected_logps\":").append(JsonLine.number(rejected)).append(',');
+    }
+    list(b.append("\"ref_chosen_logps\":"), rc, rcAt, rcAt + k);
+    list(b.append(",\"ref_rejected_logps\":"), rr, rrAt, rrAt + k);
+    text.append(b.append("}\n"));
+  }
+
+  /** {@code [v, ...]} of {@code values[from .. to - 1]}, as the JSONL writers write numbers. */
+  static void list(StringBuilder b, double[] values, int from, int to) {
+    b.append('[');
+    for (int i = from; i < to; i++) {
+      b.append(i == from ? "" : ",").append(JsonLine.number(values[i]));
+    }
+    b.append(']');
+  }
+}
