@@ -151,8 +151,9 @@ public final class ParquetTableReader implements AutoCloseable {
       return false;
     }
     long n = group.getRowCount();
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new DataException(file + ": a row group of " + n + " rows is too large to read");
+    if (n < 0 || n > Integer.MAX_VALUE - 8) {
+      throw new DataException(file + ": the row group starting at row " + firstRow + " claims "
+          + n + " rows" + (n < 0 ? " (a corrupt file)" : ", too many to read"));
     }
     groupRows = (int) n;
     columns = new ColumnReadStoreImpl(group, new Ignore(schema), schema, createdBy);
