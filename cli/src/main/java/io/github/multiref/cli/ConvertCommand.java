@@ -50,13 +50,7 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
       description = "prompts or pairs (default: from the input's columns).")
   Table table;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "Output format: jsonl or parquet (default: from --output's name).")
-  String format;
-
-  @Option(names = "--input-format", paramLabel = "FORMAT",
-      description = "Input format: jsonl or parquet (default: from --input's name).")
-  String inputFormat;
+  @Mixin FormatOptions formats;
 
   /** solve's input table. */
   static final TableSchema PROMPTS = TableSchema.of(List.of(
@@ -83,8 +77,8 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    TableFormat in = CliIo.inputFormat(input, inputFormat);
-    TableFormat out = CliIo.outputFormat(output, format, false);
+    TableFormat in = CliIo.inputFormat(input, formats.input);
+    TableFormat out = CliIo.outputFormat(output, formats.output, false);
     Table kind = table != null ? table : kindOf(in);
     long[] rows = {0};
     try (AtomicOutput o = out == TableFormat.PARQUET ? AtomicOutput.binary(output)

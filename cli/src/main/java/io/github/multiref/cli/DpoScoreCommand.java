@@ -71,14 +71,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       description = "Pairs held in memory at once (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "Output format: jsonl or parquet (default: from --output's name; JSONL on"
-          + " standard output).")
-  String format;
-
-  @Option(names = "--input-format", paramLabel = "FORMAT",
-      description = "Input format: jsonl or parquet (default: from --input's name).")
-  String inputFormat;
+  @Mixin FormatOptions formats;
 
   @Override
   public CommonOptions common() {
@@ -93,8 +86,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     if (adaptive && job.weights != null) {
       throw new InputException("--weights and --adaptive-weights exclude each other");
     }
-    TableFormat in = CliIo.inputFormat(job.input, inputFormat);
-    TableFormat outFormat = CliIo.outputFormat(job.output, format, false);
+    TableFormat in = CliIo.inputFormat(job.input, formats.input);
+    TableFormat outFormat = CliIo.outputFormat(job.output, formats.output, false);
     double[] alpha = job.weights == null ? null : CliIo.checkedWeights(job.weights);
     DpoLoss loss;
     try {

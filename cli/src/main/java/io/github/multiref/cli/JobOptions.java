@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 final class JobOptions {
 
   @Option(names = "--input", paramLabel = "FILE", required = true,
-      description = "JSONL input file, or - for standard input.")
+      description = "Input table, JSONL or Parquet (by its name), or - for JSONL on standard"
+          + " input.")
   String input;
 
   @Option(names = "--output", paramLabel = "FILE",

@@ -52,9 +52,7 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
       description = "The joined table. Written whole or not at all.")
   Path output;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "Output format: jsonl or parquet (default: from --output's name).")
-  String format;
+  @Mixin FormatOptions formats;
 
   @Option(names = "--tolerance", paramLabel = "T", defaultValue = "0",
       description = "How far chosen_logps and rejected_logps may differ across the files"
@@ -93,17 +91,17 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
     if (!(tolerance >= 0 && tolerance < Double.POSITIVE_INFINITY)) {
       throw new InputException("--tolerance must be finite and >= 0, got " + tolerance);
     }
-    TableFormat outFormat = CliIo.outputFormat(output, format, false);
-    List<TableFormat> formats = new ArrayList<>();
+    TableFormat outFormat = CliIo.outputFormat(output, formats.output, false);
+    List<TableFormat> inFormats = new ArrayList<>();
     for (String input : inputs) {
-      formats.add(CliIo.inputFormat(input, null));
+      inFormats.add(CliIo.inputFormat(input, formats.input));
     }
     AtomicOutput.checkedParent(output);
     Joined joined = new Joined();
     try (Progress progress = Progress.start(parent.main().err(), "multiref join-references",
         "pairs")) {
       for (int f = 0; f < inputs.size(); f++) {
-        read(f, formats.get(f), joined);
+        read(f, inFormats.get(f), joined);
         progress.add(joined.rows());
       }
     }

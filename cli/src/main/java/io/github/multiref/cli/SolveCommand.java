@@ -66,14 +66,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           + " divergence; 'mrpo' for the surrogate).")
   String solverName;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "Output format: jsonl, csv or parquet (default: from --output's name; JSONL"
-          + " on standard output).")
-  String format;
-
-  @Option(names = "--input-format", paramLabel = "FORMAT",
-      description = "Input format: jsonl or parquet (default: from --input's name).")
-  String inputFormat;
+  @Mixin FormatOptions formats;
 
   /** The format of the output, from --format or the output's name. */
   private TableFormat out;
@@ -121,8 +114,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           + divergenceName + "'");
     }
 
-    TableFormat in = CliIo.inputFormat(job.input, inputFormat);
-    out = CliIo.outputFormat(job.output, format, true);
+    TableFormat in = CliIo.inputFormat(job.input, formats.input);
+    out = CliIo.outputFormat(job.output, formats.output, true);
     Stats stats = new Stats();
     List<PromptRecord> records = new ArrayList<>();
     try (AtomicOutput output = out == TableFormat.PARQUET ? AtomicOutput.binary(job.output)

@@ -199,15 +199,10 @@ public final class ParquetTableReader implements AutoCloseable {
   }
 
   private String[] readStrings(String column) {
-    Leaf leaf = leaf(column, 0);
-    leaf.requireText();
-    String[] out = new String[groupRows];
-    ColumnReader r = leaf.reader();
-    for (int row = 0; row < groupRows; row++) {
-      if (r.getCurrentDefinitionLevel() == leaf.maxDefinition) {
-        out[row] = r.getBinary().toStringUsingUTF8();
-      }
-      r.consume();
+    Binary[] bytes = readBinaries(column);
+    String[] out = new String[bytes.length];
+    for (int row = 0; row < out.length; row++) {
+      out[row] = bytes[row] == null ? null : bytes[row].toStringUsingUTF8();
     }
     return out;
   }
