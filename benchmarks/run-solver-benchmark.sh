@@ -2,7 +2,9 @@
 # Side-by-side speed of the reverse-KL and forward-KL solvers against the numpy twin, on the same
 # workload (256 prompts, K = 4, 4096 responses), in one run. Needs python3 with numpy and scipy.
 # The JVM options are those of every benchmark (common.sh): Vector API, throughput collector, and a
-# pre-touched fixed heap.
+# pre-touched fixed heap. Then the machine's limit for reverse KL: ExpThroughput (JMH, both cores)
+# measures exponentials per second over arrays of 4096, and the exact solution needs (K + 2) / K of
+# them per reference entry; the reverse-KL rate is reported as a fraction of that limit.
 #   benchmarks/run-solver-benchmark.sh [threads]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -14,4 +16,17 @@ import re, sys
 rate = lambda f, k: float(re.search(k + r': .*?([0-9.]+) M reference', open(f).read()).group(1))
 for k, numpy in (('rkl', 'rkl'), ('rkl', 'rkl-fast'), ('fkl', 'fkl')):
     print(f'{k}: java / numpy {numpy} = {rate(sys.argv[1], k) / rate(sys.argv[2], numpy):.1f}x')
+PY
+java --add-modules jdk.incubator.vector -cp "$classpath" org.openjdk.jmh.Main ExpThroughput \
+  -rf json -rff "$work/exp.json" > "$work/exp.txt" 2>&1 || { cat "$work/exp.txt" >&2; exit 1; }
+python3 - "$work/java.txt" "$work/exp.json" <<'PY'
+import json, re, sys
+rkl = float(re.search(r'rkl: .*?([0-9.]+) M reference', open(sys.argv[1]).read()).group(1)) * 1e6
+k = 4
+for b in json.load(open(sys.argv[2])):
+    name = b['benchmark'].rsplit('.', 1)[1]
+    exps = b['primaryMetric']['score'] * 4096  # arrays/s over both threads, 4096 exps each
+    limit = exps * k / (k + 2)
+    print(f'{name}: {exps / 1e6:.0f} M exp/s on both cores; reverse-KL limit {limit / 1e6:.0f} M'
+          f' reference entries/s; the solver reaches {rkl / limit:.2f} of it')
 PY
