@@ -98,10 +98,12 @@ public final class ParquetTableReader implements AutoCloseable {
     }
   }
 
+  /** What went wrong, in one line: parquet-java's message without its object names. */
   private static String reason(Throwable e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst()
-        .orElse(""));
+    String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    m = m.replaceAll("\\S+@\\p{XDigit}+ ", "the file ");
+    String type = e.getClass() == RuntimeException.class ? "" : e.getClass().getSimpleName();
+    return type.isEmpty() ? m : m.isEmpty() ? type : type + ": " + m;
   }
 
   private static void closeQuietly(ParquetFileReader r) {

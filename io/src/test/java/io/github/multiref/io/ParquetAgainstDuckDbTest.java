@@ -218,7 +218,8 @@ class ParquetAgainstDuckDbTest extends DuckDbTests {
     Files.writeString(text, "{\"prompt\": \"not parquet\"}\n");
     assertThatThrownBy(() -> ParquetTableReader.open(text, Set.of("prompt")))
         .isInstanceOf(DataException.class)
-        .hasMessageStartingWith(text + " is not a readable Parquet file");
+        .hasMessage(text + " is not a readable Parquet file: the file is not a Parquet file."
+            + " Expected magic number at tail, but found [116, 34, 125, 10]"); // t"}\n
     Path truncated = dir.resolve("truncated.parquet");
     byte[] whole = Files.readAllBytes(f);
     Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
