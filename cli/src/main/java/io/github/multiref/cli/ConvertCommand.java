@@ -206,6 +206,16 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
       return;
     }
     StringBuilder b = new StringBuilder(256);
+    text.append(pairLine(b, json, keys, chosen, rejected, rc, rcAt, rr, rrAt, k));
+  }
+
+  /**
+   * A pair as one JSONL line, in {@code b}: the keys it has (JSON text, or Parquet's bytes when
+   * not {@code json}), the policy's log-probabilities unless NaN, then the K references.
+   */
+  static StringBuilder pairLine(StringBuilder b, boolean json, Object[] keys, double chosen,
+      double rejected, double[] rc, int rcAt, double[] rr, int rrAt, int k) {
+    b.setLength(0);
     b.append('{');
     for (int q = 0; q < keys.length; q++) {
       if (keys[q] != null) {
@@ -219,7 +229,7 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
     }
     list(b.append("\"ref_chosen_logps\":"), rc, rcAt, rcAt + k);
     list(b.append(",\"ref_rejected_logps\":"), rr, rrAt, rrAt + k);
-    text.append(b.append("}\n"));
+    return b.append("}\n");
   }
 
   /** {@code [v, ...]} of {@code values[from .. to - 1]}, as the JSONL writers write numbers. */

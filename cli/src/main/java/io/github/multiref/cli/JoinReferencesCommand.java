@@ -3,7 +3,6 @@ package io.github.multiref.cli;
 import io.github.multiref.io.ParquetTableWriter;
 import io.github.multiref.io.TableFormat;
 import io.github.multiref.io.TableSchema;
-import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -292,21 +291,10 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
         Writer w = out.writer();
         StringBuilder b = new StringBuilder(256);
         for (int row = 0; row < joined.rows(); row++) {
-          b.setLength(0);
-          String[] key = joined.keys.get(row);
-          b.append('{');
-          for (int i = 0; i < key.length; i++) {
-            b.append('"').append(PairLine.KEYS[i]).append("\":").append(key[i]).append(',');
-          }
-          if (policy) {
-            b.append("\"chosen_logps\":").append(JsonLine.number(joined.chosen[row]))
-                .append(",\"rejected_logps\":").append(JsonLine.number(joined.rejected[row]))
-                .append(',');
-          }
           gather(joined, files, row, rc, rr);
-          ConvertCommand.list(b.append("\"ref_chosen_logps\":"), rc, 0, rc.length);
-          ConvertCommand.list(b.append(",\"ref_rejected_logps\":"), rr, 0, rr.length);
-          w.append(b.append("}\n"));
+          w.append(ConvertCommand.pairLine(b, true, joined.keys.get(row),
+              policy ? joined.chosen[row] : Double.NaN, joined.rejected[row], rc, 0, rr, 0,
+              total));
         }
       }
       out.commit();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.io.DuckDbTests;
 import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,16 +22,11 @@ class ConvertCommandTest extends DuckDbTests {
   @TempDir Path tmp;
 
   private Path fixture(String name) throws IOException {
-    Path p = tmp.resolve(name.replace('/', '-'));
-    try (InputStream in = getClass().getResourceAsStream("/" + name)) {
-      Files.copy(in, p);
-    }
-    return p;
+    return CliTests.fixture(tmp, "/" + name);
   }
 
   private static void run(String... args) {
-    CliRunner.Result r = CliRunner.run(args);
-    assertThat(r.exitCode()).as(r.err()).isZero();
+    CliTests.ok(args);
   }
 
   private void convert(Path from, Path to) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.io.DuckDbTests;
 import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,21 +22,12 @@ class DpoScoreParquetTest extends DuckDbTests {
   @TempDir Path tmp;
 
   private Path fixture() throws IOException {
-    Path p = tmp.resolve("pairs.jsonl");
-    try (InputStream in = getClass().getResourceAsStream("/dpo/pairs.jsonl")) {
-      Files.copy(in, p);
-    }
-    return p;
+    return CliTests.fixture(tmp, "/dpo/pairs.jsonl");
   }
 
   private static CliRunner.Result score(Path in, Path out, String... more) {
-    String[] args = new String[7 + more.length];
-    System.arraycopy(new String[] {"dpo-score", "--input", in.toString(), "--output",
-        out.toString(), "--beta", "0.1"}, 0, args, 0, 7);
-    System.arraycopy(more, 0, args, 7, more.length);
-    CliRunner.Result r = CliRunner.run(args);
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    return r;
+    return CliTests.ok(CliTests.with(new String[] {"dpo-score", "--input", in.toString(),
+        "--output", out.toString(), "--beta", "0.1"}, more));
   }
 
   @Test
@@ -108,7 +98,7 @@ class DpoScoreParquetTest extends DuckDbTests {
     Path in = tmp.resolve("bad.parquet");
     Files.deleteIfExists(in);
     duck.sql("COPY (" + select + ") TO '" + in + "' (FORMAT parquet, ROW_GROUP_SIZE 16)");
-    Refusals.assertRefused(message, "dpo-score", "--input", in.toString(), "--output",
+    CliTests.assertRefused(message, "dpo-score", "--input", in.toString(), "--output",
         tmp.resolve("out.parquet").toString(), "--beta", "0.1", "--batch", "5");
   }
 

@@ -34,12 +34,7 @@ class FitRewardParquetTest extends DuckDbTests {
   }
 
   private static String fit(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "fit-reward";
-    System.arraycopy(args, 0, all, 1, args.length);
-    CliRunner.Result r = CliRunner.run(all);
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    return r.out();
+    return CliTests.ok(CliTests.with(new String[] {"fit-reward"}, args)).out();
   }
 
   @Test

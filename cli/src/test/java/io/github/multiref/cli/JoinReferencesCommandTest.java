@@ -41,10 +41,7 @@ class JoinReferencesCommandTest extends DuckDbTests {
   }
 
   private static CliRunner.Result join(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "join-references";
-    System.arraycopy(args, 0, all, 1, args.length);
-    return CliRunner.run(all);
+    return CliRunner.run(CliTests.with(new String[] {"join-references"}, args));
   }
 
   @Test
@@ -114,7 +111,7 @@ class JoinReferencesCommandTest extends DuckDbTests {
     }
     args[inputs.length + 1] = "--output";
     args[inputs.length + 2] = tmp.resolve("out.parquet").toString();
-    Refusals.assertRefused(message, args);
+    CliTests.assertRefused(message, args);
   }
 
   private Path jsonl(String name, String... lines) throws Exception {
