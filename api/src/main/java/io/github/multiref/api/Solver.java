@@ -58,4 +58,49 @@ public interface Solver {
     }
     return out;
   }
+
+  /**
+   * Solves prompts {@code from} (inclusive) to {@code to} (exclusive) of a batch into {@code out},
+   * each bitwise as {@link #solve} solves {@link BatchSpec#problem spec.problem(batch, p)}. The
+   * default builds those problems and calls {@link #solveAll}; a solver may override it to read the
+   * columns in place, with working memory reused across the prompts and nothing allocated per
+   * prompt. Thread-safe for disjoint ranges of one output.
+   *
+   * @throws IllegalArgumentException if the spec has another K than the batch, or the range is out
+   *     of the batch
+   * @throws PromptFailure for the first prompt of the range that fails, with the solver's exception
+   *     as its cause; the later prompts are not solved
+   */
+  default void solveBatch(PromptBatch batch, int from, int to, BatchSpec spec,
+      SolutionBatch out) {
+    spec.checkReferences(batch);
+    if (from < 0 || to > batch.size() || from > to || out.batch() != batch) {
+      throw new IllegalArgumentException("prompts " + from + " to " + to + " of " + batch
+          + " into " + out);
+    }
+    List<RegularizedProblem> problems = new ArrayList<>(to - from);
+    for (int p = from; p < to; p++) {
+      problems.add(spec.problem(batch, p));
+    }
+    List<PolicySolution> solved;
+    try {
+      solved = solveAll(problems);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // solving is deterministic: one by one, the first failing prompt fails again
+      for (int p = from; p < to; p++) {
+        try {
+          solve(problems.get(p - from));
+        } catch (IllegalArgumentException | ArithmeticException again) {
+          throw new PromptFailure(p, null, again);
+        }
+      }
+      throw e;
+    }
+    for (int p = from; p < to; p++) {
+      PolicySolution s = solved.get(p - from);
+      ReferenceSet refs = problems.get(p - from).references();
+      out.set(p, s, !out.wantsReferences() ? null : s.combinedReference()
+          .map(c -> c.combine(refs).distribution().logProbs()).orElse(null));
+    }
+  }
 }

@@ -1,7 +1,11 @@
 package io.github.multiref.solvers;
 
+import io.github.multiref.api.BatchSpec;
 import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.PromptBatch;
+import io.github.multiref.api.PromptFailure;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.SolutionBatch;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
 import java.util.Arrays;
@@ -59,6 +63,53 @@ public final class DatasetSolver {
         failures[c] = e; // a chunk stops at its first failure, so this is the chunk's first one
       }
     });
+    run(work, threads);
+    for (RuntimeException failure : failures) {
+      if (failure != null) {
+        throw failure;
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  /**
+   * Solves every prompt of a batch into {@code out}, in parallel over consecutive chunks of
+   * prompts, each handed to {@link Solver#solveBatch} on one worker: bitwise the same for any
+   * number of threads.
+   *
+   * @param threads worker threads, {@code >= 1}
+   * @throws PromptFailure for the first failing prompt in batch order
+   */
+  public static void solveBatch(PromptBatch batch, BatchSpec spec, Solver solver, int threads,
+      SolutionBatch out) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    int size = batch.size();
+    if (threads == 1 || size <= 1) {
+      solver.solveBatch(batch, 0, size, spec, out);
+      return;
+    }
+    int chunk = Math.max(1, Math.min(CHUNK, size / (4 * threads)));
+    int chunks = (size + chunk - 1) / chunk;
+    RuntimeException[] failures = new RuntimeException[chunks];
+    Runnable work = () -> IntStream.range(0, chunks).parallel().forEach(c -> {
+      int from = c * chunk;
+      try {
+        solver.solveBatch(batch, from, Math.min(size, from + chunk), spec, out);
+      } catch (RuntimeException e) {
+        failures[c] = e; // a chunk stops at its first failure, so this is the chunk's first one
+      }
+    });
+    run(work, threads);
+    for (RuntimeException failure : failures) {
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  private static void run(Runnable work, int threads) {
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
       pool.submit(work).get();
@@ -70,12 +121,6 @@ public final class DatasetSolver {
     } finally {
       pool.shutdown();
     }
-    for (RuntimeException failure : failures) {
-      if (failure != null) {
-        throw failure;
-      }
-    }
-    return Arrays.asList(out);
   }
 
   /** {@code solver.solveAll(problems)}, checked to give one solution per problem. */

@@ -1,15 +1,20 @@
 package io.github.multiref.solvers;
 
+import io.github.multiref.api.BatchSpec;
 import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
 import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.PromptBatch;
+import io.github.multiref.api.PromptFailure;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.SolutionBatch;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
 import io.github.multiref.api.internal.ArrayKernels;
+import io.github.multiref.api.internal.DistributionArrays;
 import io.github.multiref.api.internal.MixtureArrays;
 import io.github.multiref.divergences.MixtureCombiner;
 import java.util.Arrays;
@@ -100,7 +105,80 @@ public final class ForwardKlSolver implements Solver {
     return WorkingMemory.solveInOrder(problems, Work::new, Work::clear, this::solve);
   }
 
-  /** One prompt's working arrays; the mixture's two start cleared, the others are overwritten. */
+  /**
+   * Solves the batch's prompts from its columns: each reference is normalized (or checked) into
+   * working arrays as {@link LogDistribution} would hold it, the mixture, multiplier and policy are
+   * found as {@link #solve} finds them, and the policy and the mixture go straight to {@code out}.
+   * The working arrays live for the whole range; nothing is allocated per prompt except where
+   * {@code pibar(M)} underflows (the general solver's path, through the object API). Bitwise what
+   * {@link #solve} gives for {@link BatchSpec#problem}.
+   */
+  @Override
+  public void solveBatch(PromptBatch batch, int from, int to, BatchSpec spec,
+      SolutionBatch out) {
+    int most = BatchColumns.checkRange(batch, from, to, spec, out);
+    Divergence.PowerForm form = form(spec.divergence());
+    double beta = spec.beta() * form.scale();
+    double[] weights = spec.weights();
+    int k = weights.length;
+    Work work = new Work(most);
+    double[][] own = new double[k][most]; // copied: the entropies read them from index 0
+    double[][] logs = new double[k][];
+    int[] logsFrom = new int[k];
+    double[][] probs = new double[k][most];
+    for (int p = from; p < to; p++) {
+      int n = batch.responses(p);
+      int at = batch.offset(p);
+      work.clear(n);
+      BatchColumns.references(batch, p, spec, false, own, logs, logsFrom, probs);
+      BatchColumns.checkRewards(batch, p); // after the references, as BatchSpec.problem checks
+      System.arraycopy(batch.rewards(), at, work.reward, 0, n);
+      try {
+        work.prompt = null;
+        work.batch = batch;
+        work.index = p;
+        if (!solve(weights, logs, probs, n, beta, spec.beta(), form, work)) {
+          RegularizedProblem problem = spec.problem(batch, p);
+          PolicySolution s = solve(problem); // the general solver's path
+          out.set(p, s, out.wantsReferences() ? MixtureCombiner.INSTANCE
+              .combine(problem.references()).distribution().logProbs() : null);
+          continue;
+        }
+        double mass = ArrayKernels.checkedProbabilitySum(work.logs, work.linear, n);
+        if (!(Math.abs(mass - 1.0) <= 1e-9)) { // as LogDistribution.withProbabilities checks
+          LogDistribution.withProbabilities(Arrays.copyOf(work.logs, n),
+              Arrays.copyOf(work.linear, n), 1e-9); // throws, with the message of solve
+        }
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw new PromptFailure(p, null, e);
+      }
+      System.arraycopy(work.logs, 0, out.policyLogProbs(), at, n);
+      if (out.wantsReferences()) {
+        double[] u = work.others; // free again: log pibar, normalized as MixtureCombiner does
+        for (int y = 0; y < n; y++) {
+          u[y] = work.mixture.logMix(y);
+        }
+        BatchColumns.normalizeInto(u, n, work.gaps, out.referenceLogProbs(), at);
+        out.hasReference()[p] = true;
+      }
+      out.objective()[p] = work.objective;
+      out.multiplier()[p] = work.multiplier;
+      out.iterations()[p] = work.iterations;
+      out.residual()[p] = work.residual;
+    }
+  }
+
+  private static Divergence.PowerForm form(Divergence divergence) {
+    return KlFamily.forwardKl(divergence).orElseThrow(() -> new IllegalArgumentException(
+        "the forward-KL solver needs the forward-kl divergence, got " + divergence));
+  }
+
+  /**
+   * One prompt's working memory: the mixture's two arrays start cleared over the prompt's
+   * responses, the others are overwritten; then the results of {@link #solve(double[],
+   * double[][], double[][], int, double, double, Divergence.PowerForm, Work)}, and the prompt's
+   * label (or its batch and index, from which the label is made only for a message).
+   */
   private static final class Work {
     final double[] reward;
     final double[] mix;
@@ -109,6 +187,15 @@ public final class ForwardKlSolver implements Solver {
     final double[] gaps;
     final double[] linear;
     final double[] logs;
+    final double[] sums = new double[2];
+    MixtureArrays mixture;
+    double objective;
+    double multiplier;
+    double residual;
+    int iterations;
+    String prompt;
+    PromptBatch batch;
+    int index;
 
     Work(int n) {
       reward = new double[n];
@@ -121,59 +208,94 @@ public final class ForwardKlSolver implements Solver {
     }
 
     void clear() {
-      Arrays.fill(mix, 0.0);
-      Arrays.fill(tiny, false);
+      clear(mix.length);
+    }
+
+    void clear(int n) {
+      Arrays.fill(mix, 0, n, 0.0);
+      Arrays.fill(tiny, 0, n, false);
+    }
+
+    String prompt() {
+      return prompt != null ? prompt : batch.prompt(index);
     }
   }
 
   private PolicySolution solve(RegularizedProblem problem, Work work) {
-    Divergence.PowerForm form = KlFamily.forwardKl(problem.divergence()).orElseThrow(() ->
-        new IllegalArgumentException("the forward-KL solver needs the forward-kl divergence,"
-            + " got " + problem.divergence()));
+    Divergence.PowerForm form = form(problem.divergence());
     ReferenceSet refs = problem.references();
     int n = refs.responses();
     double beta = problem.beta() * form.scale(); // D_f = scale KL(pi_i||pi)
-    double[] r = work.reward;
     for (int y = 0; y < n; y++) {
-      r[y] = problem.reward(y);
+      work.reward[y] = problem.reward(y);
     }
-    MixtureArrays mix = new MixtureArrays(refs, work.mix, work.tiny);
-    Top top = Top.of(r, mix, n);
-    Root root = multiplier(refs, beta, r, mix, top, work);
-    if (root == null) {
+    double[][] logs = new double[refs.size()][];
+    double[][] probs = new double[refs.size()][];
+    for (int i = 0; i < refs.size(); i++) { // read in place, not copied
+      logs[i] = DistributionArrays.logProbs(refs.reference(i));
+      probs[i] = DistributionArrays.probs(refs.reference(i));
+    }
+    work.prompt = refs.prompt();
+    if (!solve(refs.weights(), logs, probs, n, beta, problem.beta(), form, work)) {
       // pibar(M) underflows and M does not take the bulk: lambda - r_max is an ordinary number
       // that m cannot express; the general solver's log-space multiplier can
       return GeneralFSolver.DEFAULT.solve(problem)
           .withCombinedReference(MixtureCombiner.INSTANCE);
+    }
+    LogDistribution pi = LogDistribution.withProbabilities(work.logs, work.linear, 1e-9);
+    return new PolicySolution(pi, work.objective, work.iterations, work.residual,
+        Map.of(Diagnostic.MULTIPLIER, work.multiplier), Optional.of(MixtureCombiner.INSTANCE));
+  }
+
+  /**
+   * The core of both paths, over references i with {@code weights[i] > 0} held as {@code logs[i]}
+   * and {@code probs[i]} (the first n entries) and the rewards in {@code work.reward}: the policy
+   * into {@code work.logs} and {@code work.linear}, its objective, multiplier, Newton steps and
+   * residual into work. Returns false, with nothing solved, where the general solver must take
+   * over (see {@link #multiplier}).
+   *
+   * @param beta the scaled beta of {@code scale KL}
+   * @param problemBeta the problem's own beta, for the divergence's multiplier
+   */
+  private boolean solve(double[] weights, double[][] logs, double[][] probs, int n, double beta,
+      double problemBeta, Divergence.PowerForm form, Work work) {
+    double[] r = work.reward;
+    MixtureArrays mix = new MixtureArrays(weights, logs, new int[weights.length], probs, n,
+        work.mix, work.tiny);
+    work.mixture = mix;
+    Top top = Top.of(r, mix, n);
+    Root root = multiplier(beta, r, n, mix, top, work);
+    if (root == null) {
+      return false;
     }
     double lambda = top.rMax() + root.s();
     boolean outsideWins = top.rOutside() > lambda;
     if (outsideWins) {
       lambda = top.rOutside();
     }
-    double total = policy(beta, r, mix, top, root, lambda, outsideWins, work);
+    double total = policy(beta, r, n, mix, top, root, lambda, outsideWins, work);
     if (outsideWins) {
-      total += giveTheRestOutside(r, mix, top.rOutside(), total, work);
+      total += giveTheRestOutside(r, n, mix, top.rOutside(), total, work);
     }
     double residual = Math.abs(total - 1.0);
     if (!(residual <= 1e-6)) {
-      throw new ArithmeticException("prompt '" + refs.prompt() + "': the forward-KL solver found"
+      throw new ArithmeticException("prompt '" + work.prompt() + "': the forward-KL solver found"
           + " lambda = " + lambda + " but the policy's mass there is " + total + ", not 1");
     }
     double[] linear = work.linear;
-    double[] logs = work.logs;
+    double[] logsOut = work.logs;
     double logTotal = Math.log(total);
     double inverseTotal = 1.0 / total;
     for (int y = 0; y < n; y++) {
-      logs[y] -= logTotal;
+      logsOut[y] -= logTotal;
       linear[y] *= inverseTotal;
     }
-    LogDistribution pi = LogDistribution.withProbabilities(logs, linear, 1e-9);
-    double objective = objective(refs, beta, r, mix, linear, logs);
+    work.objective = objective(weights, logs, probs, beta, r, n, mix, linear, logsOut);
     // lambda of f'(t) = -1/t (scaled); the divergence's own f' is shifted by shift + scale
-    double multiplier = lambda - problem.beta() * (form.shift() + form.scale());
-    return new PolicySolution(pi, objective, root.iterations(), residual,
-        Map.of(Diagnostic.MULTIPLIER, multiplier), Optional.of(MixtureCombiner.INSTANCE));
+    work.multiplier = lambda - problemBeta * (form.shift() + form.scale());
+    work.iterations = root.iterations();
+    work.residual = residual;
+    return true;
   }
 
   /**
@@ -219,7 +341,7 @@ public final class ForwardKlSolver implements Solver {
    * {@code pibar(M)} underflows and the rest of S holds the bulk of the mass, which m cannot
    * express.
    */
-  private Root multiplier(ReferenceSet refs, double beta, double[] r, MixtureArrays mix, Top top,
+  private Root multiplier(double beta, double[] r, int n, MixtureArrays mix, Top top,
       Work work) {
     double[] linearMix = mix.mix();
     double w = beta * Math.exp(top.logMassTop());
@@ -227,7 +349,7 @@ public final class ForwardKlSolver implements Solver {
     int count = 0;
     double[] others = work.others;
     double[] gaps = work.gaps;
-    for (int y = 0; y < r.length; y++) {
+    for (int y = 0; y < n; y++) {
       double gap = top.rMax() - r[y];
       if (mix.inSupport(y) && gap > 0 && linearMix[y] > 0) {
         others[count] = beta * linearMix[y];
@@ -250,7 +372,7 @@ public final class ForwardKlSolver implements Solver {
     // start at the larger of the two left ends: from pibar(M) alone, Newton creeps up by
     // factors when pibar(M) is astronomically small and M still takes most of the mass
     double m = Math.min(Math.max(lo, 1.0 - rest), hi);
-    double[] sums = new double[2];
+    double[] sums = work.sums;
     int iterations = 0;
     while (true) {
       ArrayKernels.secular(others, gaps, count, w, m, sums);
@@ -266,7 +388,7 @@ public final class ForwardKlSolver implements Solver {
         break;
       }
       if (iterations >= maxIterations) {
-        throw new ArithmeticException("prompt '" + refs.prompt() + "': forward-KL lambda did not"
+        throw new ArithmeticException("prompt '" + work.prompt() + "': forward-KL lambda did not"
             + " converge to " + relativeTolerance + " within " + maxIterations + " Newton steps");
       }
       m = next;
@@ -279,9 +401,8 @@ public final class ForwardKlSolver implements Solver {
    * returning its mass: in linear space with its logs by one vectorizable pass, and in log space
    * where the linear value underflows or sits at the top.
    */
-  private static double policy(double beta, double[] r, MixtureArrays mix, Top top, Root root,
-      double lambda, boolean outsideWins, Work work) {
-    int n = r.length;
+  private static double policy(double beta, double[] r, int n, MixtureArrays mix, Top top,
+      Root root, double lambda, boolean outsideWins, Work work) {
     double[] linearMix = mix.mix();
     double[] linear = work.linear;
     double[] logs = work.logs;
@@ -316,20 +437,21 @@ public final class ForwardKlSolver implements Solver {
    * The mass S leaves, split evenly among the best responses off S (any split is optimal);
    * returns the mass given.
    */
-  private static double giveTheRestOutside(double[] r, MixtureArrays mix, double rOutside,
-      double total, Work work) {
+  private static double giveTheRestOutside(double[] r, int n, MixtureArrays mix,
+      double rOutside, double total, Work work) {
     double[] linear = work.linear;
     double[] logs = work.logs;
     int ties = 0;
-    for (int y = 0; y < r.length; y++) {
+    for (int y = 0; y < n; y++) {
       if (!mix.inSupport(y) && r[y] == rOutside) {
         ties++;
       }
     }
     double each = Math.max(0.0, 1.0 - total) / ties;
-    double logEach = LogMath.log1mExp(Math.min(LogMath.logSumExp(logs), 0.0)) - Math.log(ties);
+    double logEach = LogMath.log1mExp(Math.min(LogMath.logSumExp(Arrays.copyOf(logs, n)), 0.0))
+        - Math.log(ties);
     double given = 0.0;
-    for (int y = 0; y < r.length; y++) {
+    for (int y = 0; y < n; y++) {
       if (!mix.inSupport(y) && r[y] == rOutside) {
         linear[y] = each;
         logs[y] = logEach;
@@ -343,18 +465,17 @@ public final class ForwardKlSolver implements Solver {
    * {@code J_F = E_pi r - beta sum_i alpha_i KL(pi_i||pi)}, with {@code sum_i alpha_i KL(pi_i||pi)
    * = sum_i alpha_i sum_y pi_i log pi_i - sum_y pibar log pi}.
    */
-  private static double objective(ReferenceSet refs, double beta, double[] r, MixtureArrays mix,
-      double[] linear, double[] logs) {
-    int n = r.length;
+  private static double objective(double[] weights, double[][] logs, double[][] probs,
+      double beta, double[] r, int n, MixtureArrays mix, double[] linear, double[] logsOut) {
     double weightedNegativeEntropy = 0.0;
-    for (int i = 0; i < refs.size(); i++) {
-      double a = refs.weight(i);
-      if (a > 0.0) {
-        weightedNegativeEntropy -= a * refs.reference(i).entropy();
+    for (int i = 0; i < weights.length; i++) {
+      double a = weights[i];
+      if (a > 0.0) { // as LogDistribution.entropy computes it
+        weightedNegativeEntropy -= a * -ArrayKernels.dotWherePositive(probs[i], logs[i], n);
       }
     }
     double expectedReward = ArrayKernels.dot(linear, r, n);
-    double crossEntropy = -ArrayKernels.dotWherePositive(mix.mix(), logs, n); // -sum pibar log pi
+    double crossEntropy = -ArrayKernels.dotWherePositive(mix.mix(), logsOut, n); // -sum pibar log pi
     return expectedReward - beta * (weightedNegativeEntropy + crossEntropy);
   }
 

@@ -2,6 +2,7 @@ package io.github.multiref.testkit;
 
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.PromptBatch;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Stability;
@@ -44,6 +45,42 @@ public final class Instances {
   public static RegularizedProblem realMagnitudeProblem(SplittableRandom rng,
       Divergence divergence) {
     return RealMagnitudeProblems.draw(rng, divergence);
+  }
+
+  /**
+   * A batch of prompts with K references over 1 to 200 responses each, shaped like a language
+   * model's sequences: log-probabilities of -50 to -400 per reference (the references hundreds of
+   * nats apart), about 5% of responses without mass in a reference (one response keeps mass in
+   * all), rewards in [-5, 5]; renormalized over each prompt's candidates when {@code normalized}.
+   */
+  public static PromptBatch realMagnitudeBatch(SplittableRandom rng, int prompts, int k,
+      boolean normalized) {
+    int[] offsets = new int[prompts + 1];
+    for (int p = 0; p < prompts; p++) {
+      offsets[p + 1] = offsets[p] + 1 + rng.nextInt(200);
+    }
+    double[] rewards = new double[offsets[prompts]];
+    double[] refs = new double[k * offsets[prompts]];
+    for (int p = 0; p < prompts; p++) {
+      int n = offsets[p + 1] - offsets[p];
+      int common = rng.nextInt(n);
+      for (int i = 0; i < k; i++) {
+        double level = -50 - 350 * rng.nextDouble();
+        double[] lp = new double[n];
+        for (int y = 0; y < n; y++) {
+          lp[y] = y != common && rng.nextDouble() < 0.05 ? Double.NEGATIVE_INFINITY
+              : level + 20 * (rng.nextDouble() - 0.5);
+        }
+        if (normalized) {
+          lp = LogDistribution.normalize(lp).logProbs();
+        }
+        System.arraycopy(lp, 0, refs, k * offsets[p] + i * n, n);
+      }
+      for (int y = 0; y < n; y++) {
+        rewards[offsets[p] + y] = 10 * rng.nextDouble() - 5;
+      }
+    }
+    return new PromptBatch(prompts, k, offsets, rewards, refs, null);
   }
 
   /**

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.multiref.api.BatchSpec;
+import io.github.multiref.api.Diagnostic;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.PromptBatch;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.SolutionBatch;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
 import io.github.multiref.divergences.AlphaDivergence;
@@ -38,8 +42,9 @@ import org.junit.jupiter.api.Test;
  * values alone ({@link Certificates}; a surrogate solver, {@link #exact()} false, must instead never claim more than the
  * optimum), and the objective it reports is the objective of that policy, evaluated here from its
  * definition. {@link Solver#solveAll} gives bit for bit what {@link Solver#solve} gives, also across
- * runs of prompts of one size, where a solver may reuse working memory; results do not depend on
- * the number of threads; and a divergence the solver does not support is refused (skipped when it
+ * runs of prompts of one size, where a solver may reuse working memory; {@link Solver#solveBatch}
+ * gives those bits too, on batches at real magnitudes; results do not depend on the number of
+ * threads; and a divergence the solver does not support is refused (skipped when it
  * supports every one the kit tries).
  */
 @Stability(Stability.Status.STABLE)
@@ -149,6 +154,64 @@ public abstract class SolverContract {
     List<PolicySolution> parallel = DatasetSolver.solveAll(problems, solver(), 3);
     for (int i = 0; i < problems.size(); i++) {
       assertSameBits(parallel.get(i), serial.get(i), "problem " + i + " on three threads");
+    }
+  }
+
+  /**
+   * {@link Solver#solveBatch} (the solver's own or the default), over batches at real magnitudes
+   * (unnormalized sequence log-probabilities of -50 to -400, references hundreds of nats apart,
+   * prompts of different sizes, a reference of weight 0, renormalized or taken as normalized), on
+   * one and on three threads, gives bit for bit what {@link Solver#solve} gives for {@link
+   * BatchSpec#problem}.
+   */
+  @Test
+  void solveBatchGivesTheBitsOfSolve() {
+    SplittableRandom rng = new SplittableRandom(seed() + 3);
+    for (Divergence d : divergences()) {
+      for (boolean renormalize : new boolean[] {true, false}) {
+        int k = 1 + rng.nextInt(4);
+        double[] weights = Instances.randomWeights(rng, k);
+        if (k > 1) { // one reference left out: its weight goes to the others
+          double dropped = weights[k - 1];
+          weights[k - 1] = 0.0;
+          for (int i = 0; i < k - 1; i++) {
+            weights[i] += dropped / (k - 1);
+          }
+        }
+        PromptBatch batch = Instances.realMagnitudeBatch(rng, 12, k, !renormalize);
+        BatchSpec spec = new BatchSpec(d, Math.pow(10, -2 + 3 * rng.nextDouble()), weights,
+            renormalize, 1e-9);
+        SolutionBatch one = new SolutionBatch(batch);
+        DatasetSolver.solveBatch(batch, spec, solver(), 1, one);
+        SolutionBatch three = new SolutionBatch(batch);
+        DatasetSolver.solveBatch(batch, spec, solver(), 3, three);
+        for (int p = 0; p < batch.size(); p++) {
+          RegularizedProblem problem = spec.problem(batch, p);
+          PolicySolution s = solver().solve(problem);
+          for (SolutionBatch out : List.of(one, three)) {
+            String what = d + ", " + (renormalize ? "renormalized" : "normalized") + ", prompt "
+                + p + (out == one ? "" : " on three threads");
+            int at = batch.offset(p);
+            int n = batch.responses(p);
+            assertThat(java.util.Arrays.copyOfRange(out.policyLogProbs(), at, at + n))
+                .as("policy, " + what).isEqualTo(s.policy().logProbs());
+            assertThat(Double.doubleToRawLongBits(out.objective()[p])).as("objective, " + what)
+                .isEqualTo(Double.doubleToRawLongBits(s.objective()));
+            assertThat(out.iterations()[p]).as("iterations, " + what).isEqualTo(s.iterations());
+            assertThat(out.upperBound()[p]).as("upper bound, " + what).isEqualTo(
+                s.diagnostics().getOrDefault(Diagnostic.HOELDER_BOUND, Double.NaN));
+            assertThat(out.multiplier()[p]).as("multiplier, " + what).isEqualTo(
+                s.diagnostics().getOrDefault(Diagnostic.MULTIPLIER, Double.NaN));
+            assertThat(out.hasReference()[p]).as("has a reference, " + what)
+                .isEqualTo(s.combinedReference().isPresent());
+            if (s.combinedReference().isPresent()) {
+              assertThat(java.util.Arrays.copyOfRange(out.referenceLogProbs(), at, at + n))
+                  .as("combined reference, " + what).isEqualTo(s.combinedReference().get()
+                      .combine(problem.references()).distribution().logProbs());
+            }
+          }
+        }
+      }
     }
   }
 

@@ -37,16 +37,25 @@ public final class ArrayKernels {
    * log-sum-exp or of normalizing log-weights.
    */
   public static double expShifted(double[] x, double shift, double[] out, int n) {
-    if (VECTORIZED) {
-      return VectorMath.expShifted(x, shift, out, n);
-    }
-    return scalarExpShifted(x, shift, out, n);
+    return expShifted(x, 0, shift, out, n);
   }
 
-  static double scalarExpShifted(double[] x, double shift, double[] out, int n) {
+  /**
+   * {@code out[i] = exp(x[from + i] - shift)} for {@code i < n}, returning their sum: {@link
+   * #expShifted(double[], double, double[], int)} on a slice of x, such as one prompt's entries in
+   * a column. The same bits as on a copy of the slice.
+   */
+  public static double expShifted(double[] x, int from, double shift, double[] out, int n) {
+    if (VECTORIZED) {
+      return VectorMath.expShifted(x, from, shift, out, n);
+    }
+    return scalarExpShifted(x, from, shift, out, n);
+  }
+
+  static double scalarExpShifted(double[] x, int from, double shift, double[] out, int n) {
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
-      out[i] = Math.exp(x[i] - shift);
+      out[i] = Math.exp(x[from + i] - shift);
       sum += out[i];
     }
     return sum;
@@ -132,6 +141,23 @@ public final class ArrayKernels {
   }
 
   /**
+   * What {@link #copyCheckedProbabilities} returns, without copying: the sum of the probabilities
+   * (the same bits), or NaN when an entry breaks the rules of a distribution.
+   */
+  public static double checkedProbabilitySum(double[] logs, double[] probs, int n) {
+    if (VECTORIZED) {
+      return VectorMath.checkedProbabilitySum(logs, probs, n);
+    }
+    double sum = 0.0;
+    boolean bad = false;
+    for (int i = 0; i < n; i++) {
+      bad |= !isProbabilityEntry(logs[i], probs[i]);
+      sum += probs[i];
+    }
+    return bad ? Double.NaN : sum;
+  }
+
+  /**
    * Whether {@code (logProb, prob)} can be one response of a distribution held in both
    * representations: the log is finite or {@code -inf}, the probability finite and non-negative,
    * and zero where the log is {@code -inf}.
@@ -148,14 +174,24 @@ public final class ArrayKernels {
    */
   public static double accumulateAndDot(double[] logs, double weight, double[] target,
       double[] a, double[] b, int n) {
+    return accumulateAndDot(logs, 0, weight, target, a, b, n);
+  }
+
+  /**
+   * {@link #accumulateAndDot(double[], double, double[], double[], double[], int)} with the logs
+   * read from {@code logs[from + i]}: {@code target[i] += weight * logs[from + i]} and {@code
+   * sum_i a[i] b[i]}.
+   */
+  public static double accumulateAndDot(double[] logs, int from, double weight, double[] target,
+      double[] a, double[] b, int n) {
     double[] t = weight == 0.0 ? null : target;
     if (VECTORIZED) {
-      return VectorMath.accumulateAndDot(logs, weight, t, a, b, n);
+      return VectorMath.accumulateAndDot(logs, from, weight, t, a, b, n);
     }
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
       if (t != null) {
-        t[i] += weight * logs[i];
+        t[i] += weight * logs[from + i];
       }
       if (b != null) {
         sum += a[i] * b[i];

@@ -13,7 +13,9 @@ import io.github.multiref.api.Stability;
 @Stability(Stability.Status.INTERNAL)
 public final class MixtureArrays {
 
-  private final ReferenceSet refs;
+  private final double[] weights;
+  private final double[][] logs;
+  private final int[] logsFrom;
   private final double[] mix;
   private final boolean[] tiny;
 
@@ -23,23 +25,55 @@ public final class MixtureArrays {
    * arrive cleared (zeros, false) and hold one entry per response.
    */
   public MixtureArrays(ReferenceSet refs, double[] mix, boolean[] tiny) {
-    this.refs = refs;
+    this(refs.weights(), logsOf(refs), new int[refs.size()], probsOf(refs), refs.responses(), mix,
+        tiny);
+  }
+
+  /**
+   * The same over references held as arrays: reference i's log-probabilities at {@code
+   * logs[i][logsFrom[i] + y]} and its probabilities at {@code probs[i][y]}, for y below n (the
+   * arrays may be longer); references of weight 0 are not read. {@code mix} and {@code tiny}
+   * arrive cleared over their first n entries.
+   */
+  public MixtureArrays(double[] weights, double[][] logs, int[] logsFrom, double[][] probs, int n,
+      double[] mix, boolean[] tiny) {
+    this.weights = weights;
+    this.logs = logs;
+    this.logsFrom = logsFrom;
     this.mix = mix;
     this.tiny = tiny;
-    int n = refs.responses();
-    for (int i = 0; i < refs.size(); i++) {
-      double a = refs.weight(i);
+    for (int i = 0; i < weights.length; i++) {
+      double a = weights[i];
       if (a > 0.0) {
-        DistributionArrays.addWeightedProbs(refs.reference(i), a, mix);
+        double[] p = probs[i];
+        for (int y = 0; y < n; y++) {
+          mix[y] += a * p[y];
+        }
       }
     }
     for (int y = 0; y < n; y++) {
       if (mix[y] == 0.0) {
-        for (int i = 0; i < refs.size(); i++) {
-          tiny[y] |= refs.weight(i) > 0 && refs.reference(i).inSupport(y);
+        for (int i = 0; i < weights.length; i++) {
+          tiny[y] |= weights[i] > 0 && logs[i][logsFrom[i] + y] > Double.NEGATIVE_INFINITY;
         }
       }
     }
+  }
+
+  private static double[][] logsOf(ReferenceSet refs) {
+    double[][] out = new double[refs.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = DistributionArrays.logProbs(refs.reference(i));
+    }
+    return out;
+  }
+
+  private static double[][] probsOf(ReferenceSet refs) {
+    double[][] out = new double[refs.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = DistributionArrays.probs(refs.reference(i));
+    }
+    return out;
   }
 
   /** {@code pibar(y)} in linear space (0 where it underflows): the array itself. */
@@ -58,9 +92,9 @@ public final class MixtureArrays {
       return Math.log(mix[y]);
     }
     double out = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < refs.size(); i++) {
-      if (refs.weight(i) > 0) {
-        out = LogMath.logAddExp(out, Math.log(refs.weight(i)) + refs.reference(i).logProb(y));
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] > 0) {
+        out = LogMath.logAddExp(out, Math.log(weights[i]) + logs[i][logsFrom[i] + y]);
       }
     }
     return out;

@@ -217,19 +217,19 @@ final class VectorMath {
     return s;
   }
 
-  /** {@code out[i] = exp(x[i] - shift)} for i < n; returns their sum. */
-  static double expShifted(double[] x, double shift, double[] out, int n) {
+  /** {@code out[i] = exp(x[from + i] - shift)} for i < n; returns their sum. */
+  static double expShifted(double[] x, int from, double shift, double[] out, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
     for (; i < bound; i += S.length()) {
-      DoubleVector e = exp(DoubleVector.fromArray(S, x, i).sub(shift));
+      DoubleVector e = exp(DoubleVector.fromArray(S, x, from + i).sub(shift));
       e.intoArray(out, i);
       acc = acc.add(e);
     }
     double sum = sum(acc);
     for (; i < n; i++) {
-      out[i] = exp(x[i] - shift);
+      out[i] = exp(x[from + i] - shift);
       sum += out[i];
     }
     return sum;
@@ -338,6 +338,31 @@ final class VectorMath {
     return tailBad || bad.anyTrue() ? Double.NaN : sum;
   }
 
+  /** As {@link #copyCheckedProbabilities} without the copies. */
+  static double checkedProbabilitySum(double[] logs, double[] probs, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    VectorMask<Double> bad = S.maskAll(false);
+    for (; i < bound; i += S.length()) {
+      DoubleVector l = DoubleVector.fromArray(S, logs, i);
+      DoubleVector p = DoubleVector.fromArray(S, probs, i);
+      bad = bad.or(l.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
+          .or(p.compare(VectorOperators.GE, 0.0).not())
+          .or(p.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
+          .or(l.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY)
+              .and(p.compare(VectorOperators.NE, 0.0)));
+      acc = acc.add(p);
+    }
+    double sum = sum(acc);
+    boolean tailBad = false;
+    for (; i < n; i++) {
+      tailBad |= !ArrayKernels.isProbabilityEntry(logs[i], probs[i]);
+      sum += probs[i];
+    }
+    return tailBad || bad.anyTrue() ? Double.NaN : sum;
+  }
+
   /** {@code out[i] = log(x[i])} for i < n. */
   static void log(double[] x, double[] out, int n) {
     int i = 0;
@@ -412,18 +437,18 @@ final class VectorMath {
   }
 
   /**
-   * {@code target[i] += weight * logs[i]} (target may be null) and returns {@code sum_i a[i]
+   * {@code target[i] += weight * logs[from + i]} (target may be null) and returns {@code sum_i a[i]
    * b[i]} (0 when b is null), in one pass.
    */
-  static double accumulateAndDot(double[] logs, double weight, double[] target,
+  static double accumulateAndDot(double[] logs, int from, double weight, double[] target,
       double[] a, double[] b, int n) {
     int i = 0;
     int bound = S.loopBound(n);
     DoubleVector acc = DoubleVector.zero(S);
     for (; i < bound; i += S.length()) {
       if (target != null) {
-        DoubleVector.fromArray(S, logs, i).mul(weight).add(DoubleVector.fromArray(S, target, i))
-            .intoArray(target, i);
+        DoubleVector.fromArray(S, logs, from + i).mul(weight)
+            .add(DoubleVector.fromArray(S, target, i)).intoArray(target, i);
       }
       if (b != null) {
         acc = DoubleVector.fromArray(S, a, i).fma(DoubleVector.fromArray(S, b, i), acc);
@@ -432,7 +457,7 @@ final class VectorMath {
     double sum = sum(acc);
     for (; i < n; i++) {
       if (target != null) {
-        target[i] += weight * logs[i];
+        target[i] += weight * logs[from + i];
       }
       if (b != null) {
         sum += a[i] * b[i];

@@ -24,12 +24,37 @@ class DeterministicKernelsTest {
   }
 
   @Test
+  void aSliceGivesTheBitsOfItsCopy() {
+    SplittableRandom rng = new SplittableRandom(12);
+    double[] column = arguments(rng, 3000, -400, -50);
+    double[] weights = new double[1100];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = rng.nextDouble(-3, 3);
+    }
+    for (int from : new int[] {0, 1, 7, 333}) {
+      for (int n : new int[] {1, 9, 1031}) {
+        double[] copy = java.util.Arrays.copyOfRange(column, from, from + n);
+        double[] a = new double[n];
+        double[] b = new double[n];
+        assertThat(ArrayKernels.expShifted(column, from, -60.0, a, n))
+            .isEqualTo(ArrayKernels.expShifted(copy, -60.0, b, n));
+        assertThat(a).isEqualTo(b);
+        double[] t1 = java.util.Arrays.copyOf(weights, n);
+        double[] t2 = java.util.Arrays.copyOf(weights, n);
+        assertThat(ArrayKernels.accumulateAndDot(column, from, 0.3, t1, a, weights, n))
+            .isEqualTo(ArrayKernels.accumulateAndDot(copy, 0.3, t2, b, weights, n));
+        assertThat(t1).isEqualTo(t2);
+      }
+    }
+  }
+
+  @Test
   void everyLaneIsItsScalarTwinBitForBit() {
     SplittableRandom rng = new SplittableRandom(11);
     for (int n : new int[] {1, 3, 8, 13, 64, 1031}) {
       double[] x = arguments(rng, n, -760, 712);
       double[] out = new double[n];
-      VectorMath.expShifted(x, 1.5, out, n);
+      VectorMath.expShifted(x, 0, 1.5, out, n);
       for (int i = 0; i < n; i++) {
         assertThat(Double.doubleToLongBits(out[i])).as("exp lane %d of %d at %s", i, n, x[i])
             .isEqualTo(Double.doubleToLongBits(VectorMath.exp(x[i] - 1.5)));

@@ -33,7 +33,7 @@ class VectorKernelsTest {
       double[] fast = new double[n];
       double[] slow = new double[n];
       double sumFast = ArrayKernels.expShifted(x, 2.0, fast, n);
-      double sumSlow = ArrayKernels.scalarExpShifted(x, 2.0, slow, n);
+      double sumSlow = ArrayKernels.scalarExpShifted(x, 0, 2.0, slow, n);
       for (int i = 0; i < n; i++) {
         assertThat(Math.abs(fast[i] - Math.exp(x[i] - 2.0)))
             .as("n=%d i=%d x=%s", n, i, x[i])
