@@ -2,15 +2,11 @@ package io.github.multiref.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.multiref.api.CombinedReference;
-import io.github.multiref.api.Diagnostic;
+import io.github.multiref.api.BatchSpec;
 import io.github.multiref.api.Divergence;
-import io.github.multiref.api.LogDistribution;
-import io.github.multiref.api.LogMath;
-import io.github.multiref.api.PolicySolution;
-import io.github.multiref.api.ReferenceCombiner;
-import io.github.multiref.api.ReferenceSet;
-import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.PromptBatch;
+import io.github.multiref.api.PromptFailure;
+import io.github.multiref.api.SolutionBatch;
 import io.github.multiref.api.Solver;
 import io.github.multiref.io.DoubleLists;
 import io.github.multiref.io.NestedDoubleLists;
@@ -26,10 +22,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -281,7 +275,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   /** K, as the first prompt gives it: every line must have as many references. */
   private int references = -1;
 
-  private RegularizedProblem problem(PromptRecord r, double[] alpha, Divergence divergence) {
+  /** The weights for K references: as given, or uniform; checked against every record's K. */
+  private double[] weights(PromptRecord r, double[] alpha) {
     int k = r.refLogprobs().length;
     if (references < 0) {
       references = k;
@@ -290,50 +285,42 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       throw r.error("ref_logprobs", "has " + k + " references but earlier " + r.unit()
           + "s have " + references);
     }
-    double[] w = alpha;
-    if (w == null) {
-      w = new double[k];
+    if (alpha == null) {
+      double[] w = new double[k];
       java.util.Arrays.fill(w, 1.0 / k);
-    } else if (w.length != k) {
-      throw r.error("ref_logprobs", "has " + k
-          + " references but --weights has " + w.length);
+      return w;
     }
-    // a reference with weight 0 never matters: it is read and checked, but left out
-    List<LogDistribution> refs = new ArrayList<>();
-    List<Double> weights = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      if (w[i] > 0) {
-        refs.add(reference(r, i));
-        weights.add(w[i]);
-      }
+    if (alpha.length != k) {
+      throw r.error("ref_logprobs", "has " + k + " references but --weights has "
+          + alpha.length);
     }
-    String label = r.prompt().length() > 60 ? r.prompt().substring(0, 57) + "..." : r.prompt();
-    try {
-      return RegularizedProblem.of(ReferenceSet.of(label, refs,
-          weights.stream().mapToDouble(Double::doubleValue).toArray()), r.reward(), job.beta,
-          divergence);
-    } catch (IllegalArgumentException e) {
-      throw new InputException(r.where() + ": " + e.getMessage());
-    }
+    return alpha;
   }
 
-  /** Reference i of a line, renormalized over the candidates unless --no-normalize. */
-  private LogDistribution reference(PromptRecord r, int i) {
-    double[] lp = r.refLogprobs()[i];
-    String field = "ref_logprobs[" + i + "]";
-    double logMass = LogMath.logSumExp(lp);
-    if (logMass == Double.NEGATIVE_INFINITY) {
-      throw r.error(field, "gives no response positive probability");
+  /**
+   * The records as one columnar batch: the layout of {@link PromptBatch}, each record's arrays
+   * copied once; the prompts (truncated for messages) as its labels.
+   */
+  private static PromptBatch columns(List<PromptRecord> records, int k) {
+    int size = records.size();
+    int[] offsets = new int[size + 1];
+    String[] labels = new String[size];
+    for (int p = 0; p < size; p++) {
+      offsets[p + 1] = Math.addExact(offsets[p], records.get(p).size());
+      String prompt = records.get(p).prompt();
+      labels[p] = prompt.length() > 60 ? prompt.substring(0, 57) + "..." : prompt;
     }
-    if (noNormalize) {
-      if (Math.abs(Math.expm1(logMass)) > 1e-6) {
-        throw r.error(field, "sums to " + Math.exp(logMass)
-            + " in probability; expected 1 within 1e-6 (without --no-normalize it is"
-            + " renormalized over the candidates)");
+    double[] rewards = new double[offsets[size]];
+    double[] refs = new double[Math.multiplyExact(k, offsets[size])];
+    for (int p = 0; p < size; p++) {
+      PromptRecord r = records.get(p);
+      int n = r.size();
+      System.arraycopy(r.reward(), 0, rewards, offsets[p], n);
+      for (int i = 0; i < k; i++) {
+        System.arraycopy(r.refLogprobs()[i], 0, refs, k * offsets[p] + i * n, n);
       }
-      return LogDistribution.of(lp, 1e-6);
     }
-    return LogDistribution.normalize(lp);
+    return new PromptBatch(size, k, offsets, rewards, refs, labels);
   }
 
   private void solveBatch(List<PromptRecord> records, double[] alpha, Divergence divergence,
@@ -342,65 +329,54 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     if (records.isEmpty()) {
       return;
     }
-    List<RegularizedProblem> problems = new ArrayList<>(records.size());
-    Map<RegularizedProblem, String> where = new IdentityHashMap<>();
+    double[] weights = null;
     for (PromptRecord r : records) {
-      RegularizedProblem p = problem(r, alpha, divergence);
-      problems.add(p);
-      where.put(p, r.where());
+      weights = weights(r, alpha);
     }
-    Solver reporting = new Solver() {
-      @Override
-      public boolean supports(Divergence d) {
-        return solver.supports(d);
+    PromptBatch columns = columns(records, references);
+    BatchSpec spec;
+    try {
+      spec = noNormalize ? BatchSpec.normalized(divergence, job.beta, 1e-6, weights)
+          : BatchSpec.renormalizing(divergence, job.beta, weights);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage());
+    }
+    SolutionBatch solved = new SolutionBatch(columns);
+    try {
+      DatasetSolver.solveBatch(columns, spec, solver, workers, solved);
+    } catch (PromptFailure e) {
+      PromptRecord r = records.get(e.prompt());
+      if (e.budgetExceeded()) { // the solver's own failure: located, not blamed on input
+        throw new ArithmeticException(r.where() + ": " + e.getMessage());
       }
-
-      @Override
-      public PolicySolution solve(RegularizedProblem p) {
-        try {
-          return solver.solve(p);
-        } catch (ArithmeticException e) { // the solver's own failure: located, not blamed on input
-          throw new ArithmeticException(where.get(p) + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-          throw new InputException(where.get(p) + ": " + e.getMessage());
-        }
+      if (e.field() == null) {
+        throw new InputException(r.where() + ": " + e.getMessage());
       }
-
-      @Override
-      public List<PolicySolution> solveAll(List<RegularizedProblem> ps) {
-        try {
-          return solver.solveAll(ps); // the solver's own, which may reuse its working memory
-        } catch (RuntimeException e) {
-          // solving is deterministic: one by one, the failing prompt fails again, with its line
-          return Solver.super.solveAll(ps);
-        }
-      }
-    };
-    List<PolicySolution> solutions = DatasetSolver.solveAll(problems, reporting, workers);
-    for (int j = 0; j < records.size(); j++) {
-      PolicySolution s = solutions.get(j);
-      ReferenceSet refs = problems.get(j).references();
-      double[] ref = s.combinedReference().map(c -> combined(c, refs)).orElse(null);
-      write(w, records.get(j), s, ref);
+      throw r.error(e.field(), e.getMessage() + (noNormalize && e.field().startsWith("ref_")
+          ? " (without --no-normalize each reference is renormalized over the candidates)"
+          : ""));
+    }
+    for (int p = 0; p < records.size(); p++) {
+      write(w, records.get(p), solved, p);
       stats.prompts++;
-      stats.responses += records.get(j).size();
-      stats.objectiveSum += s.objective();
-      stats.iterations += s.iterations();
+      stats.responses += records.get(p).size();
+      stats.objectiveSum += solved.objective()[p];
+      stats.iterations += solved.iterations()[p];
     }
   }
 
-  private static double[] combined(ReferenceCombiner c, ReferenceSet refs) {
-    CombinedReference r = c.combine(refs);
-    return r.distribution().logProbs();
-  }
-
-  private void write(Writer w, PromptRecord record, PolicySolution s, double[] reference)
+  private void write(Writer w, PromptRecord record, SolutionBatch solved, int p)
       throws IOException {
     String prompt = record.prompt();
-    Double upper = s.diagnostics().get(Diagnostic.HOELDER_BOUND);
-    Double lambda = s.diagnostics().get(Diagnostic.MULTIPLIER);
+    int at = solved.batch().offset(p);
+    int n = solved.batch().responses(p);
+    double[] policy = java.util.Arrays.copyOfRange(solved.policyLogProbs(), at, at + n);
+    double[] reference = solved.hasReference()[p]
+        ? java.util.Arrays.copyOfRange(solved.referenceLogProbs(), at, at + n) : null;
+    double objective = solved.objective()[p];
+    Double upper = present(solved.upperBound()[p]);
+    Double lambda = present(solved.multiplier()[p]);
     if (out == TableFormat.PARQUET) {
-      double[] policy = s.policy().logProbs();
       table.write((i, row) -> {
         row.string(0, prompt);
         if (record.responses() != null) {
@@ -410,7 +386,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         if (reference != null) {
           row.numbers(3, reference, 0, reference.length);
         }
-        row.number(4, s.objective());
+        row.number(4, objective);
         if (upper != null) {
           row.number(5, upper);
         }
@@ -427,9 +403,9 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           responses.add(response);
         }
       }
-      ArrayNode policy = o.putArray("policy_logprobs");
-      for (double v : s.policy().logProbs()) {
-        policy.add(v);
+      ArrayNode policyArray = o.putArray("policy_logprobs");
+      for (double v : policy) {
+        policyArray.add(v);
       }
       if (reference == null) {
         o.putNull("reference_logprobs");
@@ -439,20 +415,25 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
           a.add(v);
         }
       }
-      o.put("objective", s.objective());
+      o.put("objective", objective);
       o.put("upper_bound", upper);
       o.put("lambda", lambda);
       w.write(JsonLine.MAPPER.writeValueAsString(o));
       w.write('\n');
     } else {
       w.write(csvQuote(prompt));
-      w.write(',' + Double.toString(s.objective()) + ',' + (upper == null ? "" : upper) + ','
+      w.write(',' + Double.toString(objective) + ',' + (upper == null ? "" : upper) + ','
           + (lambda == null ? "" : lambda) + ',');
-      w.write(joined(s.policy().logProbs()));
+      w.write(joined(policy));
       w.write(',');
       w.write(reference == null ? "" : joined(reference));
       w.write('\n');
     }
+  }
+
+  /** A diagnostic of a solution batch: NaN there means the solver reports none. */
+  private static Double present(double value) {
+    return Double.isNaN(value) ? null : value;
   }
 
   private static String joined(double[] values) {

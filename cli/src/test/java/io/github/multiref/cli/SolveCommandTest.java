@@ -109,8 +109,8 @@ class SolveCommandTest {
         "--no-normalize");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("multiref: error: line 1: field 'ref_logprobs[0]' sums to"
-        + " 0.7357588823428847 in probability; expected 1 within 1e-6 (without --no-normalize it"
-        + " is renormalized over the candidates)" + System.lineSeparator());
+        + " 0.7357588823428847 in probability; expected 1 within 1.0E-6 (without --no-normalize"
+        + " each reference is renormalized over the candidates)" + System.lineSeparator());
   }
 
   private static final String GOOD = "{\"prompt\": \"p\", \"responses\": [\"a\", \"b\", \"c\"],"
