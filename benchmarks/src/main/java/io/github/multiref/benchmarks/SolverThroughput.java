@@ -1,10 +1,13 @@
 package io.github.multiref.benchmarks;
 
+import io.github.multiref.api.BatchSpec;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.PolicySolution;
+import io.github.multiref.api.PromptBatch;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.SolutionBatch;
 import io.github.multiref.api.Solver;
 import io.github.multiref.divergences.ForwardKl;
 import io.github.multiref.divergences.ReverseKl;
@@ -91,6 +94,10 @@ public final class SolverThroughput {
           repeats, entries);
       fklOut = time("fkl", lp, reward, weights, ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT, pool,
           repeats, entries);
+      timeBatch("rkl", ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE, lp, reward, weights, pool,
+          repeats, entries, rklOut);
+      timeBatch("fkl", ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT, lp, reward, weights, pool,
+          repeats, entries, fklOut);
     } finally {
       pool.shutdown();
     }
@@ -167,6 +174,61 @@ public final class SolverThroughput {
         + " (%d threads, %.1f iterations per prompt)%n", name, median * 1e3,
         entries / median / 1e6, pool.getParallelism(), iterations);
     return out;
+  }
+
+  /**
+   * The columnar path on the same workload: the prompts as one {@link PromptBatch} (the layout a
+   * reader fills, made before the clock), checked and solved in place by chunks of prompts on the
+   * same pool. Its policies must be the object path's, bit for bit.
+   */
+  private static void timeBatch(String name, Divergence divergence, Solver solver,
+      double[][][] lp, double[][] reward, double[] weights, ForkJoinPool pool, int repeats,
+      double entries, List<PolicySolution> objects) {
+    int[] offsets = new int[PROMPTS + 1];
+    double[] rewards = new double[PROMPTS * N];
+    double[] refs = new double[PROMPTS * K * N];
+    for (int p = 0; p < PROMPTS; p++) {
+      offsets[p + 1] = offsets[p] + N;
+      System.arraycopy(reward[p], 0, rewards, p * N, N);
+      for (int k = 0; k < K; k++) {
+        System.arraycopy(lp[p][k], 0, refs, (p * K + k) * N, N);
+      }
+    }
+    PromptBatch batch = new PromptBatch(PROMPTS, K, offsets, rewards, refs, null);
+    BatchSpec spec = BatchSpec.normalized(divergence, BETA, LogDistribution.DEFAULT_TOLERANCE,
+        weights);
+    SolutionBatch out = new SolutionBatch(batch, false); // as the object path: no combined refs
+    Runnable solve = () -> {
+      try {
+        pool.submit(() -> IntStream.range(0, PROMPTS / CHUNK).parallel().forEach(c ->
+            solver.solveBatch(batch, c * CHUNK, (c + 1) * CHUNK, spec, out)))
+            .get();
+      } catch (InterruptedException | ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+    for (int warm = 0; warm < 10 || System.nanoTime() < warmUntil; warm++) {
+      solve.run();
+    }
+    double[] seconds = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long t = System.nanoTime();
+      solve.run();
+      seconds[r] = (System.nanoTime() - t) / 1e9;
+    }
+    for (int p = 0; p < PROMPTS; p++) {
+      if (!Arrays.equals(Arrays.copyOfRange(out.policyLogProbs(), p * N, (p + 1) * N),
+          objects.get(p).policy().logProbs())) {
+        throw new IllegalStateException("the batch path's policy of prompt " + p
+            + " is not the object path's");
+      }
+    }
+    Arrays.sort(seconds);
+    double median = seconds[repeats / 2];
+    System.out.printf(Locale.ROOT, "java  %s-batch: median %.1f ms, %.1f M reference entries/s"
+        + " (%d threads, the columnar path; policies bitwise those of %s)%n", name, median * 1e3,
+        entries / median / 1e6, pool.getParallelism(), name);
   }
 
   private static void writeWorkload(Path path, double[] weights, double[][][] lp,
