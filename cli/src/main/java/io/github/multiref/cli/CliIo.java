@@ -3,10 +3,6 @@ package io.github.multiref.cli;
 import io.github.multiref.io.TableFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -16,38 +12,91 @@ final class CliIo {
   private CliIo() {}
 
   /**
-   * A reader for a file, or standard input for {@code -}, that refuses bytes that are not UTF-8
-   * with the line they are on.
+   * A reader for a file, or standard input for {@code -}, whose {@link BufferedReader#readLine}
+   * refuses bytes that are not UTF-8 with the line they are on.
    */
   static BufferedReader open(String input) throws IOException {
-    if (input.equals("-")) {
-      return new Utf8Lines(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()));
-    }
-    try {
-      return new Utf8Lines(new InputStreamReader(Files.newInputStream(Path.of(input)),
-          StandardCharsets.UTF_8.newDecoder())); // a decoder that reports, not replaces
-    } catch (NoSuchFileException e) {
-      throw new InputException("input file " + input + " does not exist");
-    }
+    return new Utf8Lines(JsonlBlocks.open(input));
   }
 
-  /** Lines of UTF-8 text; malformed bytes are an {@link InputException} naming the line. */
+  /**
+   * Lines of UTF-8 text, split on the bytes (as {@link BufferedReader#readLine} splits them) and
+   * each decoded on its own, so that malformed bytes are an {@link InputException} naming their
+   * line (a decoder ahead of the lines would name an earlier one). Only {@code readLine} reads.
+   */
   private static final class Utf8Lines extends BufferedReader {
+    private final java.io.InputStream in;
+    private byte[] buffer = new byte[1 << 16];
+    private int start;
+    private int end;
+    private boolean eof;
     private long lines;
 
-    Utf8Lines(java.io.Reader in) {
-      super(in, 1 << 16);
+    Utf8Lines(java.io.InputStream in) {
+      super(java.io.Reader.nullReader(), 1);
+      this.in = in;
     }
 
     @Override
     public String readLine() throws IOException {
-      try {
-        String line = super.readLine();
-        lines++;
-        return line;
-      } catch (java.nio.charset.CharacterCodingException e) {
-        throw InputException.at(lines + 1, "holds bytes that are not UTF-8 text; JSONL is UTF-8");
+      int i = start;
+      while (true) {
+        while (i < end && buffer[i] != '\n' && buffer[i] != '\r') {
+          i++;
+        }
+        if (i < end) {
+          if (buffer[i] == '\r' && i + 1 == end && !eof) { // a line feed may be read next
+            int at = i - start;
+            boolean more = fill();
+            i = start + at; // fill moves the unread bytes to the front
+            if (more) {
+              continue;
+            }
+          }
+          String line = JsonlBlocks.text(++lines, buffer, start, i);
+          start = i + (buffer[i] == '\r' && i + 1 < end && buffer[i + 1] == '\n' ? 2 : 1);
+          return line;
+        }
+        int at = i - start;
+        if (eof || !fill()) {
+          if (start == end) {
+            return null;
+          }
+          String line = JsonlBlocks.text(++lines, buffer, start, end);
+          start = end;
+          return line;
+        }
+        i = start + at;
       }
+    }
+
+    /** Moves the unread bytes to the front (or grows) and reads more; false at the end. */
+    private boolean fill() throws IOException {
+      int left = end - start;
+      if (start == 0 && left == buffer.length) {
+        buffer = java.util.Arrays.copyOf(buffer, 2 * buffer.length);
+      } else {
+        System.arraycopy(buffer, start, buffer, 0, left);
+      }
+      start = 0;
+      end = left;
+      int n = in.read(buffer, end, buffer.length - end);
+      if (n < 0) {
+        eof = true;
+        return false;
+      }
+      end += n;
+      return true;
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) {
+      throw new UnsupportedOperationException("JSONL is read by lines");
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 

@@ -107,6 +107,12 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         Progress progress = Progress.start(parent.main().err(), "multiref dpo-score", "pairs")) {
       Scoring scoring = new Scoring(pool, sink, summary, progress, workers,
           k -> MultiReferenceDpo.of(divergence, job.beta, loss, weighting(alpha, k)));
+      if (pairs.jsonKeys()) {
+        scoreJsonl(pairs, scoring, alpha, sink);
+        sink.finish();
+        out.commit();
+        return report(start, summary, divergenceName, loss);
+      }
       String unit = pairs.unit();
       pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
         Chunked c = scoring.batchFor(k, unit, unit.equals("line") ? "line " + position
@@ -114,7 +120,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
             alpha);
         c.add(position, keys, chosen, rejected, rc, rcAt, rr, rrAt);
         scoring.added();
-      });
+      }, workers);
       if (scoring.chunked == null) {
         throw new InputException(job.input + " holds no pairs");
       }
@@ -124,6 +130,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     } finally {
       pool.shutdown();
     }
+    return report(start, summary, divergenceName, loss);
+  }
+
+  private int report(long start, Summary summary, String divergenceName, DpoLoss loss) {
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] q = summary.quantiles(0.05, 0.5, 0.95);
     parent.main().err().printf(Locale.ROOT,
@@ -135,6 +145,102 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         q[2], summary.count > RESERVOIR ? " (from a sample of " + RESERVOIR + ")" : "", seconds,
         job.output == null ? "" : ", written to " + job.output);
     return 0;
+  }
+
+  /**
+   * JSONL in: each block of lines is parsed, scored and (for JSONL out) written as text on a
+   * worker; this thread checks that every block has the first one's K, writes the blocks in order
+   * and keeps the summary. The output is what the pair-by-pair path writes.
+   */
+  private void scoreJsonl(PairReader pairs, Scoring scoring, double[] alpha, Sink sink)
+      throws IOException {
+    boolean text = sink instanceof JsonlSink;
+    int[] references = {-1};
+    try (java.io.InputStream in = JsonlBlocks.open(pairs.input())) {
+      JsonlBlocks.run(in, scoring.workers, block -> scoredBlock(pairs.parse(block), scoring,
+          alpha, text), scored -> {
+            if (scored.k > 0) {
+              String where = "line " + scored.firstLine + ": field 'ref_chosen_logps' ";
+              if (references[0] < 0) {
+                if (alpha != null && alpha.length != scored.k) {
+                  throw new InputException(where + "has " + scored.k
+                      + " references but --weights has " + alpha.length);
+                }
+                references[0] = scored.k;
+              } else if (scored.k != references[0]) {
+                throw new InputException(where + "has " + scored.k
+                    + " references but earlier lines have " + references[0]);
+              }
+            }
+            if (scored.failure != null) {
+              throw scored.failure;
+            }
+            if (scored.pairs != null) {
+              if (text) {
+                ((JsonlSink) sink).writeText(scored.text);
+              }
+              scored.pairs.write(text ? null : sink, scoring.summary);
+              scoring.progress.add(scored.pairs.size);
+            }
+          });
+    }
+    if (references[0] < 0) {
+      throw new InputException(job.input + " holds no pairs");
+    }
+  }
+
+  /** A block's pairs, scored on its worker, and their output lines when the output is JSONL. */
+  private static final class ScoredBlock {
+    Chunked pairs;
+    int k = -1;
+    long firstLine;
+    String text;
+    RuntimeException failure;
+  }
+
+  private static ScoredBlock scoredBlock(PairReader.Parsed parsed, Scoring scoring,
+      double[] alpha, boolean text) {
+    ScoredBlock out = new ScoredBlock();
+    out.failure = parsed.failure;
+    if (parsed.count == 0) {
+      return out;
+    }
+    out.k = parsed.k[0];
+    out.firstLine = parsed.lines[0];
+    int n = 0;
+    while (n < parsed.count && parsed.k[n] == out.k) {
+      n++;
+    }
+    if (n < parsed.count) { // before any later failure: it is at a later line
+      out.failure = new InputException("line " + parsed.lines[n] + ": field 'ref_chosen_logps'"
+          + " has " + parsed.k[n] + " references but earlier lines have " + out.k);
+    }
+    if (out.failure != null || (alpha != null && alpha.length != out.k)) {
+      return out; // the consumer reports it, after what comes before it in the file
+    }
+    Chunked c = new Chunked(scoring.dpo.apply(out.k), out.k, n, 1, "line");
+    Object[] keys = new Object[parsed.keys.length];
+    for (int p = 0; p < n; p++) {
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = parsed.keys[i][p];
+      }
+      c.add(parsed.lines[p], keys, parsed.chosen[p], parsed.rejected[p], parsed.rc,
+          parsed.from[p], parsed.rr, parsed.from[p]);
+    }
+    try {
+      c.score();
+    } catch (InputException e) {
+      out.failure = e;
+      return out;
+    }
+    if (text) {
+      StringBuilder b = new StringBuilder(n * 200);
+      JsonlSink formatter = new JsonlSink(null);
+      c.forEachChunk((from, count, scores) -> formatter.format(c, from, count, scores, b));
+      out.text = b.toString();
+    }
+    out.pairs = c;
+    return out;
   }
 
   private ReferenceWeighting weighting(double[] alpha, int k) {
@@ -211,8 +317,19 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
 
     @Override
     public void write(Chunked c, int from, int n, PairScores s) throws IOException {
+      b.setLength(0);
+      format(c, from, n, s, b);
+      w.append(b);
+    }
+
+    /** Lines already formatted by {@link #format}. */
+    void writeText(String text) throws IOException {
+      w.write(text);
+    }
+
+    /** The output lines of pairs {@code from .. from + n - 1}, appended to {@code b}. */
+    void format(Chunked c, int from, int n, PairScores s, StringBuilder b) {
       for (int p = 0; p < n; p++) {
-        b.setLength(0);
         b.append('{');
         for (int i = 0; i < PairLine.KEYS.length; i++) {
           Object v = c.keys[i][from + p];
@@ -228,7 +345,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
             .append(",\"chosen_reward\":").append(JsonLine.number(s.chosenReward[p]))
             .append(",\"rejected_reward\":").append(JsonLine.number(s.rejectedReward[p]))
             .append("}\n");
-        w.append(b);
       }
     }
 
@@ -359,28 +475,73 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       positions[size++] = position;
     }
 
+    /** The chunks in use. */
+    private int used() {
+      return (size + chunkSize - 1) / chunkSize;
+    }
+
+    /** Scores chunk c, a scorer's "pair p: ..." becoming the file's line or row. */
+    private void scoreChunk(int c) {
+      int n = Math.min(chunkSize, size - c * chunkSize);
+      try {
+        dpo.scoreBatch(new DpoBatch(n, chosen[c], rejected[c], refChosen[c], refRejected[c]),
+            scores[c]);
+      } catch (IllegalArgumentException e) {
+        String m = e.getMessage();
+        int colon = m.indexOf(':');
+        int p = Integer.parseInt(m.substring("pair ".length(), colon));
+        throw new InputException(unit + " " + positions[c * chunkSize + p] + ": "
+            + m.substring(colon + 2));
+      }
+    }
+
+    /** Scores every pair on this thread. */
+    void score() {
+      for (int c = 0; c < used(); c++) {
+        scoreChunk(c);
+      }
+    }
+
+    /** What a chunk's scores are handed to. */
+    @FunctionalInterface
+    interface ChunkVisitor {
+      void chunk(int from, int n, PairScores scores) throws IOException;
+    }
+
+    /** Each chunk's pairs ({@code from} to {@code from + n - 1}) and their scores, in order. */
+    void forEachChunk(ChunkVisitor visitor) {
+      try {
+        for (int c = 0; c < used(); c++) {
+          visitor.chunk(c * chunkSize, Math.min(chunkSize, size - c * chunkSize), scores[c]);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    /** The scored pairs to the sink (unless null) and the summary, in order. */
+    void write(Sink sink, Summary summary) throws IOException {
+      for (int c = 0; c < used(); c++) {
+        PairScores s = scores[c];
+        int n = Math.min(chunkSize, size - c * chunkSize);
+        if (sink != null) {
+          sink.write(this, c * chunkSize, n, s);
+        }
+        for (int p = 0; p < n; p++) {
+          summary.add(s.loss[p], s.logit[p]);
+        }
+      }
+    }
+
     void flush(ForkJoinPool pool, Sink sink, Summary summary) throws IOException {
       if (size == 0) {
         return;
       }
-      int used = (size + chunkSize - 1) / chunkSize;
+      int used = used();
       List<Future<?>> work = new ArrayList<>();
       for (int c = 0; c < used; c++) {
         int chunk = c;
-        int n = Math.min(chunkSize, size - c * chunkSize);
-        work.add(pool.submit(() -> {
-          try {
-            dpo.scoreBatch(new DpoBatch(n, chosen[chunk], rejected[chunk], refChosen[chunk],
-                refRejected[chunk]), scores[chunk]);
-          } catch (IllegalArgumentException e) {
-            // "pair p: ..." -> the file's line or row
-            String m = e.getMessage();
-            int colon = m.indexOf(':');
-            int p = Integer.parseInt(m.substring("pair ".length(), colon));
-            throw new InputException(unit + " " + positions[chunk * chunkSize + p] + ": "
-                + m.substring(colon + 2));
-          }
-        }));
+        work.add(pool.submit(() -> scoreChunk(chunk)));
       }
       for (Future<?> f : work) {
         try {
@@ -395,14 +556,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
           throw new IllegalStateException(e.getCause());
         }
       }
-      for (int c = 0; c < used; c++) {
-        PairScores s = scores[c];
-        int n = Math.min(chunkSize, size - c * chunkSize);
-        sink.write(this, c * chunkSize, n, s);
-        for (int p = 0; p < n; p++) {
-          summary.add(s.loss[p], s.logit[p]);
-        }
-      }
+      write(sink, summary);
       size = 0;
     }
   }

@@ -33,9 +33,12 @@ final class PairLine {
   /** The JSON text of each of {@link #KEYS}, null where the line has none. */
   final String[] keyText = new String[KEYS.length];
 
-  /** Reads a line; false when it must go through {@link JsonLine} instead. */
-  boolean read(String text) {
-    try (JsonParser p = FACTORY.createParser(text)) {
+  /**
+   * Reads a line of UTF-8 bytes (checked to be UTF-8 by the caller); false when it must go
+   * through {@link JsonLine} instead.
+   */
+  boolean read(byte[] bytes, int from, int length) {
+    try (JsonParser p = FACTORY.createParser(bytes, from, length)) {
       return parse(p);
     } catch (IOException | RuntimeException e) {
       return false; // malformed: JsonLine says where

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.io.api.Binary;
 
@@ -71,6 +72,11 @@ final class PairReader implements AutoCloseable {
     return new PairReader(input, policyRequired, table);
   }
 
+  /** The input, a file or - for standard input. */
+  String input() {
+    return input;
+  }
+
   /** "line" (JSONL) or "row" (Parquet): what positions count. */
   String unit() {
     return table == null ? "line" : "row";
@@ -90,44 +96,152 @@ final class PairReader implements AutoCloseable {
     return keys;
   }
 
-  /** Reads every pair, in order. */
+  /** Reads every pair, in order, JSONL parsed on as many threads as there are processors. */
   void forEach(Consumer consumer) throws IOException {
+    forEach(consumer, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Reads every pair, in order. JSONL is parsed in blocks of lines on {@code threads} workers and
+   * handed to the consumer on this thread, in order; what the consumer sees does not depend on
+   * the thread count.
+   */
+  void forEach(Consumer consumer, int threads) throws IOException {
     if (table == null) {
-      readJsonl(consumer);
+      readJsonl(consumer, threads);
     } else {
       readParquet(consumer);
     }
   }
 
-  private void readJsonl(Consumer consumer) throws IOException {
-    try (BufferedReader in = CliIo.open(input)) {
-      PairLine fast = new PairLine();
-      String[] keyText = new String[PairLine.KEYS.length];
-      long line = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (text.isBlank()) {
-          continue;
+  private void readJsonl(Consumer consumer, int threads) throws IOException {
+    try (java.io.InputStream in = JsonlBlocks.open(input)) {
+      JsonlBlocks.run(in, threads, this::parse, parsed -> parsed.replay(consumer));
+    }
+  }
+
+  /**
+   * A block's pairs, parsed: each pair's line, keys (JSON text), numbers and K, the references
+   * flat; and the first failure, after the pairs before it (which are handed on first, so that an
+   * error of the consumer at an earlier line still comes first).
+   */
+  static final class Parsed implements Consumer {
+    int count;
+    long[] lines;
+    String[][] keys;
+    double[] chosen;
+    double[] rejected;
+    int[] k;
+    int[] from;
+    double[] rc;
+    double[] rr;
+    RuntimeException failure;
+
+    /** Room for {@code capacity} pairs of up to four references before anything grows. */
+    Parsed(int capacity) {
+      int n = Math.max(1, capacity);
+      lines = new long[n];
+      keys = new String[PairLine.KEYS.length][n];
+      chosen = new double[n];
+      rejected = new double[n];
+      k = new int[n];
+      from = new int[n + 1];
+      rc = new double[4 * n];
+      rr = new double[4 * n];
+    }
+
+    @Override
+    public void pair(long position, Object[] keyText, double c, double r, double[] refChosen,
+        int rcAt, double[] refRejected, int rrAt, int references) {
+      if (count == lines.length) {
+        int grown = 2 * count;
+        lines = Arrays.copyOf(lines, grown);
+        for (int i = 0; i < keys.length; i++) {
+          keys[i] = Arrays.copyOf(keys[i], grown);
         }
-        if (fast.read(text)) { // one streaming pass; anything unusual goes through JsonLine
-          consumer.pair(line, fast.keyText, fast.chosen, fast.rejected, fast.refChosen, 0,
-              fast.refRejected, 0, fast.references);
-          continue;
-        }
-        JsonLine f = JsonLine.parse(line, text);
-        double chosen = Double.NaN;
-        double rejected = Double.NaN;
-        if (policyRequired || f.has(NUMBERS[0]) || f.has(NUMBERS[1])) {
-          chosen = f.logProbability(NUMBERS[0]);
-          rejected = f.logProbability(NUMBERS[1]);
-        }
-        double[] rc = f.logProbabilities(NUMBERS[2], -1, NUMBERS[2]);
-        double[] rr = f.logProbabilities(NUMBERS[3], rc.length, NUMBERS[2]);
-        for (int i = 0; i < keyText.length; i++) {
-          keyText[i] = f.json(PairLine.KEYS[i]);
-        }
-        consumer.pair(line, keyText, chosen, rejected, rc, 0, rr, 0, rc.length);
+        chosen = Arrays.copyOf(chosen, grown);
+        rejected = Arrays.copyOf(rejected, grown);
+        k = Arrays.copyOf(k, grown);
+        from = Arrays.copyOf(from, grown + 1);
       }
+      int at = from[count];
+      if (at + references > rc.length) {
+        int grown = Math.max(2 * rc.length, at + references);
+        rc = Arrays.copyOf(rc, grown);
+        rr = Arrays.copyOf(rr, grown);
+      }
+      System.arraycopy(refChosen, rcAt, rc, at, references);
+      System.arraycopy(refRejected, rrAt, rr, at, references);
+      lines[count] = position;
+      for (int i = 0; i < keys.length; i++) {
+        keys[i][count] = (String) keyText[i];
+      }
+      chosen[count] = c;
+      rejected[count] = r;
+      k[count] = references;
+      from[count + 1] = at + references;
+      count++;
+    }
+
+    void replay(Consumer consumer) throws IOException {
+      Object[] keyRow = new Object[keys.length];
+      for (int p = 0; p < count; p++) {
+        for (int i = 0; i < keys.length; i++) {
+          keyRow[i] = keys[i][p];
+        }
+        consumer.pair(lines[p], keyRow, chosen[p], rejected[p], rc, from[p], rr, from[p], k[p]);
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  /** One block of lines, parsed on a worker: the fast streaming pass, else {@link JsonLine}. */
+  Parsed parse(JsonlBlocks.Block block) {
+    Parsed parsed = new Parsed(block.lines());
+    PairLine fast = new PairLine();
+    String[] keyText = new String[PairLine.KEYS.length];
+    try {
+      block.forEachLine((line, bytes, from, to) -> {
+        JsonlBlocks.checkUtf8(line, bytes, from, to);
+        if (JsonlBlocks.blank(bytes, from, to)) {
+          return;
+        }
+        if (fast.read(bytes, from, to - from)) { // one streaming pass; anything unusual goes on
+          parsed.pair(line, fast.keyText, fast.chosen, fast.rejected, fast.refChosen, 0,
+              fast.refRejected, 0, fast.references);
+          return;
+        }
+        String text = JsonlBlocks.text(line, bytes, from, to);
+        if (!text.isBlank()) {
+          slowLine(line, text, keyText, parsed);
+        }
+      });
+    } catch (RuntimeException e) {
+      parsed.failure = e;
+    }
+    return parsed;
+  }
+
+  /** A line the fast pass did not take, through {@link JsonLine}, whose checks name the field. */
+  private void slowLine(long line, String text, String[] keyText, Consumer consumer) {
+    JsonLine f = JsonLine.parse(line, text);
+    double chosen = Double.NaN;
+    double rejected = Double.NaN;
+    if (policyRequired || f.has(NUMBERS[0]) || f.has(NUMBERS[1])) {
+      chosen = f.logProbability(NUMBERS[0]);
+      rejected = f.logProbability(NUMBERS[1]);
+    }
+    double[] rc = f.logProbabilities(NUMBERS[2], -1, NUMBERS[2]);
+    double[] rr = f.logProbabilities(NUMBERS[3], rc.length, NUMBERS[2]);
+    for (int i = 0; i < keyText.length; i++) {
+      keyText[i] = f.json(PairLine.KEYS[i]);
+    }
+    try {
+      consumer.pair(line, keyText, chosen, rejected, rc, 0, rr, 0, rc.length);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

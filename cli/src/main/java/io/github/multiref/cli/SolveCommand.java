@@ -17,7 +17,6 @@ import io.github.multiref.io.TableSchema;
 import io.github.multiref.rewards.io.JsonLine;
 import io.github.multiref.runtime.Registries;
 import io.github.multiref.solvers.DatasetSolver;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -174,16 +173,40 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     }
   }
 
+  /**
+   * JSONL prompts parsed in blocks of lines on every processor ({@link JsonlBlocks}), handed to
+   * the sink in order on this thread.
+   */
   private static void readJsonl(String input, PromptSink sink) throws IOException {
-    try (BufferedReader in = CliIo.open(input)) {
-      long line = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (!text.isBlank()) {
-          sink.accept(read(line, text));
-        }
-      }
+    try (java.io.InputStream in = JsonlBlocks.open(input)) {
+      JsonlBlocks.run(in, Runtime.getRuntime().availableProcessors(), SolveCommand::parse,
+          parsed -> {
+            for (PromptRecord r : parsed.records()) {
+              sink.accept(r);
+            }
+            if (parsed.failure() != null) {
+              throw parsed.failure();
+            }
+          });
     }
+  }
+
+  /** A block's prompts, and the first failure after them (handed on after them). */
+  private record Parsed(List<PromptRecord> records, RuntimeException failure) {}
+
+  private static Parsed parse(JsonlBlocks.Block block) {
+    List<PromptRecord> records = new ArrayList<>();
+    try {
+      block.forEachLine((line, bytes, from, to) -> {
+        String text = JsonlBlocks.text(line, bytes, from, to);
+        if (!text.isBlank()) {
+          records.add(read(line, text));
+        }
+      });
+    } catch (RuntimeException e) {
+      return new Parsed(records, e);
+    }
+    return new Parsed(records, null);
   }
 
   /** The columns of solve's input table. */

@@ -42,10 +42,16 @@ class PairLineTest {
     }
   }
 
+  /** The line as the JSONL reader hands it over: its UTF-8 bytes. */
+  private static boolean read(PairLine fast, String text) {
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return fast.read(bytes, 0, bytes.length);
+  }
+
   private static void check(PairLine fast, String text, boolean mustBeFast) {
     StringBuilder keys = new StringBuilder();
     double[] expected = viaJsonLine(text, keys);
-    boolean accepted = fast.read(text);
+    boolean accepted = read(fast, text);
     if (mustBeFast) {
       assertThat(accepted).as("the fast path takes %s", text).isTrue();
     }
@@ -115,8 +121,8 @@ class PairLineTest {
     // and each of these is one the fast path declines, so JsonLine's message is the one shown
     for (String text : List.of(GOOD.replace("-1.5", "NaN"), GOOD.replace("[-3, -0.0]", "[-3]"),
         GOOD.replace("{", "{\"prompt\": \"a\", \"prompt\": \"b\", "))) {
-      assertThat(fast.read(text)).as(text).isFalse();
+      assertThat(read(fast, text)).as(text).isFalse();
     }
-    assertThat(fast.read(GOOD)).isTrue();
+    assertThat(read(fast, GOOD)).isTrue();
   }
 }

@@ -1,0 +1,240 @@
+package io.github.multiref.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A JSONL input read in blocks of whole lines, each block handed to a worker and the workers'
+ * results taken back in input order: parsing runs on every core while one thread reads and one
+ * consumes. Lines end as {@link java.io.BufferedReader#readLine} ends them (line feed, carriage
+ * return, or both), are numbered from 1 over the whole input, and must be UTF-8 (checked on the
+ * worker, with the line named). At most {@code 2 workers + 1} blocks are in memory at once, so
+ * memory stays bounded whatever the input's size; a line longer than a block grows its block.
+ */
+final class JsonlBlocks {
+
+  /** Bytes read per block, before it is cut after its last line. */
+  static final int BLOCK_BYTES = 1 << 20;
+
+  /** One block: {@code lines} whole lines, the first of them line {@code firstLine}. */
+  record Block(byte[] bytes, int length, long firstLine, int lines) {
+
+    /** Calls the visitor for each line (without its terminator), blank lines included. */
+    void forEachLine(LineVisitor visitor) {
+      long number = firstLine;
+      int start = 0;
+      int i = 0;
+      while (i < length) {
+        byte b = bytes[i];
+        if (b == '\n' || b == '\r') {
+          visitor.line(number++, bytes, start, i);
+          i += b == '\r' && i + 1 < length && bytes[i + 1] == '\n' ? 2 : 1;
+          start = i;
+        } else {
+          i++;
+        }
+      }
+      if (start < length) {
+        visitor.line(number, bytes, start, length);
+      }
+    }
+  }
+
+  /** What a worker does with each line of its block. */
+  @FunctionalInterface
+  interface LineVisitor {
+    /** Line {@code number} is {@code bytes[from..to)}. */
+    void line(long number, byte[] bytes, int from, int to);
+  }
+
+  /** What the consuming thread does with each block's result, in input order. */
+  @FunctionalInterface
+  interface Consumer<R> {
+    void accept(R result) throws IOException;
+  }
+
+  private JsonlBlocks() {}
+
+  /** The bytes of a file, or of standard input for {@code -}. */
+  static InputStream open(String input) throws IOException {
+    if (input.equals("-")) {
+      return System.in;
+    }
+    try {
+      return Files.newInputStream(Path.of(input));
+    } catch (NoSuchFileException e) {
+      throw new InputException("input file " + input + " does not exist");
+    }
+  }
+
+  /**
+   * Reads the input to its end, {@code work} on each block on one of {@code workers} threads,
+   * {@code consumer} on each result on this thread, in order. The first failure in input order
+   * (of a worker or of the consumer) is thrown, after the workers have stopped.
+   */
+  static <R> void run(InputStream in, int workers, java.util.function.Function<Block, R> work,
+      Consumer<R> consumer) throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "multiref-jsonl");
+      t.setDaemon(true);
+      return t;
+    });
+    ArrayDeque<Future<R>> ahead = new ArrayDeque<>();
+    try {
+      byte[] carry = new byte[0];
+      int carried = 0;
+      long line = 1;
+      boolean end = false;
+      while (!end || carried > 0) {
+        byte[] buffer = new byte[Math.max(BLOCK_BYTES, 2 * carried)];
+        System.arraycopy(carry, 0, buffer, 0, carried);
+        int filled = carried;
+        while (filled < buffer.length && !end) {
+          int n = in.read(buffer, filled, buffer.length - filled);
+          if (n < 0) {
+            end = true;
+          } else {
+            filled += n;
+          }
+        }
+        int cut = end ? filled : lastLineEnd(buffer, filled);
+        if (cut == 0) { // one line longer than the buffer: read on into a larger one
+          carry = buffer;
+          carried = filled;
+          continue;
+        }
+        int count = lines(buffer, cut) + (end && cut > 0 && !endsLine(buffer, cut) ? 1 : 0);
+        Block block = new Block(buffer, cut, line, count);
+        line += count;
+        carried = filled - cut;
+        carry = new byte[carried];
+        System.arraycopy(buffer, cut, carry, 0, carried);
+        ahead.add(pool.submit(() -> work.apply(block)));
+        while (ahead.size() > 2 * workers) {
+          consumer.accept(next(ahead));
+        }
+        if (end && carried == 0) {
+          break;
+        }
+      }
+      while (!ahead.isEmpty()) {
+        consumer.accept(next(ahead));
+      }
+    } finally {
+      for (Future<R> f : ahead) {
+        f.cancel(true);
+      }
+      pool.shutdownNow();
+    }
+  }
+
+  private static <R> R next(ArrayDeque<Future<R>> ahead) {
+    try {
+      return ahead.poll().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error er) {
+        throw er;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Where the last whole line of {@code buffer[0..filled)} ends (after its terminator), or 0 when
+   * there is none. A carriage return at the very end is left for the next block, which may start
+   * with its line feed.
+   */
+  private static int lastLineEnd(byte[] buffer, int filled) {
+    for (int i = filled - 1; i >= 0; i--) {
+      byte b = buffer[i];
+      if (b == '\n' || (b == '\r' && i < filled - 1)) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  /** The number of line terminators in {@code buffer[0..length)} ({@code \r\n} counts once). */
+  private static int lines(byte[] buffer, int length) {
+    int n = 0;
+    for (int i = 0; i < length; i++) {
+      byte b = buffer[i];
+      if (b == '\n') {
+        n++;
+      } else if (b == '\r') {
+        n++;
+        if (i + 1 < length && buffer[i + 1] == '\n') {
+          i++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static boolean endsLine(byte[] buffer, int length) {
+    return buffer[length - 1] == '\n' || buffer[length - 1] == '\r';
+  }
+
+  /**
+   * Line {@code number} as text, refused with its number when its bytes are not UTF-8: a pass
+   * over the bytes for ASCII, the strict decoder only where there are others.
+   */
+  static String text(long number, byte[] bytes, int from, int to) {
+    boolean ascii = true;
+    for (int i = from; i < to; i++) {
+      ascii &= bytes[i] >= 0;
+    }
+    if (ascii) {
+      return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+    } catch (CharacterCodingException e) {
+      throw InputException.at(number, "holds bytes that are not UTF-8 text; JSONL is UTF-8");
+    }
+  }
+
+  /**
+   * Whether the line is blank as {@link String#isBlank} says for ASCII (spaces, tab to carriage
+   * return, and the four separators 0x1C to 0x1F); a line with other bytes is not, here.
+   */
+  static boolean blank(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      if (!(b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the line's bytes are UTF-8 (ASCII checked fast, the rest by the strict decoder). */
+  static void checkUtf8(long number, byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] < 0) {
+        text(number, bytes, i, to);
+        return;
+      }
+    }
+  }
+}
