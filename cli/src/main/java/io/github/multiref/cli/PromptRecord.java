@@ -20,6 +20,11 @@ record PromptRecord(long position, String unit, String prompt, String[] response
 
   /** {@code line N: field 'F' REST} or {@code row N, column 'F': REST}. */
   InputException error(String field, String rest) {
+    return error(position, unit, field, rest);
+  }
+
+  /** As {@link #error(String, String)} for the line or row at {@code position}. */
+  static InputException error(long position, String unit, String field, String rest) {
     return unit.equals("line") ? InputException.at(position, "field '" + field + "' " + rest)
         : InputException.at(position, field, rest);
   }

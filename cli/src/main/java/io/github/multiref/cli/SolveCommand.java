@@ -128,17 +128,26 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       if (out == TableFormat.CSV) {
         w.write("prompt,objective,upper_bound,lambda,policy_logprobs,reference_logprobs\n");
       }
-      Writer writer = w;
-      PromptSink sink = r -> {
-        records.add(r);
-        if (records.size() == batch) {
-          solveBatch(records, alpha, divergence, used, workers, writer, stats);
-          progress.add(records.size());
-          records.clear();
-        }
-      };
-      readPrompts(job.input, in, sink);
-      solveBatch(records, alpha, divergence, used, workers, w, stats);
+      Job j = new Job(alpha, divergence, used, workers, w, stats);
+      if (in == TableFormat.PARQUET) { // batches over the row groups' own arrays
+        readParquetGroups(Path.of(job.input), g -> {
+          for (int from = 0; from < g.rows(); from += batch) {
+            int to = Math.min(g.rows(), from + batch);
+            solveRows(g, from, to, j);
+            progress.add(to - from);
+          }
+        });
+      } else {
+        readPrompts(job.input, in, r -> {
+          records.add(r);
+          if (records.size() == batch) {
+            solveBatch(records, j);
+            progress.add(records.size());
+            records.clear();
+          }
+        });
+        solveBatch(records, j);
+      }
       if (stats.prompts == 0) {
         throw new InputException(job.input + " holds no prompts");
       }
@@ -213,6 +222,50 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   static final String[] INPUT = {"prompt", "responses", "reward", "ref_logprobs"};
 
   private static void readParquet(Path file, PromptSink sink) throws IOException {
+    readParquetGroups(file, g -> {
+      for (int p = 0; p < g.rows(); p++) {
+        checkRow(g, p);
+        sink.accept(g.record(p));
+      }
+    });
+  }
+
+  /**
+   * One row group of a prompts table, its columns as read (flat arrays with offsets), every row
+   * checked as the JSONL reader checks a line.
+   *
+   * @param firstRow the 1-based number of the group's first row in the file
+   */
+  record RowGroup(long firstRow, int rows, String[] prompts, String[][] responses,
+      DoubleLists reward, NestedDoubleLists refs) {
+
+    /** Row p as a record, its numbers copied out of the columns. */
+    PromptRecord record(int p) {
+      int n = reward.length(p);
+      double[] r = java.util.Arrays.copyOfRange(reward.values(), reward.offsets()[p],
+          reward.offsets()[p] + n);
+      int k = refs.lists(p);
+      double[][] lp = new double[k][];
+      for (int j = 0; j < k; j++) {
+        int from = refs.listOffsets()[refs.rowOffsets()[p] + j];
+        lp[j] = java.util.Arrays.copyOfRange(refs.values(), from, from + n);
+      }
+      return new PromptRecord(firstRow + p, "row", prompts[p],
+          responses == null ? null : responses[p], r, lp);
+    }
+  }
+
+  /** What a row group goes to. */
+  @FunctionalInterface
+  interface GroupSink {
+    void accept(RowGroup group) throws IOException;
+  }
+
+  /**
+   * Every row group of a prompts table, in order; the sink checks each row ({@link #checkRow})
+   * before it uses it.
+   */
+  static void readParquetGroups(Path file, GroupSink sink) throws IOException {
     try (ParquetTableReader t = ParquetTableReader.open(file, List.of(INPUT))) {
       for (String column : new String[] {"prompt", "reward", "ref_logprobs"}) {
         if (!t.has(column)) {
@@ -222,46 +275,43 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       }
       boolean responses = t.has("responses");
       while (t.nextRowGroup()) {
-        String[] prompts = t.strings("prompt");
-        String[][] texts = responses ? t.stringLists("responses") : null;
-        DoubleLists reward = t.doubleLists("reward");
-        NestedDoubleLists refs = t.nestedDoubleLists("ref_logprobs");
-        for (int p = 0; p < t.groupRows(); p++) {
-          sink.accept(record(t.firstRow() + p, prompts[p], texts == null ? null : texts[p],
-              reward, refs, p));
-        }
+        RowGroup g = new RowGroup(t.firstRow(), t.groupRows(), t.strings("prompt"),
+            responses ? t.stringLists("responses") : null, t.doubleLists("reward"),
+            t.nestedDoubleLists("ref_logprobs"));
+        sink.accept(g);
       }
     }
   }
 
   /** Row p of a row group, checked as the JSONL reader checks a line. */
-  private static PromptRecord record(long row, String prompt, String[] responses,
-      DoubleLists reward, NestedDoubleLists refs, int p) {
-    if (prompt == null) {
+  static void checkRow(RowGroup g, int p) {
+    long row = g.firstRow() + p;
+    if (g.prompts()[p] == null) {
       throw InputException.at(row, "prompt", "null; expected a string");
     }
+    DoubleLists reward = g.reward();
     int n = reward.length(p);
     if (n == 0) {
       throw InputException.at(row, "reward", "an empty list; expected one reward per response");
     }
-    if (responses != null && responses.length != n) {
+    if (g.responses() != null && g.responses()[p].length != n) {
       throw InputException.at(row, "reward", "has " + n + " entries but 'responses' has "
-          + responses.length);
+          + g.responses()[p].length);
     }
-    double[] r = java.util.Arrays.copyOfRange(reward.values(), reward.offsets()[p],
-        reward.offsets()[p] + n);
+    int at = reward.offsets()[p];
     for (int i = 0; i < n; i++) {
-      if (!Double.isFinite(r[i])) {
-        throw InputException.at(row, "reward", "element " + i + " is " + r[i]
+      double v = reward.values()[at + i];
+      if (!Double.isFinite(v)) {
+        throw InputException.at(row, "reward", "element " + i + " is " + v
             + "; expected a finite number");
       }
     }
+    NestedDoubleLists refs = g.refs();
     int k = refs.lists(p);
     if (k == 0) {
       throw InputException.at(row, "ref_logprobs", "no lists; expected K >= 1 lists, one per"
           + " reference");
     }
-    double[][] lp = new double[k][];
     for (int j = 0; j < k; j++) {
       int list = refs.rowOffsets()[p] + j;
       int from = refs.listOffsets()[list];
@@ -270,16 +320,14 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
         throw InputException.at(row, "ref_logprobs", "list " + j + " has " + length
             + " entries but 'reward' has " + n);
       }
-      lp[j] = java.util.Arrays.copyOfRange(refs.values(), from, from + n);
       for (int i = 0; i < n; i++) {
-        double v = lp[j][i];
+        double v = refs.values()[from + i];
         if (!(v <= JsonLine.LOG_PROBABILITY_SLACK)) { // NaN and +inf too; -inf is zero mass
           throw InputException.at(row, "ref_logprobs", "list " + j + ", element " + i + " is "
               + v + "; expected a log-probability <= 0 (-Infinity for zero mass)");
         }
       }
     }
-    return new PromptRecord(row, "row", prompt, responses, r, lp);
   }
 
   static PromptRecord read(long line, String text) {
@@ -298,14 +346,14 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   /** K, as the first prompt gives it: every line must have as many references. */
   private int references = -1;
 
-  /** The weights for K references: as given, or uniform; checked against every record's K. */
-  private double[] weights(PromptRecord r, double[] alpha) {
-    int k = r.refLogprobs().length;
+  /** The weights for K references: as given, or uniform; checked against every prompt's K. */
+  private double[] weights(int k, java.util.function.BiFunction<String, String, InputException>
+      error, String unit, double[] alpha) {
     if (references < 0) {
       references = k;
     }
     if (k != references) {
-      throw r.error("ref_logprobs", "has " + k + " references but earlier " + r.unit()
+      throw error.apply("ref_logprobs", "has " + k + " references but earlier " + unit
           + "s have " + references);
     }
     if (alpha == null) {
@@ -314,10 +362,15 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
       return w;
     }
     if (alpha.length != k) {
-      throw r.error("ref_logprobs", "has " + k + " references but --weights has "
+      throw error.apply("ref_logprobs", "has " + k + " references but --weights has "
           + alpha.length);
     }
     return alpha;
+  }
+
+  /** The label of a prompt in messages: the prompt, cut at 60 characters. */
+  private static String label(String prompt) {
+    return prompt.length() > 60 ? prompt.substring(0, 57) + "..." : prompt;
   }
 
   /**
@@ -330,8 +383,7 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     String[] labels = new String[size];
     for (int p = 0; p < size; p++) {
       offsets[p + 1] = Math.addExact(offsets[p], records.get(p).size());
-      String prompt = records.get(p).prompt();
-      labels[p] = prompt.length() > 60 ? prompt.substring(0, 57) + "..." : prompt;
+      labels[p] = label(records.get(p).prompt());
     }
     double[] rewards = new double[offsets[size]];
     double[] refs = new double[Math.multiplyExact(k, offsets[size])];
@@ -346,51 +398,99 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     return new PromptBatch(size, k, offsets, rewards, refs, labels);
   }
 
-  private void solveBatch(List<PromptRecord> records, double[] alpha, Divergence divergence,
-      Solver solver, int workers, Writer w, Stats stats)
-      throws IOException {
+  /** What solving and writing a batch needs beyond the batch. */
+  private record Job(double[] alpha, Divergence divergence, Solver solver, int workers, Writer w,
+      Stats stats) {}
+
+  private void solveBatch(List<PromptRecord> records, Job j) throws IOException {
     if (records.isEmpty()) {
       return;
     }
     double[] weights = null;
     for (PromptRecord r : records) {
-      weights = weights(r, alpha);
+      weights = weights(r.refLogprobs().length, r::error, r.unit(), j.alpha());
     }
-    PromptBatch columns = columns(records, references);
+    solve(columns(records, references), weights, j, p -> records.get(p).position(),
+        records.get(0).unit(), p -> records.get(p).prompt(), p -> records.get(p).responses());
+  }
+
+  /**
+   * Rows {@code from} to {@code to - 1} of a row group as one batch over the group's own arrays
+   * (nothing copied), each row checked first; a bad row is refused after the rows before it are
+   * solved, as the records of the JSONL path are.
+   */
+  private void solveRows(RowGroup g, int from, int to, Job j) throws IOException {
+    int checked = from;
+    InputException bad = null;
+    double[] weights = null;
+    for (; checked < to; checked++) {
+      try {
+        checkRow(g, checked);
+        long row = g.firstRow() + checked;
+        weights = weights(g.refs().lists(checked),
+            (field, rest) -> InputException.at(row, field, rest), "row", j.alpha());
+      } catch (InputException e) {
+        bad = e;
+        break;
+      }
+    }
+    if (checked > from) {
+      int size = checked - from;
+      int[] offsets = java.util.Arrays.copyOfRange(g.reward().offsets(), from, checked + 1);
+      String[] labels = new String[size];
+      for (int p = 0; p < size; p++) {
+        labels[p] = label(g.prompts()[from + p]);
+      }
+      PromptBatch batch = new PromptBatch(size, references, offsets, g.reward().values(),
+          g.refs().values(), labels);
+      solve(batch, weights, j, p -> g.firstRow() + from + p, "row",
+          p -> g.prompts()[from + p], p -> g.responses() == null ? null
+              : g.responses()[from + p]);
+    }
+    if (bad != null) {
+      throw bad;
+    }
+  }
+
+  /** Solves a batch and writes its prompts; a failure names the prompt's line or row. */
+  private void solve(PromptBatch columns, double[] weights, Job j,
+      java.util.function.IntToLongFunction position, String unit,
+      java.util.function.IntFunction<String> prompt,
+      java.util.function.IntFunction<String[]> responses) throws IOException {
     BatchSpec spec;
     try {
-      spec = noNormalize ? BatchSpec.normalized(divergence, job.beta, 1e-6, weights)
-          : BatchSpec.renormalizing(divergence, job.beta, weights);
+      spec = noNormalize ? BatchSpec.normalized(j.divergence(), job.beta, 1e-6, weights)
+          : BatchSpec.renormalizing(j.divergence(), job.beta, weights);
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage());
     }
     SolutionBatch solved = new SolutionBatch(columns);
     try {
-      DatasetSolver.solveBatch(columns, spec, solver, workers, solved);
+      DatasetSolver.solveBatch(columns, spec, j.solver(), j.workers(), solved);
     } catch (PromptFailure e) {
-      PromptRecord r = records.get(e.prompt());
+      long at = position.applyAsLong(e.prompt());
+      String where = unit + " " + at;
       if (e.budgetExceeded()) { // the solver's own failure: located, not blamed on input
-        throw new ArithmeticException(r.where() + ": " + e.getMessage());
+        throw new ArithmeticException(where + ": " + e.getMessage());
       }
       if (e.field() == null) {
-        throw new InputException(r.where() + ": " + e.getMessage());
+        throw new InputException(where + ": " + e.getMessage());
       }
-      throw r.error(e.field(), e.getMessage() + (noNormalize && e.field().startsWith("ref_")
-          ? " (without --no-normalize each reference is renormalized over the candidates)"
-          : ""));
+      String rest = e.getMessage() + (noNormalize && e.field().startsWith("ref_")
+          ? " (without --no-normalize each reference is renormalized over the candidates)" : "");
+      throw PromptRecord.error(at, unit, e.field(), rest);
     }
-    for (int p = 0; p < records.size(); p++) {
-      write(w, records.get(p), solved, p);
-      stats.prompts++;
-      stats.responses += records.get(p).size();
-      stats.objectiveSum += solved.objective()[p];
-      stats.iterations += solved.iterations()[p];
+    for (int p = 0; p < columns.size(); p++) {
+      write(j.w(), prompt.apply(p), responses.apply(p), solved, p);
+      j.stats().prompts++;
+      j.stats().responses += columns.responses(p);
+      j.stats().objectiveSum += solved.objective()[p];
+      j.stats().iterations += solved.iterations()[p];
     }
   }
 
-  private void write(Writer w, PromptRecord record, SolutionBatch solved, int p)
+  private void write(Writer w, String prompt, String[] responses, SolutionBatch solved, int p)
       throws IOException {
-    String prompt = record.prompt();
     int at = solved.batch().offset(p);
     int n = solved.batch().responses(p);
     double[] policy = java.util.Arrays.copyOfRange(solved.policyLogProbs(), at, at + n);
@@ -402,8 +502,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     if (out == TableFormat.PARQUET) {
       table.write((i, row) -> {
         row.string(0, prompt);
-        if (record.responses() != null) {
-          row.strings(1, record.responses());
+        if (responses != null) {
+          row.strings(1, responses);
         }
         row.numbers(2, policy, 0, policy.length);
         if (reference != null) {
@@ -420,10 +520,10 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
     } else if (out == TableFormat.JSONL) {
       ObjectNode o = JsonLine.MAPPER.createObjectNode();
       o.put("prompt", prompt);
-      if (record.responses() != null) {
-        ArrayNode responses = o.putArray("responses");
-        for (String response : record.responses()) {
-          responses.add(response);
+      if (responses != null) {
+        ArrayNode texts = o.putArray("responses");
+        for (String response : responses) {
+          texts.add(response);
         }
       }
       ArrayNode policyArray = o.putArray("policy_logprobs");
