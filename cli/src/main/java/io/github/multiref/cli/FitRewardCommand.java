@@ -120,6 +120,22 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
     return 0;
   }
 
+  /** One block of a JSONL pairs file, parsed on a worker. */
+  private static JsonlBlocks.Items<PreferencePair> parsePairs(JsonlBlocks.Block block) {
+    List<PreferencePair> out = new ArrayList<>();
+    try {
+      block.forEachLine((line, bytes, from, to) -> {
+        String text = JsonlBlocks.text(line, bytes, from, to);
+        if (!text.isBlank()) {
+          out.add(PreferencePairs.parse(line, text));
+        }
+      });
+    } catch (RuntimeException e) {
+      return new JsonlBlocks.Items<>(out, e);
+    }
+    return new JsonlBlocks.Items<>(out, null);
+  }
+
   /** Reads, fits and writes; returns the summary line for stderr. */
   private String fit(PreferenceModel model, Lbfgs optimizer, Progress progress, long start)
       throws IOException {
@@ -127,8 +143,13 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
     if (CliIo.inputFormat(pairs, null) == TableFormat.PARQUET) {
       data = PreferencePairs.toData(parquetPairs(Path.of(pairs)).iterator());
     } else {
-      try (BufferedReader in = CliIo.open(pairs)) {
-        data = PreferencePairs.toData(PreferencePairs.read(in));
+      // lines parsed in blocks on every core, taken in order
+      try (java.io.InputStream in = JsonlBlocks.open(pairs);
+          JsonlBlocks.Pull<PreferencePair> read = JsonlBlocks.pull(in,
+              Runtime.getRuntime().availableProcessors(), FitRewardCommand::parsePairs)) {
+        data = PreferencePairs.toData(read);
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
     }
     progress.phase("multiref fit-reward: fitting " + data.size() + " pairs", null);

@@ -140,6 +140,110 @@ final class JsonlBlocks {
     }
   }
 
+  /** What a worker made of one block: its items in order, then the first failure, if any. */
+  record Items<T>(java.util.List<T> items, RuntimeException failure) {}
+
+  /**
+   * The items of every block, in input order, pulled by the caller while a thread of its own reads
+   * ahead ({@link #run} on {@code workers} workers, at most four blocks of items waiting). A
+   * block's failure is thrown after the items before it. Close it to stop reading early.
+   */
+  static <T> Pull<T> pull(InputStream in, int workers,
+      java.util.function.Function<Block, Items<T>> parse) {
+    return new Pull<>(in, workers, parse);
+  }
+
+  /** See {@link #pull}. */
+  static final class Pull<T> implements java.util.Iterator<T>, AutoCloseable {
+    private static final Object END = new Object();
+    private final java.util.concurrent.BlockingQueue<Object> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(4);
+    private final Thread reader;
+    private java.util.Iterator<T> current = java.util.Collections.emptyIterator();
+    private RuntimeException pending;
+    private boolean done;
+
+    private Pull(InputStream in, int workers, java.util.function.Function<Block, Items<T>> parse) {
+      reader = new Thread(() -> {
+        Object last = END;
+        try {
+          run(in, workers, parse, items -> put(items));
+        } catch (RuntimeException | IOException | Error e) {
+          last = e;
+        }
+        if (!closed) {
+          put(last);
+        }
+      }, "multiref-jsonl-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private volatile boolean closed;
+
+    private void put(Object o) {
+      try {
+        queue.put(o);
+      } catch (InterruptedException e) {
+        closed = true;
+        throw new IllegalStateException("closed", e); // the consumer stopped early
+      }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean hasNext() {
+      while (!current.hasNext()) {
+        if (pending != null) {
+          RuntimeException e = pending;
+          pending = null;
+          done = true;
+          throw e;
+        }
+        if (done) {
+          return false;
+        }
+        Object next;
+        try {
+          next = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        if (next == END) {
+          done = true;
+        } else if (next instanceof Items<?> items) {
+          current = ((Items<T>) items).items().iterator();
+          pending = items.failure();
+        } else if (next instanceof RuntimeException e) {
+          done = true;
+          throw e;
+        } else if (next instanceof IOException e) {
+          done = true;
+          throw new java.io.UncheckedIOException(e);
+        } else {
+          done = true;
+          throw (Error) next;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return current.next();
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      reader.interrupt();
+    }
+  }
+
   private static <R> R next(ArrayDeque<Future<R>> ahead) {
     try {
       return ahead.poll().get();
