@@ -188,6 +188,7 @@ public final class ForwardKlSolver implements Solver {
     final double[] linear;
     final double[] logs;
     final double[] sums = new double[2];
+    final double[] range = new double[3];
     MixtureArrays mixture;
     double objective;
     double multiplier;
@@ -263,7 +264,7 @@ public final class ForwardKlSolver implements Solver {
     MixtureArrays mix = new MixtureArrays(weights, logs, new int[weights.length], probs, n,
         work.mix, work.tiny);
     work.mixture = mix;
-    Top top = Top.of(r, mix, n);
+    Top top = Top.of(r, mix, n, work.range);
     Root root = multiplier(beta, r, n, mix, top, work);
     if (root == null) {
       return false;
@@ -307,16 +308,26 @@ public final class ForwardKlSolver implements Solver {
    * @param logMassTop {@code log pibar(M)}, M the responses of S with reward {@code rMax}
    */
   private record Top(double rMax, double rMin, double rOutside, double logMassTop) {
-    static Top of(double[] r, MixtureArrays mix, int n) {
-      double rMax = Double.NEGATIVE_INFINITY;
-      double rMin = Double.POSITIVE_INFINITY;
-      double rOutside = Double.NEGATIVE_INFINITY;
-      for (int y = 0; y < n; y++) {
-        if (mix.inSupport(y)) {
-          rMax = Math.max(rMax, r[y]);
-          rMin = Math.min(rMin, r[y]);
-        } else {
-          rOutside = Math.max(rOutside, r[y]);
+    static Top of(double[] r, MixtureArrays mix, int n, double[] range) {
+      double rMax;
+      double rMin;
+      double rOutside;
+      if (mix.tiny() == 0) { // the support is where the linear mixture is positive: one SIMD pass
+        ArrayKernels.rangeWherePositive(r, mix.mix(), n, range);
+        rMax = range[0];
+        rMin = range[1];
+        rOutside = range[2];
+      } else {
+        rMax = Double.NEGATIVE_INFINITY;
+        rMin = Double.POSITIVE_INFINITY;
+        rOutside = Double.NEGATIVE_INFINITY;
+        for (int y = 0; y < n; y++) {
+          if (mix.inSupport(y)) {
+            rMax = Math.max(rMax, r[y]);
+            rMin = Math.min(rMin, r[y]);
+          } else {
+            rOutside = Math.max(rOutside, r[y]);
+          }
         }
       }
       double logMassTop = Double.NEGATIVE_INFINITY;
@@ -409,9 +420,15 @@ public final class ForwardKlSolver implements Solver {
     double logBeta = Math.log(beta);
     double logM = Math.log(root.m());
     double s = root.s();
-    for (int y = 0; y < n; y++) {
-      double distance = outsideWins ? lambda - r[y] : s + (top.rMax() - r[y]);
-      linear[y] = beta * linearMix[y] / distance;
+    if (outsideWins) { // two loops, so that each is one SIMD loop
+      for (int y = 0; y < n; y++) {
+        linear[y] = beta * linearMix[y] / (lambda - r[y]);
+      }
+    } else {
+      double rMax = top.rMax();
+      for (int y = 0; y < n; y++) {
+        linear[y] = beta * linearMix[y] / (s + (rMax - r[y]));
+      }
     }
     ArrayKernels.log(linear, logs, n);
     double total = 0.0;

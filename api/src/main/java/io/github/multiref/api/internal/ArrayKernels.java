@@ -158,6 +158,33 @@ public final class ArrayKernels {
   }
 
   /**
+   * Over {@code i < n}: {@code out[0]} the largest and {@code out[1]} the smallest {@code r[i]}
+   * where {@code w[i] > 0} ({@code -inf} and {@code +inf} when there is none), {@code out[2]} the
+   * largest {@code r[i]} elsewhere ({@code -inf} when there is none). For r without NaN the result
+   * does not depend on the order of the entries, so SIMD and scalar code agree bit for bit.
+   */
+  public static void rangeWherePositive(double[] r, double[] w, int n, double[] out) {
+    if (VECTORIZED) {
+      VectorMath.rangeWherePositive(r, w, n, out);
+      return;
+    }
+    double hi = Double.NEGATIVE_INFINITY;
+    double lo = Double.POSITIVE_INFINITY;
+    double outside = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      if (w[i] > 0.0) {
+        hi = Math.max(hi, r[i]);
+        lo = Math.min(lo, r[i]);
+      } else {
+        outside = Math.max(outside, r[i]);
+      }
+    }
+    out[0] = hi;
+    out[1] = lo;
+    out[2] = outside;
+  }
+
+  /**
    * Whether {@code (logProb, prob)} can be one response of a distribution held in both
    * representations: the log is finite or {@code -inf}, the probability finite and non-negative,
    * and zero where the log is {@code -inf}.

@@ -18,6 +18,7 @@ public final class MixtureArrays {
   private final int[] logsFrom;
   private final double[] mix;
   private final boolean[] tiny;
+  private final int tinyCount;
 
   /**
    * Accumulates the mixture into {@code mix} and flags into {@code tiny} the responses whose
@@ -51,13 +52,24 @@ public final class MixtureArrays {
         }
       }
     }
+    int count = 0;
     for (int y = 0; y < n; y++) {
       if (mix[y] == 0.0) {
         for (int i = 0; i < weights.length; i++) {
           tiny[y] |= weights[i] > 0 && logs[i][logsFrom[i] + y] > Double.NEGATIVE_INFINITY;
         }
+        count += tiny[y] ? 1 : 0;
       }
     }
+    this.tinyCount = count;
+  }
+
+  /**
+   * How many responses have mass whose mixture underflows to 0 in linear space: where there are
+   * none, the support is exactly where {@code mix() > 0}.
+   */
+  public int tiny() {
+    return tinyCount;
   }
 
   private static double[][] logsOf(ReferenceSet refs) {

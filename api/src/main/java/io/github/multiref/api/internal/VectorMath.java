@@ -363,6 +363,37 @@ final class VectorMath {
     return tailBad || bad.anyTrue() ? Double.NaN : sum;
   }
 
+  /** See {@link ArrayKernels#rangeWherePositive}. */
+  static void rangeWherePositive(double[] r, double[] w, int n, double[] out) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector max = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+    DoubleVector min = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+    DoubleVector off = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+    for (; i < bound; i += S.length()) {
+      DoubleVector v = DoubleVector.fromArray(S, r, i);
+      VectorMask<Double> on = DoubleVector.fromArray(S, w, i).compare(VectorOperators.GT, 0.0);
+      max = max.max(v.blend(Double.NEGATIVE_INFINITY, on.not()));
+      min = min.min(v.blend(Double.POSITIVE_INFINITY, on.not()));
+      off = off.max(v.blend(Double.NEGATIVE_INFINITY, on));
+    }
+    // maxima and minima are exact: any order of the lanes gives the same bits
+    double hi = max.reduceLanes(VectorOperators.MAX);
+    double lo = min.reduceLanes(VectorOperators.MIN);
+    double outside = off.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) {
+      if (w[i] > 0.0) {
+        hi = Math.max(hi, r[i]);
+        lo = Math.min(lo, r[i]);
+      } else {
+        outside = Math.max(outside, r[i]);
+      }
+    }
+    out[0] = hi;
+    out[1] = lo;
+    out[2] = outside;
+  }
+
   /** {@code out[i] = log(x[i])} for i < n. */
   static void log(double[] x, double[] out, int n) {
     int i = 0;

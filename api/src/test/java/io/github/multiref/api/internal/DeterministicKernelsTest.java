@@ -49,6 +49,35 @@ class DeterministicKernelsTest {
   }
 
   @Test
+  void theRangeOverTheSupportIsTheLoopsRange() {
+    SplittableRandom rng = new SplittableRandom(13);
+    for (int n : new int[] {1, 5, 8, 17, 1031}) {
+      for (double zeros : new double[] {0.0, 0.3, 1.0}) {
+        double[] r = new double[n];
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+          r[i] = rng.nextDouble(-400, 10);
+          w[i] = rng.nextDouble() < zeros ? 0.0 : rng.nextDouble();
+        }
+        double hi = Double.NEGATIVE_INFINITY;
+        double lo = Double.POSITIVE_INFINITY;
+        double outside = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+          if (w[i] > 0) {
+            hi = Math.max(hi, r[i]);
+            lo = Math.min(lo, r[i]);
+          } else {
+            outside = Math.max(outside, r[i]);
+          }
+        }
+        double[] out = new double[3];
+        ArrayKernels.rangeWherePositive(r, w, n, out);
+        assertThat(out).as("n %d, zeros %s", n, zeros).containsExactly(hi, lo, outside);
+      }
+    }
+  }
+
+  @Test
   void everyLaneIsItsScalarTwinBitForBit() {
     SplittableRandom rng = new SplittableRandom(11);
     for (int n : new int[] {1, 3, 8, 13, 64, 1031}) {
