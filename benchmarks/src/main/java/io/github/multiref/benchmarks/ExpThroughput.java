@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -53,6 +54,7 @@ public class ExpThroughput {
 
   /** The Vector API's {@code exp}, lane by lane over the array. */
   @Benchmark
+  @CompilerControl(CompilerControl.Mode.DONT_INLINE)
   public double vectorApiExp() {
     double sum = 0;
     int i = 0;
@@ -70,6 +72,7 @@ public class ExpThroughput {
 
   /** multiref's SIMD kernel, {@code out = exp(x - shift)} and its sum. */
   @Benchmark
+  @CompilerControl(CompilerControl.Mode.DONT_INLINE)
   public double multirefExp() {
     return ArrayKernels.expShifted(x, 0.0, out, N);
   }
