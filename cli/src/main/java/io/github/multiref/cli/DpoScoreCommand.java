@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import org.apache.parquet.io.api.Binary;
@@ -544,17 +543,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         work.add(pool.submit(() -> scoreChunk(chunk)));
       }
       for (Future<?> f : work) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
+        JsonlBlocks.await(f);
       }
       write(sink, summary);
       size = 0;

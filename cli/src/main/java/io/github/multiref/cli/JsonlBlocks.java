@@ -245,8 +245,13 @@ final class JsonlBlocks {
   }
 
   private static <R> R next(ArrayDeque<Future<R>> ahead) {
+    return await(ahead.poll());
+  }
+
+  /** A task's result; its exception as thrown, unchecked ones unwrapped. */
+  static <R> R await(Future<R> f) {
     try {
-      return ahead.poll().get();
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

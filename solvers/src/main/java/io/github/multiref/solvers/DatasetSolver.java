@@ -50,25 +50,14 @@ public final class DatasetSolver {
     int chunk = Math.max(1, Math.min(CHUNK, size / (4 * threads)));
     int chunks = (size + chunk - 1) / chunk;
     PolicySolution[] out = new PolicySolution[size];
-    RuntimeException[] failures = new RuntimeException[chunks];
-    Runnable work = () -> IntStream.range(0, chunks).parallel().forEach(c -> {
+    inChunks(chunks, threads, c -> {
       int from = c * chunk;
       int to = Math.min(size, from + chunk);
-      try {
-        List<PolicySolution> solved = solved(solver, problems.subList(from, to));
-        for (int i = from; i < to; i++) {
-          out[i] = solved.get(i - from);
-        }
-      } catch (RuntimeException e) {
-        failures[c] = e; // a chunk stops at its first failure, so this is the chunk's first one
+      List<PolicySolution> solved = solved(solver, problems.subList(from, to));
+      for (int i = from; i < to; i++) {
+        out[i] = solved.get(i - from);
       }
     });
-    run(work, threads);
-    for (RuntimeException failure : failures) {
-      if (failure != null) {
-        throw failure;
-      }
-    }
     return Arrays.asList(out);
   }
 
@@ -92,24 +81,25 @@ public final class DatasetSolver {
     }
     int chunk = Math.max(1, Math.min(CHUNK, size / (4 * threads)));
     int chunks = (size + chunk - 1) / chunk;
-    RuntimeException[] failures = new RuntimeException[chunks];
-    Runnable work = () -> IntStream.range(0, chunks).parallel().forEach(c -> {
+    inChunks(chunks, threads, c -> {
       int from = c * chunk;
-      try {
-        solver.solveBatch(batch, from, Math.min(size, from + chunk), spec, out);
-      } catch (RuntimeException e) {
-        failures[c] = e; // a chunk stops at its first failure, so this is the chunk's first one
-      }
+      solver.solveBatch(batch, from, Math.min(size, from + chunk), spec, out);
     });
-    run(work, threads);
-    for (RuntimeException failure : failures) {
-      if (failure != null) {
-        throw failure;
-      }
-    }
   }
 
-  private static void run(Runnable work, int threads) {
+  /**
+   * Runs chunks 0 to {@code chunks - 1} on a pool of {@code threads} and throws the first failure
+   * in chunk order (a chunk stops at its first failure, so that is the first failing prompt).
+   */
+  private static void inChunks(int chunks, int threads, java.util.function.IntConsumer chunk) {
+    RuntimeException[] failures = new RuntimeException[chunks];
+    Runnable work = () -> IntStream.range(0, chunks).parallel().forEach(c -> {
+      try {
+        chunk.accept(c);
+      } catch (RuntimeException e) {
+        failures[c] = e;
+      }
+    });
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
       pool.submit(work).get();
@@ -120,6 +110,11 @@ public final class DatasetSolver {
       throw new IllegalStateException(e.getCause());
     } finally {
       pool.shutdown();
+    }
+    for (RuntimeException failure : failures) {
+      if (failure != null) {
+        throw failure;
+      }
     }
   }
 

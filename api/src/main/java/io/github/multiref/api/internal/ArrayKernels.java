@@ -125,19 +125,9 @@ public final class ArrayKernels {
    */
   public static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
       double[] probsOut, int n) {
-    if (VECTORIZED) {
-      return VectorMath.copyCheckedProbabilities(
-          logs, probs, logsOut, probsOut, n);
-    }
-    double sum = 0.0;
-    boolean bad = false;
-    for (int i = 0; i < n; i++) {
-      logsOut[i] = logs[i];
-      probsOut[i] = probs[i];
-      bad |= !isProbabilityEntry(logs[i], probs[i]);
-      sum += probs[i];
-    }
-    return bad ? Double.NaN : sum;
+    System.arraycopy(logs, 0, logsOut, 0, n);
+    System.arraycopy(probs, 0, probsOut, 0, n);
+    return checkedProbabilitySum(logsOut, probsOut, n);
   }
 
   /**
@@ -168,10 +158,14 @@ public final class ArrayKernels {
       VectorMath.rangeWherePositive(r, w, n, out);
       return;
     }
-    double hi = Double.NEGATIVE_INFINITY;
-    double lo = Double.POSITIVE_INFINITY;
-    double outside = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
+    rangeWherePositive(r, w, 0, n, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, out);
+  }
+
+  /** The scalar loop of {@link #rangeWherePositive} from entry {@code from}, and the SIMD tail. */
+  static void rangeWherePositive(double[] r, double[] w, int from, int n, double hi, double lo,
+      double outside, double[] out) {
+    for (int i = from; i < n; i++) {
       if (w[i] > 0.0) {
         hi = Math.max(hi, r[i]);
         lo = Math.min(lo, r[i]);

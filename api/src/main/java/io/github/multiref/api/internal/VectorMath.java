@@ -304,41 +304,10 @@ final class VectorMath {
   }
 
   /**
-   * Copies {@code logs} and {@code probs} (i < n) and returns the sum of the probabilities, or NaN
-   * when an entry breaks the rules of a distribution given in both representations: a log that is
-   * NaN or +inf, a probability that is negative, NaN or +inf, or positive where the log is -inf.
+   * The sum of the probabilities (i < n), or NaN when an entry breaks the rules of a distribution
+   * given in both representations: a log that is NaN or +inf, a probability that is negative, NaN
+   * or +inf, or positive where the log is -inf.
    */
-  static double copyCheckedProbabilities(double[] logs, double[] probs, double[] logsOut,
-      double[] probsOut, int n) {
-    int i = 0;
-    int bound = S.loopBound(n);
-    DoubleVector acc = DoubleVector.zero(S);
-    VectorMask<Double> bad = S.maskAll(false);
-    for (; i < bound; i += S.length()) {
-      DoubleVector l = DoubleVector.fromArray(S, logs, i);
-      DoubleVector p = DoubleVector.fromArray(S, probs, i);
-      l.intoArray(logsOut, i);
-      p.intoArray(probsOut, i);
-      // "l < +inf" is false for NaN and +inf; "0 <= p < +inf" is false for NaN too
-      bad = bad.or(l.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
-          .or(p.compare(VectorOperators.GE, 0.0).not())
-          .or(p.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
-          .or(l.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY)
-              .and(p.compare(VectorOperators.NE, 0.0)));
-      acc = acc.add(p);
-    }
-    double sum = sum(acc);
-    boolean tailBad = false;
-    for (; i < n; i++) {
-      logsOut[i] = logs[i];
-      probsOut[i] = probs[i];
-      tailBad |= !ArrayKernels.isProbabilityEntry(logs[i], probs[i]);
-      sum += probs[i];
-    }
-    return tailBad || bad.anyTrue() ? Double.NaN : sum;
-  }
-
-  /** As {@link #copyCheckedProbabilities} without the copies. */
   static double checkedProbabilitySum(double[] logs, double[] probs, int n) {
     int i = 0;
     int bound = S.loopBound(n);
@@ -378,20 +347,8 @@ final class VectorMath {
       off = off.max(v.blend(Double.NEGATIVE_INFINITY, on));
     }
     // maxima and minima are exact: any order of the lanes gives the same bits
-    double hi = max.reduceLanes(VectorOperators.MAX);
-    double lo = min.reduceLanes(VectorOperators.MIN);
-    double outside = off.reduceLanes(VectorOperators.MAX);
-    for (; i < n; i++) {
-      if (w[i] > 0.0) {
-        hi = Math.max(hi, r[i]);
-        lo = Math.min(lo, r[i]);
-      } else {
-        outside = Math.max(outside, r[i]);
-      }
-    }
-    out[0] = hi;
-    out[1] = lo;
-    out[2] = outside;
+    ArrayKernels.rangeWherePositive(r, w, i, n, max.reduceLanes(VectorOperators.MAX),
+        min.reduceLanes(VectorOperators.MIN), off.reduceLanes(VectorOperators.MAX), out);
   }
 
   /** {@code out[i] = log(x[i])} for i < n. */
