@@ -74,6 +74,9 @@ final class CliIo {
     private boolean fill() throws IOException {
       int left = end - start;
       if (start == 0 && left == buffer.length) {
+        if (left > JsonlBlocks.MAX_LINE_BYTES) {
+          throw JsonlBlocks.tooLong(lines + 1);
+        }
         buffer = java.util.Arrays.copyOf(buffer, 2 * buffer.length);
       } else {
         System.arraycopy(buffer, start, buffer, 0, left);

@@ -28,6 +28,15 @@ final class JsonlBlocks {
   /** Bytes read per block, before it is cut after its last line. */
   static final int BLOCK_BYTES = 1 << 20;
 
+  /** The longest line read: beyond it a file is refused rather than read into memory whole. */
+  static final int MAX_LINE_BYTES = 1 << 28;
+
+  /** The refusal of a line longer than {@link #MAX_LINE_BYTES}. */
+  static InputException tooLong(long line) {
+    return InputException.at(line, "is longer than " + (MAX_LINE_BYTES >> 20) + " MB; a JSONL"
+        + " line holds one record");
+  }
+
   /** One block: {@code lines} whole lines, the first of them line {@code firstLine}. */
   record Block(byte[] bytes, int length, long firstLine, int lines) {
 
@@ -111,6 +120,9 @@ final class JsonlBlocks {
         }
         int cut = end ? filled : lastLineEnd(buffer, filled);
         if (cut == 0) { // one line longer than the buffer: read on into a larger one
+          if (filled > MAX_LINE_BYTES) {
+            throw tooLong(line);
+          }
           carry = buffer;
           carried = filled;
           continue;

@@ -91,6 +91,33 @@ class JsonlLinesTest {
     }
   }
 
+  /** Endless bytes without a line end after one good line: a file that is not JSONL. */
+  private static java.io.InputStream endlessLine() {
+    return new java.io.InputStream() {
+      private int head = 0;
+
+      @Override
+      public int read() {
+        return head++ == 0 ? '\n' : 'a';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 'a');
+        if (head++ == 0) {
+          b[off] = '\n';
+        }
+        return len;
+      }
+    };
+  }
+
+  @Test
+  void aLineLongerThanTheLimitIsRefusedNotReadWhole() throws IOException {
+    assertThatThrownBy(() -> JsonlBlocks.run(endlessLine(), 2, block -> block, block -> { }))
+        .hasMessage("line 2: is longer than 256 MB; a JSONL line holds one record");
+  }
+
   /** 5000 lines of pairs, the one at 4000 with a byte that is not UTF-8 inside its prompt. */
   private Path badAtLine4000(String name, String template) throws IOException {
     StringBuilder b = new StringBuilder();
