@@ -112,11 +112,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         out.commit();
         return report(start, summary, divergenceName, loss);
       }
-      String unit = pairs.unit();
+      String unit = pairs.unit(); // "row": JSONL went through scoreJsonl above
       pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
-        Chunked c = scoring.batchFor(k, unit, unit.equals("line") ? "line " + position
-            + ": field 'ref_chosen_logps' " : "row " + position + ", column 'ref_chosen_logps': ",
-            alpha);
+        Chunked c = scoring.batchFor(k, unit, "row " + position
+            + ", column 'ref_chosen_logps': ", alpha);
         c.add(position, keys, chosen, rejected, rc, rcAt, rr, rrAt);
         scoring.added();
       }, workers);

@@ -66,19 +66,6 @@ public final class DistributionArrays {
     return ArrayKernels.accumulateAndDot(logProbs(d), weight, target, probs(d), f, d.size());
   }
 
-  /**
-   * {@code target[y] += weight * p(y)}: how the linear mixture of the references is accumulated.
-   *
-   * @throws IllegalArgumentException if target has another length than d
-   */
-  public static void addWeightedProbs(LogDistribution d, double weight, double[] target) {
-    checkLength(d, target, "target");
-    double[] probs = probs(d);
-    for (int i = 0; i < probs.length; i++) {
-      target[i] += weight * probs[i];
-    }
-  }
-
   private static void checkLength(LogDistribution d, double[] array, String what) {
     if (array.length != d.size()) {
       throw new IllegalArgumentException(

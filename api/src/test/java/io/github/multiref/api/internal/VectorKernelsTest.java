@@ -78,7 +78,8 @@ class VectorKernelsTest {
     assertThat(acc[1]).isEqualTo(Double.NEGATIVE_INFINITY);
     assertThat(acc[0]).isCloseTo(1 + 2 * Math.log(0.25), within(1e-15));
     double[] mass = new double[3];
-    DistributionArrays.addWeightedProbs(d, 0.5, mass);
+    new MixtureArrays(new double[] {0.5}, new double[][] {d.logProbs()}, new int[1],
+        new double[][] {d.probs()}, 3, mass, new boolean[3]); // how a mixture is accumulated
     assertThat(mass).containsExactly(new double[] {0.125, 0, 0.375}, within(1e-16));
   }
 
