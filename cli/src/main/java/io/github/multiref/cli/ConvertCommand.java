@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,21 +19,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code multiref convert}: an input table from JSONL to Parquet or back, every value checked. */
+/**
+ * {@code multiref convert}: a table the commands read or write, from JSONL to Parquet or back,
+ * every value checked.
+ */
 @Command(
     name = "convert",
-    header = "Convert a prompts or pairs table between JSONL and Parquet.",
+    header = "Convert a table the commands read or write between JSONL and Parquet.",
     mixinStandardHelpOptions = true,
     description = {
-        "Convert solve's prompts (prompt, responses, reward, ref_logprobs) or a pairs table"
+        "Convert solve's prompts (prompt, responses, reward, ref_logprobs), a pairs table"
             + " (prompt, chosen, rejected, chosen_logps, rejected_logps, ref_chosen_logps,"
-            + " ref_rejected_logps) between JSONL and Parquet, checking every value as the"
-            + " commands do. Numbers keep their bits both ways.",
+            + " ref_rejected_logps), solve's output (solutions: prompt, responses,"
+            + " policy_logprobs, reference_logprobs, objective, upper_bound, lambda) or"
+            + " dpo-score's output (scores: prompt, chosen, rejected, loss, logit, grad_chosen,"
+            + " grad_rejected, chosen_reward, rejected_reward) between JSONL and Parquet,"
+            + " checking every value as the commands do. Numbers keep their bits both ways.",
         "The kind of table is found from its columns (ref_logprobs: prompts; ref_chosen_logps:"
-            + " pairs) unless --table says it. Formats follow the file names unless given."})
+            + " pairs; policy_logprobs: solutions; loss: scores) unless --table says it. Formats"
+            + " follow the file names unless given."})
 final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcommand {
 
-  enum Table { prompts, pairs }
+  enum Table {
+    prompts("ref_logprobs"), pairs("ref_chosen_logps"), solutions("policy_logprobs"),
+    scores("loss");
+
+    /** The column that tells this kind of table from the others. */
+    final String marker;
+
+    Table(String marker) {
+      this.marker = marker;
+    }
+  }
 
   @ParentCommand MultirefCommand parent;
 
@@ -47,7 +65,7 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
   Path output;
 
   @Option(names = "--table", paramLabel = "KIND",
-      description = "prompts or pairs (default: from the input's columns).")
+      description = "prompts, pairs, solutions or scores (default: from the input's columns).")
   Table table;
 
   @Mixin FormatOptions formats;
@@ -81,13 +99,31 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
     TableFormat out = CliIo.outputFormat(output, formats.output, false);
     Table kind = table != null ? table : kindOf(in);
     long[] rows = {0};
+    ResultTable result = kind == Table.solutions ? ResultTable.SOLUTIONS
+        : kind == Table.scores ? ResultTable.SCORES : null;
     try (AtomicOutput o = out == TableFormat.PARQUET ? AtomicOutput.binary(output)
         : AtomicOutput.open(output, null)) {
       ParquetTableWriter parquet = out == TableFormat.PARQUET
-          ? ParquetTableWriter.create(o.file(), kind == Table.prompts ? PROMPTS : PAIRS) : null;
+          ? ParquetTableWriter.create(o.file(), result != null ? result.schema()
+              : kind == Table.prompts ? PROMPTS : PAIRS) : null;
       try {
         Writer text = parquet == null ? o.writer() : null;
-        if (kind == Table.prompts) {
+        if (result != null) {
+          StringBuilder b = new StringBuilder(256);
+          ResultTable.RowSink sink = v -> {
+            rows[0]++;
+            if (parquet != null) {
+              result.writeParquet(parquet, v);
+            } else {
+              text.append(result.jsonLine(b, v));
+            }
+          };
+          if (in == TableFormat.PARQUET) {
+            result.readParquet(Path.of(input), sink);
+          } else {
+            result.readJsonl(input, sink);
+          }
+        } else if (kind == Table.prompts) {
           SolveCommand.readPrompts(input, in, r -> {
             rows[0]++;
             writePrompt(r, parquet, text);
@@ -117,15 +153,12 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
     return 0;
   }
 
-  /** prompts when the table has ref_logprobs, pairs when it has ref_chosen_logps. */
+  /** The one kind of table whose marker column the input has. */
   private Table kindOf(TableFormat in) throws IOException {
-    boolean prompts;
-    boolean pairs;
+    List<String> columns;
     if (in == TableFormat.PARQUET) {
-      try (ParquetTableReader t = ParquetTableReader.open(Path.of(input),
-          List.of("ref_logprobs", "ref_chosen_logps"))) {
-        prompts = t.has("ref_logprobs");
-        pairs = t.has("ref_chosen_logps");
+      try (ParquetTableReader t = ParquetTableReader.open(Path.of(input), List.of())) {
+        columns = t.columnNames();
       }
     } else if (input.equals("-")) {
       throw new InputException("--table is needed when the input is standard input");
@@ -140,15 +173,23 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
           }
         }
       }
-      prompts = first != null && first.has("ref_logprobs");
-      pairs = first != null && first.has("ref_chosen_logps");
+      columns = first == null ? List.of() : first.fields();
     }
-    if (prompts == pairs) {
-      throw new InputException(input + (prompts ? " has both ref_logprobs and ref_chosen_logps"
-          : " has neither ref_logprobs (prompts) nor ref_chosen_logps (pairs)")
-          + "; say which with --table prompts or --table pairs");
+    List<Table> found = new ArrayList<>();
+    List<String> markers = new ArrayList<>();
+    for (Table t : Table.values()) {
+      markers.add(t.marker + " (" + t + ")");
+      if (columns.contains(t.marker)) {
+        found.add(t);
+      }
     }
-    return prompts ? Table.prompts : Table.pairs;
+    if (found.size() != 1) {
+      throw new InputException(input + (found.isEmpty() ? " has none of "
+          + String.join(", ", markers) : " has the columns of " + found.size() + " kinds of"
+          + " table: " + found) + "; say which with --table prompts, pairs, solutions or"
+          + " scores");
+    }
+    return found.get(0);
   }
 
   private static void writePrompt(PromptRecord r, ParquetTableWriter parquet, Writer text)

@@ -361,18 +361,26 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     private final int first;
 
     ParquetSink(Path file, boolean[] keys) throws IOException {
+      int columns = 0;
+      for (int i = 0; i < keys.length; i++) {
+        keyColumn[i] = keys[i] ? columns++ : -1;
+      }
+      first = columns;
+      writer = ParquetTableWriter.create(file, schema(keys));
+    }
+
+    /** The key columns the input has (each may be null), then the six scores. */
+    static TableSchema schema(boolean[] keys) {
       List<TableSchema.Column> columns = new ArrayList<>();
       for (int i = 0; i < keys.length; i++) {
-        keyColumn[i] = keys[i] ? columns.size() : -1;
         if (keys[i]) {
           columns.add(new TableSchema.Column(PairLine.KEYS[i], TableSchema.Kind.STRING, true));
         }
       }
-      first = columns.size();
       for (String name : SCORES) {
         columns.add(new TableSchema.Column(name, TableSchema.Kind.DOUBLE, false));
       }
-      writer = ParquetTableWriter.create(file, TableSchema.of(columns));
+      return TableSchema.of(columns);
     }
 
     @Override

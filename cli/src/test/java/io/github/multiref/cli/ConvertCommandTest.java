@@ -104,6 +104,140 @@ class ConvertCommandTest extends DuckDbTests {
         + " FROM '" + trlTable + "'")).containsExactly("[-120.5] true");
   }
 
+  /**
+   * Prompts with a zero-mass response (a reference at -Infinity, so the policy is -Infinity
+   * there), a prompt JSON spells with escapes, and one without responses.
+   */
+  private Path zeroMassPrompts() throws IOException {
+    Path p = tmp.resolve("zero.jsonl");
+    Files.writeString(p, "{\"prompt\": \"caf\\u00e9 \\\"q\\\"\", \"responses\": [\"a\", \"b\","
+        + " \"c\"], \"reward\": [1.5, -0.25, 3.0], \"ref_logprobs\": [[-120.5, -Infinity,"
+        + " -130.75], [-121.0, -Infinity, -300.0]]}\n"
+        + "{\"prompt\": \"p2\", \"responses\": [\"x\", \"y\"], \"reward\": [0.1, 0.2],"
+        + " \"ref_logprobs\": [[-50.0, -400.0], [-55.0, -380.0]]}\n");
+    return p;
+  }
+
+  @Test
+  void solveOutputsRoundTripToTheBytesSolveWrites() throws Exception {
+    for (Path input : List.of(fixture("solve/input.jsonl"), zeroMassPrompts())) {
+      for (String divergence : List.of("reverse-kl", "forward-kl")) {
+        Path jsonl = tmp.resolve("solved.jsonl");
+        Path parquet = tmp.resolve("solved.parquet");
+        String[] solve = {"solve", "--input", input.toString(), "--beta", "0.3", "--divergence",
+            divergence, "--weights", input.toString().endsWith("zero.jsonl") ? "0.3,0.7"
+                : "0.5,0.3,0.2"};
+        run(CliTests.with(solve, "--output", jsonl.toString()));
+        run(CliTests.with(solve, "--output", parquet.toString()));
+        // solve's own Parquet, as JSONL, is solve's own JSONL byte for byte, and back again
+        Path fromParquet = tmp.resolve("from-parquet.jsonl");
+        convert(parquet, fromParquet);
+        assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
+        Path again = tmp.resolve("again.parquet");
+        Path twice = tmp.resolve("twice.jsonl");
+        convert(jsonl, again);
+        convert(again, twice);
+        assertThat(Files.readString(twice)).isEqualTo(Files.readString(jsonl));
+        // DuckDB reads the converted table as solve wrote it
+        assertThat(duck.strings("SELECT string_agg(prompt || ':' || len(policy_logprobs) || ':'"
+            + " || (\"lambda\" IS NULL) || ':' || (upper_bound IS NULL), '|' ORDER BY prompt) FROM '"
+            + again + "'")).isEqualTo(duck.strings("SELECT string_agg(prompt || ':'"
+                + " || len(policy_logprobs) || ':' || (\"lambda\" IS NULL) || ':'"
+                + " || (upper_bound IS NULL), '|' ORDER BY prompt) FROM '" + parquet + "'"));
+      }
+    }
+    assertThat(Files.readString(tmp.resolve("twice.jsonl"))).contains("-Infinity")
+        .contains("\"upper_bound\":null");
+  }
+
+  @Test
+  void solveOutputOfATableWithoutResponsesKeepsItsNullResponses() throws Exception {
+    Path prompts = tmp.resolve("prompts.parquet");
+    duck.sql("COPY (SELECT 'p' AS prompt, [0.5, 1.5] AS reward, [[-60.0, -70.0]] AS"
+        + " ref_logprobs) TO '" + prompts + "' (FORMAT parquet)");
+    Path parquet = tmp.resolve("solved.parquet");
+    Path jsonl = tmp.resolve("solved.jsonl");
+    run("solve", "--input", prompts.toString(), "--beta", "0.5", "--output", parquet.toString());
+    run("solve", "--input", prompts.toString(), "--beta", "0.5", "--output", jsonl.toString());
+    Path back = tmp.resolve("back.jsonl");
+    convert(parquet, back);
+    assertThat(Files.readString(back)).isEqualTo(Files.readString(jsonl))
+        .doesNotContain("responses");
+  }
+
+  @Test
+  void dpoScoresRoundTripToTheBytesDpoScoreWrites() throws Exception {
+    Path pairs = fixture("dpo/pairs.jsonl");
+    Path jsonl = tmp.resolve("scores.jsonl");
+    Path parquet = tmp.resolve("scores.parquet");
+    String[] score = {"dpo-score", "--input", pairs.toString(), "--beta", "0.2"};
+    run(CliTests.with(score, "--output", jsonl.toString()));
+    run(CliTests.with(score, "--output", parquet.toString()));
+    Path fromParquet = tmp.resolve("from-parquet.jsonl");
+    convert(parquet, fromParquet);
+    assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
+    Path again = tmp.resolve("again.parquet");
+    Path twice = tmp.resolve("twice.jsonl");
+    convert(jsonl, again);
+    convert(again, twice);
+    assertThat(Files.readString(twice)).isEqualTo(Files.readString(jsonl));
+    assertThat(duck.strings("SELECT count(*) || ' ' || sum(loss) FROM '" + again + "'"))
+        .isEqualTo(duck.strings("SELECT count(*) || ' ' || sum(loss) FROM '" + parquet + "'"));
+    // scores of a Parquet input without keys stay without keys
+    Path keyless = tmp.resolve("keyless.parquet");
+    duck.sql("COPY (SELECT -10.0 AS chosen_logps, -12.5 AS rejected_logps, [-11.0, -9.5]"
+        + " AS ref_chosen_logps, [-12.0, -13.0] AS ref_rejected_logps) TO '" + keyless
+        + "' (FORMAT parquet)");
+    Path keylessScores = tmp.resolve("keyless-scores.parquet");
+    Path keylessJsonl = tmp.resolve("keyless-scores.jsonl");
+    run("dpo-score", "--input", keyless.toString(), "--beta", "0.2", "--output",
+        keylessScores.toString());
+    run("dpo-score", "--input", keyless.toString(), "--beta", "0.2", "--output",
+        keylessJsonl.toString());
+    Path keylessBack = tmp.resolve("keyless-back.jsonl");
+    convert(keylessScores, keylessBack);
+    assertThat(Files.readString(keylessBack)).isEqualTo(Files.readString(keylessJsonl))
+        .startsWith("{\"loss\":");
+  }
+
+  @Test
+  void refusesResultTablesItCouldNotWriteBackWhole() throws Exception {
+    Path out = tmp.resolve("out.parquet");
+    Path extra = tmp.resolve("extra.jsonl");
+    Files.writeString(extra, "{\"prompt\": \"p\", \"policy_logprobs\": [-0.5], \"objective\":"
+        + " 1.0, \"note\": \"x\"}\n");
+    CliTests.assertRefused("line 1: field 'note' is not a column of a solutions table (prompt,"
+        + " responses, policy_logprobs, reference_logprobs, objective, upper_bound, lambda)",
+        "convert", "--input", extra.toString(), "--output", out.toString());
+    Path lengths = tmp.resolve("lengths.jsonl");
+    Files.writeString(lengths, "{\"prompt\": \"p\", \"policy_logprobs\": [-0.5, -1.0],"
+        + " \"objective\": 1.0}\n{\"prompt\": \"q\", \"policy_logprobs\": [-0.5, -1.0],"
+        + " \"reference_logprobs\": [-0.25], \"objective\": 1.0}\n");
+    CliTests.assertRefused("line 2: field 'reference_logprobs' has 1 entries but"
+        + " 'policy_logprobs' has 2", "convert", "--input", lengths.toString(), "--output",
+        out.toString());
+    Path nan = tmp.resolve("nan.parquet");
+    duck.sql("COPY (SELECT * FROM (VALUES ('p', [-0.5], 1.0, 2.0), ('q', [-0.5], 1.0,"
+        + " 'NaN'::DOUBLE)) t(prompt, policy_logprobs, objective, upper_bound)) TO '" + nan
+        + "' (FORMAT parquet)");
+    CliTests.assertRefused("row 2, column 'upper_bound': NaN; expected a number or null",
+        "convert", "--input", nan.toString(), "--output", tmp.resolve("out.jsonl").toString());
+    Path inf = tmp.resolve("inf.parquet");
+    duck.sql("COPY (SELECT 'p' AS prompt, [-0.5, 'inf'::DOUBLE] AS policy_logprobs, 1.0 AS"
+        + " objective) TO '" + inf + "' (FORMAT parquet)");
+    CliTests.assertRefused("row 1, column 'policy_logprobs': element 1 is Infinity; expected a"
+        + " finite number or -Infinity", "convert", "--input", inf.toString(), "--output",
+        tmp.resolve("out.jsonl").toString());
+    Path stray = tmp.resolve("stray.parquet");
+    duck.sql("COPY (SELECT 1.0 AS loss, 2.0 AS logit, 0.1 AS grad_chosen, 0.2 AS"
+        + " grad_rejected, 0.3 AS chosen_reward, 0.4 AS rejected_reward, 7 AS extra) TO '" + stray
+        + "' (FORMAT parquet)");
+    CliTests.assertRefused(stray + " has column 'extra', which is not a column of a scores table"
+        + " (prompt, chosen, rejected, loss, logit, grad_chosen, grad_rejected, chosen_reward,"
+        + " rejected_reward)", "convert", "--input", stray.toString(), "--output",
+        tmp.resolve("out.jsonl").toString());
+  }
+
   @Test
   void refusesWhatItCannotTellOrRead() throws Exception {
     Path neither = tmp.resolve("x.jsonl");
@@ -111,9 +245,9 @@ class ConvertCommandTest extends DuckDbTests {
     Path out = tmp.resolve("out.parquet");
     CliRunner.Result r = CliRunner.run("convert", "--input", neither.toString(), "--output",
         out.toString());
-    assertThat(r.err()).isEqualTo("multiref: error: " + neither + " has neither ref_logprobs"
-        + " (prompts) nor ref_chosen_logps (pairs); say which with --table prompts or --table"
-        + " pairs" + System.lineSeparator());
+    assertThat(r.err()).isEqualTo("multiref: error: " + neither + " has none of ref_logprobs"
+        + " (prompts), ref_chosen_logps (pairs), policy_logprobs (solutions), loss (scores); say"
+        + " which with --table prompts, pairs, solutions or scores" + System.lineSeparator());
     Path bad = tmp.resolve("bad.jsonl");
     Files.writeString(bad, "{\"prompt\": \"p\", \"responses\": [\"a\"], \"reward\": [1],"
         + " \"ref_logprobs\": [[-1]]}\n{\"prompt\": \"q\", \"responses\": [\"a\"], \"reward\":"

@@ -13,11 +13,18 @@ public final class DoubleLists {
   private final int rows;
   private final int[] offsets;
   private final double[] values;
+  private final boolean[] nulls;
 
   DoubleLists(int rows, int[] offsets, double[] values) {
+    this(rows, offsets, values, null);
+  }
+
+  /** With {@code nulls[r]} true where row r's list is null (an empty run of values). */
+  DoubleLists(int rows, int[] offsets, double[] values, boolean[] nulls) {
     this.rows = rows;
     this.offsets = offsets;
     this.values = values;
+    this.nulls = nulls;
   }
 
   public int rows() {
@@ -36,5 +43,10 @@ public final class DoubleLists {
   /** The length of row r's list. */
   public int length(int row) {
     return offsets[row + 1] - offsets[row];
+  }
+
+  /** Whether row r's list is null (only in a column read as nullable); its length is then 0. */
+  public boolean isNull(int row) {
+    return nulls != null && nulls[row];
   }
 }

@@ -119,6 +119,15 @@ public final class ParquetTableReader implements AutoCloseable {
     return reader.getRecordCount();
   }
 
+  /** The names of every top-level column of the file, asked for or not, in the file's order. */
+  public List<String> columnNames() {
+    List<String> names = new ArrayList<>();
+    for (Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
+      names.add(t.getName());
+    }
+    return names;
+  }
+
   /** True when the file has a top-level column of this name (and it was asked for). */
   public boolean has(String column) {
     return schema.containsField(column);
@@ -172,7 +181,10 @@ public final class ParquetTableReader implements AutoCloseable {
     return firstRow;
   }
 
-  /** A number per row; null only where {@code nullable}, as NaN. */
+  /**
+   * A number per row; null only where {@code nullable}, as NaN (a NaN stored in a nullable column
+   * is then refused, as it could not be told from null).
+   */
   public double[] doubles(String column, boolean nullable) {
     return guarded(column, () -> readDoubles(column, nullable));
   }
@@ -189,6 +201,9 @@ public final class ParquetTableReader implements AutoCloseable {
         out[row] = Double.NaN;
       } else {
         out[row] = leaf.number(r, firstRow + row);
+        if (nullable && Double.isNaN(out[row])) { // NaN stands for null here, so not for itself
+          throw DataException.at(firstRow + row, column, "NaN; expected a number or null");
+        }
       }
       r.consume();
     }
@@ -237,22 +252,36 @@ public final class ParquetTableReader implements AutoCloseable {
    * single reference's {@code ref_chosen_logps}. Null lists and null elements are refused.
    */
   public DoubleLists doubleLists(String column) {
-    return guarded(column, () -> readDoubleLists(column));
+    return doubleLists(column, false);
   }
 
-  private DoubleLists readDoubleLists(String column) {
+  /**
+   * As {@link #doubleLists(String)}; where {@code nullable}, a null list is read as an empty one
+   * marked {@link DoubleLists#isNull}. Null elements are still refused.
+   */
+  public DoubleLists doubleLists(String column, boolean nullable) {
+    return guarded(column, () -> readDoubleLists(column, nullable));
+  }
+
+  private DoubleLists readDoubleLists(String column, boolean nullable) {
     Leaf leaf = leaf(column, -1);
     if (leaf.repeated.length == 0) {
       int[] offsets = new int[groupRows + 1];
       for (int i = 0; i <= groupRows; i++) {
         offsets[i] = i;
       }
-      return new DoubleLists(groupRows, offsets, readDoubles(column, false));
+      double[] values = readDoubles(column, nullable);
+      boolean[] nulls = nullable ? new boolean[groupRows] : null;
+      for (int i = 0; nullable && i < groupRows; i++) {
+        nulls[i] = Double.isNaN(values[i]); // a NaN value was refused: these are the nulls
+      }
+      return new DoubleLists(groupRows, offsets, values, nulls);
     }
     ColumnReader r = leaf.reader();
     long total = totalValues(r);
     int[] offsets = new int[groupRows + 1];
     double[] values = new double[checkedSize(total, column)];
+    boolean[] nulls = nullable ? new boolean[groupRows] : null;
     int n = 0;
     int row = -1;
     int element = leaf.defined[leaf.repeated[0]];
@@ -270,13 +299,16 @@ public final class ParquetTableReader implements AutoCloseable {
         }
         values[n++] = leaf.number(r, firstRow + row);
       } else if (def < list) {
-        throw DataException.at(firstRow + row, column, "null; expected a list of numbers");
+        if (!nullable) {
+          throw DataException.at(firstRow + row, column, "null; expected a list of numbers");
+        }
+        nulls[row] = true;
       }
       r.consume();
     }
     leaf.checkRows(row, column);
     offsets[groupRows] = n;
-    return new DoubleLists(groupRows, offsets, values);
+    return new DoubleLists(groupRows, offsets, values, nulls);
   }
 
   /** A list of lists of numbers per row; nulls at any level are refused. */
@@ -336,12 +368,17 @@ public final class ParquetTableReader implements AutoCloseable {
     return new NestedDoubleLists(groupRows, rowOffsets, listOffsets, values);
   }
 
-  /** A list of strings per row, as {@code offsets} into {@code values}; null lists are refused. */
+  /** A list of strings per row; null lists are refused. */
   public String[][] stringLists(String column) {
-    return guarded(column, () -> readStringLists(column));
+    return stringLists(column, false);
   }
 
-  private String[][] readStringLists(String column) {
+  /** A list of strings per row; where {@code nullable}, null where the file has a null list. */
+  public String[][] stringLists(String column, boolean nullable) {
+    return guarded(column, () -> readStringLists(column, nullable));
+  }
+
+  private String[][] readStringLists(String column, boolean nullable) {
     Leaf leaf = leaf(column, 1);
     leaf.requireText();
     ColumnReader r = leaf.reader();
@@ -349,15 +386,16 @@ public final class ParquetTableReader implements AutoCloseable {
     String[][] out = new String[groupRows][];
     List<String> current = new ArrayList<>();
     int row = -1;
+    int nullRow = -1; // the last row whose list was null
     int element = leaf.defined[leaf.repeated[0]];
     int list = leaf.definedAbove(leaf.repeated[0]);
     for (long v = 0; v < total; v++) {
       int def = r.getCurrentDefinitionLevel();
       if (r.getCurrentRepetitionLevel() == 0) {
-        if (row >= 0) {
+        if (row >= 0 && row != nullRow) {
           out[row] = current.toArray(new String[0]);
-          current.clear();
         }
+        current.clear();
         row = leaf.nextRow(row, column);
       }
       if (def >= element) {
@@ -367,12 +405,15 @@ public final class ParquetTableReader implements AutoCloseable {
         }
         current.add(r.getBinary().toStringUsingUTF8());
       } else if (def < list) {
-        throw DataException.at(firstRow + row, column, "null; expected a list of strings");
+        if (!nullable) {
+          throw DataException.at(firstRow + row, column, "null; expected a list of strings");
+        }
+        nullRow = row;
       }
       r.consume();
     }
     leaf.checkRows(row, column);
-    if (row >= 0) {
+    if (row >= 0 && row != nullRow) {
       out[row] = current.toArray(new String[0]);
     }
     return out;

@@ -175,6 +175,50 @@ class ParquetAgainstDuckDbTest extends DuckDbTests {
         .isEqualTo("row 901, column 'ref_logprobs': null; expected a list of lists of numbers");
   }
 
+  @Test
+  void readsNullListsAndNumbersWhereAsked() throws Exception {
+    Path f = dir.resolve("nullable.parquet");
+    sql("COPY (SELECT * FROM (VALUES (1, [-0.5, '-inf'::DOUBLE], ['a', 'b'], 2.5::DOUBLE),"
+        + " (2, NULL, NULL, NULL), (3, [], [], -(0.0::DOUBLE)), (4, [-1e4], ['c'], NULL)) t(i, l, s, d)"
+        + " ORDER BY i) TO '" + f + "' (FORMAT parquet)");
+    try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("l", "s", "d"))) {
+      assertThat(r.columnNames()).containsExactly("i", "l", "s", "d");
+      assertThat(r.nextRowGroup()).isTrue();
+      DoubleLists l = r.doubleLists("l", true);
+      assertThat(List.of(l.isNull(0), l.isNull(1), l.isNull(2), l.isNull(3)))
+          .containsExactly(false, true, false, false);
+      assertThat(List.of(l.length(0), l.length(1), l.length(2), l.length(3)))
+          .containsExactly(2, 0, 0, 1);
+      assertThat(l.values()[1]).isEqualTo(Double.NEGATIVE_INFINITY);
+      assertThat(l.values()[2]).isEqualTo(-1e4);
+      String[][] strings = r.stringLists("s", true);
+      assertThat(strings[0]).containsExactly("a", "b");
+      assertThat(strings[1]).isNull();
+      assertThat(strings[2]).isEmpty();
+      assertThat(strings[3]).containsExactly("c");
+      double[] d = r.doubles("d", true);
+      assertThat(d[0]).isEqualTo(2.5);
+      assertThat(d[1]).isNaN();
+      assertThat(Double.doubleToRawLongBits(d[2])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+      assertThat(d[3]).isNaN();
+    }
+    try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("l", "s"))) { // once per group
+      assertThat(r.nextRowGroup()).isTrue();
+      assertThatThrownBy(() -> r.doubleLists("l", false))
+          .hasMessage("row 2, column 'l': null; expected a list of numbers");
+      assertThatThrownBy(() -> r.stringLists("s", false))
+          .hasMessage("row 2, column 's': null; expected a list of strings");
+    }
+    Path nan = dir.resolve("nan.parquet");
+    sql("COPY (SELECT * FROM (VALUES (1, 1.0), (2, 'NaN'::DOUBLE)) t(i, d) ORDER BY i) TO '"
+        + nan + "' (FORMAT parquet)");
+    try (ParquetTableReader r = ParquetTableReader.open(nan, Set.of("d"))) {
+      assertThat(r.nextRowGroup()).isTrue();
+      assertThatThrownBy(() -> r.doubles("d", true)) // NaN would read as null
+          .hasMessage("row 2, column 'd': NaN; expected a number or null");
+    }
+  }
+
   /** The message of the first refusal met reading one column through the whole file. */
   private static String errorOf(Path f, String column) {
     try (ParquetTableReader r = ParquetTableReader.open(f, Set.of(column))) {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.multiref.api.Stability;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One JSON object of a JSONL file and its fields, with errors that name the line, the field, the
@@ -125,6 +127,22 @@ public final class JsonLine {
       throw at(line, "field '" + field + "' must not be empty");
     }
     return numbers(v, field, v.size(), field, false);
+  }
+
+  /**
+   * An array of any length (empty included) of finite numbers and {@code -Infinity}, as a
+   * solver's log-probabilities are written (zero mass is {@code -Infinity}).
+   */
+  public double[] finiteOrNegativeInfinityNumbers(String field) {
+    JsonNode v = array(field);
+    return numbers(v, field, v.size(), field, true);
+  }
+
+  /** The names of the line's fields, in the order they appear. */
+  public List<String> fields() {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   /** A number that must be present and finite. */
