@@ -118,6 +118,22 @@ class ConvertCommandTest extends DuckDbTests {
     return p;
   }
 
+  /**
+   * A command's own Parquet output, converted, is its own JSONL output byte for byte, and so is
+   * that JSONL converted to Parquet and back; returns the Parquet converted from the JSONL.
+   */
+  private Path assertRoundTrips(Path jsonl, Path parquet) throws IOException {
+    Path fromParquet = tmp.resolve("from-parquet.jsonl");
+    convert(parquet, fromParquet);
+    assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
+    Path again = tmp.resolve("again.parquet");
+    Path twice = tmp.resolve("twice.jsonl");
+    convert(jsonl, again);
+    convert(again, twice);
+    assertThat(Files.readString(twice)).isEqualTo(Files.readString(jsonl));
+    return again;
+  }
+
   @Test
   void solveOutputsRoundTripToTheBytesSolveWrites() throws Exception {
     for (Path input : List.of(fixture("solve/input.jsonl"), zeroMassPrompts())) {
@@ -129,15 +145,7 @@ class ConvertCommandTest extends DuckDbTests {
                 : "0.5,0.3,0.2"};
         run(CliTests.with(solve, "--output", jsonl.toString()));
         run(CliTests.with(solve, "--output", parquet.toString()));
-        // solve's own Parquet, as JSONL, is solve's own JSONL byte for byte, and back again
-        Path fromParquet = tmp.resolve("from-parquet.jsonl");
-        convert(parquet, fromParquet);
-        assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
-        Path again = tmp.resolve("again.parquet");
-        Path twice = tmp.resolve("twice.jsonl");
-        convert(jsonl, again);
-        convert(again, twice);
-        assertThat(Files.readString(twice)).isEqualTo(Files.readString(jsonl));
+        Path again = assertRoundTrips(jsonl, parquet);
         // DuckDB reads the converted table as solve wrote it
         assertThat(duck.strings("SELECT string_agg(prompt || ':' || len(policy_logprobs) || ':'"
             + " || (\"lambda\" IS NULL) || ':' || (upper_bound IS NULL), '|' ORDER BY prompt) FROM '"
@@ -173,14 +181,7 @@ class ConvertCommandTest extends DuckDbTests {
     String[] score = {"dpo-score", "--input", pairs.toString(), "--beta", "0.2"};
     run(CliTests.with(score, "--output", jsonl.toString()));
     run(CliTests.with(score, "--output", parquet.toString()));
-    Path fromParquet = tmp.resolve("from-parquet.jsonl");
-    convert(parquet, fromParquet);
-    assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
-    Path again = tmp.resolve("again.parquet");
-    Path twice = tmp.resolve("twice.jsonl");
-    convert(jsonl, again);
-    convert(again, twice);
-    assertThat(Files.readString(twice)).isEqualTo(Files.readString(jsonl));
+    Path again = assertRoundTrips(jsonl, parquet);
     assertThat(duck.strings("SELECT count(*) || ' ' || sum(loss) FROM '" + again + "'"))
         .isEqualTo(duck.strings("SELECT count(*) || ' ' || sum(loss) FROM '" + parquet + "'"));
     // scores of a Parquet input without keys stay without keys
