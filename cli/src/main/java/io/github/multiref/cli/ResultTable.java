@@ -43,11 +43,16 @@ final class ResultTable {
   private final String name;
   private final TableSchema schema;
   private final Set<String> writtenAsNull;
+  /** The columns' names, in order. */
+  private final List<String> names = new ArrayList<>();
 
   private ResultTable(String name, TableSchema schema, Set<String> writtenAsNull) {
     this.name = name;
     this.schema = schema;
     this.writtenAsNull = writtenAsNull;
+    for (TableSchema.Column c : schema.columns()) {
+      names.add(c.name());
+    }
   }
 
   TableSchema schema() {
@@ -55,10 +60,6 @@ final class ResultTable {
   }
 
   private String columnList() {
-    List<String> names = new ArrayList<>();
-    for (TableSchema.Column c : schema.columns()) {
-      names.add(c.name());
-    }
     return String.join(", ", names);
   }
 
@@ -143,10 +144,6 @@ final class ResultTable {
    */
   void readParquet(Path file, RowSink sink) throws IOException {
     List<TableSchema.Column> columns = schema.columns();
-    List<String> names = new ArrayList<>();
-    for (TableSchema.Column c : columns) {
-      names.add(c.name());
-    }
     try (ParquetTableReader t = ParquetTableReader.open(file, names)) {
       for (String column : t.columnNames()) {
         if (!names.contains(column)) {

@@ -123,15 +123,33 @@ class ConvertCommandTest extends DuckDbTests {
    * that JSONL converted to Parquet and back; returns the Parquet converted from the JSONL.
    */
   private Path assertRoundTrips(Path jsonl, Path parquet) throws IOException {
-    Path fromParquet = tmp.resolve("from-parquet.jsonl");
-    convert(parquet, fromParquet);
-    assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
+    assertConvertsTo(parquet, jsonl);
     Path again = tmp.resolve("again.parquet");
     Path twice = tmp.resolve("twice.jsonl");
     convert(jsonl, again);
     convert(again, twice);
     assertThat(Files.readString(twice)).isEqualTo(Files.readString(jsonl));
     return again;
+  }
+
+  /** {@code parquet}, converted to JSONL, is {@code jsonl} byte for byte; returns its text. */
+  private String assertConvertsTo(Path parquet, Path jsonl) throws IOException {
+    Path fromParquet = tmp.resolve("from-parquet.jsonl");
+    convert(parquet, fromParquet);
+    assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(jsonl));
+    return Files.readString(fromParquet);
+  }
+
+  /**
+   * Runs {@code command} with a Parquet and a JSONL output and checks that the Parquet, converted,
+   * is the JSONL byte for byte; returns its text.
+   */
+  private String assertOutputsAgree(String name, String... command) throws IOException {
+    Path parquet = tmp.resolve(name + ".parquet");
+    Path jsonl = tmp.resolve(name + ".jsonl");
+    run(CliTests.with(command, "--output", parquet.toString()));
+    run(CliTests.with(command, "--output", jsonl.toString()));
+    return assertConvertsTo(parquet, jsonl);
   }
 
   @Test
@@ -163,14 +181,8 @@ class ConvertCommandTest extends DuckDbTests {
     Path prompts = tmp.resolve("prompts.parquet");
     duck.sql("COPY (SELECT 'p' AS prompt, [0.5, 1.5] AS reward, [[-60.0, -70.0]] AS"
         + " ref_logprobs) TO '" + prompts + "' (FORMAT parquet)");
-    Path parquet = tmp.resolve("solved.parquet");
-    Path jsonl = tmp.resolve("solved.jsonl");
-    run("solve", "--input", prompts.toString(), "--beta", "0.5", "--output", parquet.toString());
-    run("solve", "--input", prompts.toString(), "--beta", "0.5", "--output", jsonl.toString());
-    Path back = tmp.resolve("back.jsonl");
-    convert(parquet, back);
-    assertThat(Files.readString(back)).isEqualTo(Files.readString(jsonl))
-        .doesNotContain("responses");
+    assertThat(assertOutputsAgree("solved", "solve", "--input", prompts.toString(), "--beta",
+        "0.5")).doesNotContain("responses");
   }
 
   @Test
@@ -189,16 +201,8 @@ class ConvertCommandTest extends DuckDbTests {
     duck.sql("COPY (SELECT -10.0 AS chosen_logps, -12.5 AS rejected_logps, [-11.0, -9.5]"
         + " AS ref_chosen_logps, [-12.0, -13.0] AS ref_rejected_logps) TO '" + keyless
         + "' (FORMAT parquet)");
-    Path keylessScores = tmp.resolve("keyless-scores.parquet");
-    Path keylessJsonl = tmp.resolve("keyless-scores.jsonl");
-    run("dpo-score", "--input", keyless.toString(), "--beta", "0.2", "--output",
-        keylessScores.toString());
-    run("dpo-score", "--input", keyless.toString(), "--beta", "0.2", "--output",
-        keylessJsonl.toString());
-    Path keylessBack = tmp.resolve("keyless-back.jsonl");
-    convert(keylessScores, keylessBack);
-    assertThat(Files.readString(keylessBack)).isEqualTo(Files.readString(keylessJsonl))
-        .startsWith("{\"loss\":");
+    assertThat(assertOutputsAgree("keyless-scores", "dpo-score", "--input", keyless.toString(),
+        "--beta", "0.2")).startsWith("{\"loss\":");
   }
 
   @Test
