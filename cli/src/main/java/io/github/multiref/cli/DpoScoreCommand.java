@@ -101,7 +101,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     try (PairReader pairs = PairReader.open(job.input, in, true);
         AtomicOutput out = outFormat == TableFormat.PARQUET ? AtomicOutput.binary(job.output)
             : AtomicOutput.open(job.output, parent.main().out());
-        Sink sink = outFormat == TableFormat.PARQUET ? new ParquetSink(out.file(), pairs.keyColumns())
+        Sink sink = outFormat == TableFormat.PARQUET ? new ParquetSink(out.file(), pairs.keyColumns(), pool)
             : new JsonlSink(out.writer());
         Progress progress = Progress.start(parent.main().err(), "multiref dpo-score", "pairs")) {
       Scoring scoring = new Scoring(pool, sink, summary, progress, workers,
@@ -113,16 +113,21 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         return report(start, summary, divergenceName, loss);
       }
       String unit = pairs.unit(); // "row": JSONL went through scoreJsonl above
-      pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
-        Chunked c = scoring.batchFor(k, unit, "row " + position
-            + ", column 'ref_chosen_logps': ", alpha);
-        c.add(position, keys, chosen, rejected, rc, rcAt, rr, rrAt);
-        scoring.added();
-      }, workers);
-      if (scoring.chunked == null) {
-        throw new InputException(job.input + " holds no pairs");
+      boolean read = false;
+      try {
+        pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+          Chunked c = scoring.batchFor(k, unit, position, alpha);
+          c.add(position, keys, chosen, rejected, rc, rcAt, rr, rrAt);
+          scoring.added();
+        }, workers);
+        if (scoring.chunked == null) {
+          throw new InputException(job.input + " holds no pairs");
+        }
+        scoring.handOff();
+        read = true;
+      } finally {
+        scoring.stopWriting(read); // before the sink is closed, on success or failure
       }
-      scoring.chunked.flush(pool, sink, summary);
       sink.finish();
       out.commit();
     } finally {
@@ -267,7 +272,11 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     }
 
     /** The batch for pairs of K references, checked against --weights and the first pair. */
-    Chunked batchFor(int k, String unit, String where, double[] alpha) {
+    Chunked batchFor(int k, String unit, long position, double[] alpha) {
+      if (chunked != null && k == chunked.k) {
+        return chunked;
+      }
+      String where = unit + " " + position + ", column 'ref_chosen_logps': ";
       if (chunked == null) {
         if (alpha != null && alpha.length != k) {
           throw new InputException(where + "has " + k + " references but --weights has "
@@ -284,7 +293,75 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     void added() throws IOException {
       if (chunked.full()) {
         progress.add(chunked.size);
-        chunked.flush(pool, sink, summary);
+        handOff();
+      }
+    }
+
+    /** The batch written last, or being written, on the writer thread; null when none. */
+    private Future<?> writing;
+    /** The other batch: filled while this one is written. */
+    private Chunked spare;
+    private java.util.concurrent.ExecutorService writer;
+
+    /**
+     * Scores the full batch here, then writes it (and adds it to the summary) on a thread of its
+     * own while the next batch fills: reading, scoring and writing overlap, and the batches are
+     * still written one at a time, in order.
+     */
+    void handOff() throws IOException {
+      Chunked full = chunked;
+      if (full.size == 0) {
+        return;
+      }
+      full.scoreAll(pool);
+      finishWriting(); // the batch before is written, so its arrays can be filled again
+      if (writer == null) {
+        writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "multiref-dpo-writer");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      writing = writer.submit(() -> {
+        try {
+          full.write(sink, summary);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        full.size = 0;
+      });
+      chunked = spare != null ? spare : new Chunked(full.dpo, full.k, batch, workers, full.unit);
+      spare = full;
+    }
+
+    /** Waits for the batch being written; its failure (an I/O error) is thrown here. */
+    private void finishWriting() throws IOException {
+      Future<?> w = writing;
+      writing = null;
+      try {
+        if (w != null) {
+          JsonlBlocks.await(w);
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    /**
+     * Waits for the last write and stops the writer thread; a failure of that write is thrown
+     * only when {@code report} (after another failure, that one is what the user sees).
+     */
+    void stopWriting(boolean report) throws IOException {
+      try {
+        finishWriting();
+      } catch (IOException | RuntimeException e) {
+        if (report) {
+          throw e;
+        }
+      } finally {
+        if (writer != null) {
+          writer.shutdown();
+        }
       }
     }
   }
@@ -360,7 +437,11 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     private final int[] keyColumn = new int[PairLine.KEYS.length];
     private final int first;
 
-    ParquetSink(Path file, boolean[] keys) throws IOException {
+    private final java.util.concurrent.Executor executor;
+
+    ParquetSink(Path file, boolean[] keys, java.util.concurrent.Executor executor)
+        throws IOException {
+      this.executor = executor;
       int columns = 0;
       for (int i = 0; i < keys.length; i++) {
         keyColumn[i] = keys[i] ? columns++ : -1;
@@ -385,24 +466,33 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
 
     @Override
     public void write(Chunked c, int from, int n, PairScores s) throws IOException {
-      writer.write((p, row) -> {
-        for (int i = 0; i < keyColumn.length; i++) {
-          Object v = c.keys[i][from + p];
-          if (keyColumn[i] >= 0 && v != null) {
-            if (c.jsonKeys) {
-              row.string(keyColumn[i], PairReader.plain((String) v));
-            } else {
-              row.binary(keyColumn[i], (Binary) v); // Parquet to Parquet: the bytes as they were
-            }
-          }
+      List<ParquetTableWriter.ColumnValues> columns = new ArrayList<>();
+      for (int i = 0; i < keyColumn.length; i++) {
+        if (keyColumn[i] < 0) {
+          continue;
         }
-        row.number(first, s.loss[p]);
-        row.number(first + 1, s.logit[p]);
-        row.number(first + 2, s.gradChosen[p]);
-        row.number(first + 3, s.gradRejected[p]);
-        row.number(first + 4, s.chosenReward[p]);
-        row.number(first + 5, s.rejectedReward[p]);
-      }, n);
+        int column = keyColumn[i];
+        Object[] keys = c.keys[i];
+        columns.add(c.jsonKeys ? (p, row) -> {
+          Object v = keys[from + p];
+          if (v != null) {
+            row.string(column, PairReader.plain((String) v));
+          }
+        } : (p, row) -> {
+          Object v = keys[from + p];
+          if (v != null) {
+            row.binary(column, (Binary) v); // Parquet to Parquet: the bytes as they were
+          }
+        });
+      }
+      double[][] scores = {s.loss, s.logit, s.gradChosen, s.gradRejected, s.chosenReward,
+          s.rejectedReward};
+      for (int j = 0; j < scores.length; j++) {
+        int column = first + j;
+        double[] v = scores[j];
+        columns.add((p, row) -> row.number(column, v[p]));
+      }
+      writer.writeColumns(n, executor, columns.toArray(new ParquetTableWriter.ColumnValues[0]));
     }
 
     private boolean finished;
@@ -539,10 +629,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       }
     }
 
-    void flush(ForkJoinPool pool, Sink sink, Summary summary) throws IOException {
-      if (size == 0) {
-        return;
-      }
+    /** Scores every pair, the chunks in parallel on {@code pool}. */
+    void scoreAll(ForkJoinPool pool) {
       int used = used();
       List<Future<?>> work = new ArrayList<>();
       for (int c = 0; c < used; c++) {
@@ -552,8 +640,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       for (Future<?> f : work) {
         JsonlBlocks.await(f);
       }
-      write(sink, summary);
-      size = 0;
     }
   }
 

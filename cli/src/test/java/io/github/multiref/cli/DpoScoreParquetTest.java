@@ -45,6 +45,16 @@ class DpoScoreParquetTest extends DuckDbTests {
           run[1]);
       assertThat(Files.readString(fromParquet)).isEqualTo(Files.readString(fromJsonl));
     }
+    // Parquet out too: batches written while the next fills, columns encoded at once; same file
+    Path whole = tmp.resolve("whole.parquet");
+    score(parquet, whole, "--weights", "0.2,0.3,0.5");
+    for (String[] run : new String[][] {{"3", "7"}, {"2", "1"}}) {
+      Path batched = tmp.resolve("b" + run[0] + run[1] + ".parquet");
+      score(parquet, batched, "--weights", "0.2,0.3,0.5", "--threads", run[0], "--batch",
+          run[1]);
+      assertThat(Files.mismatch(batched, whole)).isEqualTo(-1L);
+    }
+    assertThat(duck.strings("SELECT count(*) FROM '" + whole + "'")).containsExactly("40");
   }
 
   @Test

@@ -13,16 +13,11 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -46,18 +41,16 @@ public final class ParquetTableReader implements AutoCloseable {
   private final String file;
   private final ParquetFileReader reader;
   private final MessageType schema;
-  private final String createdBy;
   private PageReadStore group;
-  private ColumnReadStoreImpl columns;
+  /** The columns read from the current row group (each can be read once). */
+  private final java.util.Set<String> readColumns = new java.util.HashSet<>();
   private long firstRow = 1;
   private int groupRows;
 
-  private ParquetTableReader(String file, ParquetFileReader reader, MessageType schema,
-      String createdBy) {
+  private ParquetTableReader(String file, ParquetFileReader reader, MessageType schema) {
     this.file = file;
     this.reader = reader;
     this.schema = schema;
-    this.createdBy = createdBy;
   }
 
   /**
@@ -90,8 +83,7 @@ public final class ParquetTableReader implements AutoCloseable {
       }
       MessageType projection = new MessageType(all.getName(), fields);
       r.setRequestedSchema(projection);
-      return new ParquetTableReader(file.toString(), r, projection,
-          r.getFooter().getFileMetaData().getCreatedBy());
+      return new ParquetTableReader(file.toString(), r, projection);
     } catch (RuntimeException e) {
       closeQuietly(r);
       throw new DataException(file + " is not a readable Parquet file: " + reason(e), e);
@@ -167,7 +159,7 @@ public final class ParquetTableReader implements AutoCloseable {
           + n + " rows" + (n < 0 ? " (a corrupt file)" : ", too many to read"));
     }
     groupRows = (int) n;
-    columns = new ColumnReadStoreImpl(group, new Ignore(schema), schema, createdBy);
+    readColumns.clear();
     return true;
   }
 
@@ -192,7 +184,7 @@ public final class ParquetTableReader implements AutoCloseable {
   private double[] readDoubles(String column, boolean nullable) {
     Leaf leaf = leaf(column, 0);
     double[] out = new double[groupRows];
-    ColumnReader r = leaf.reader();
+    PageCursor r = leaf.reader();
     for (int row = 0; row < groupRows; row++) {
       if (r.getCurrentDefinitionLevel() < leaf.maxDefinition) {
         if (!nullable) {
@@ -236,7 +228,7 @@ public final class ParquetTableReader implements AutoCloseable {
     Leaf leaf = leaf(column, 0);
     leaf.requireText();
     Binary[] out = new Binary[groupRows];
-    ColumnReader r = leaf.reader();
+    PageCursor r = leaf.reader();
     for (int row = 0; row < groupRows; row++) {
       if (r.getCurrentDefinitionLevel() == leaf.maxDefinition) {
         Binary b = r.getBinary();
@@ -277,8 +269,8 @@ public final class ParquetTableReader implements AutoCloseable {
       }
       return new DoubleLists(groupRows, offsets, values, nulls);
     }
-    ColumnReader r = leaf.reader();
-    long total = totalValues(r);
+    PageCursor r = leaf.reader();
+    long total = r.totalValues();
     int[] offsets = new int[groupRows + 1];
     double[] values = new double[checkedSize(total, column)];
     boolean[] nulls = nullable ? new boolean[groupRows] : null;
@@ -318,8 +310,8 @@ public final class ParquetTableReader implements AutoCloseable {
 
   private NestedDoubleLists readNestedDoubleLists(String column) {
     Leaf leaf = leaf(column, 2);
-    ColumnReader r = leaf.reader();
-    long total = totalValues(r);
+    PageCursor r = leaf.reader();
+    long total = r.totalValues();
     int size = checkedSize(total, column);
     int[] rowOffsets = new int[groupRows + 1];
     int[] listOffsets = new int[size + 1];
@@ -381,8 +373,8 @@ public final class ParquetTableReader implements AutoCloseable {
   private String[][] readStringLists(String column, boolean nullable) {
     Leaf leaf = leaf(column, 1);
     leaf.requireText();
-    ColumnReader r = leaf.reader();
-    long total = totalValues(r);
+    PageCursor r = leaf.reader();
+    long total = r.totalValues();
     String[][] out = new String[groupRows][];
     List<String> current = new ArrayList<>();
     int row = -1;
@@ -433,12 +425,6 @@ public final class ParquetTableReader implements AutoCloseable {
       throw new DataException(file + ": column '" + column + "' in the row group starting at row "
           + firstRow + " cannot be read: " + reason(e), e);
     }
-  }
-
-  /** The values (nulls and empty lists included) of the column chunk in this row group. */
-  @SuppressWarnings("deprecation") // still the way to size the arrays before reading them
-  private static long totalValues(ColumnReader r) {
-    return r.getTotalValueCount();
   }
 
   private static int checkedSize(long total, String column) {
@@ -529,8 +515,12 @@ public final class ParquetTableReader implements AutoCloseable {
       return node == 0 ? 0 : defined[node - 1];
     }
 
-    ColumnReader reader() {
-      return columns.getColumnReader(descriptor);
+    PageCursor reader() {
+      if (!readColumns.add(column)) {
+        throw new IllegalStateException("column '" + column + "' was already read from this row"
+            + " group");
+      }
+      return new PageCursor(group.getPageReader(descriptor), descriptor);
     }
 
     int nextRow(int row, String name) {
@@ -555,7 +545,7 @@ public final class ParquetTableReader implements AutoCloseable {
       }
     }
 
-    double number(ColumnReader r, long row) {
+    double number(PageCursor r, long row) {
       LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
       switch (type.getPrimitiveTypeName()) {
         case DOUBLE:
@@ -587,30 +577,6 @@ public final class ParquetTableReader implements AutoCloseable {
           + (logical == null ? "" : " (" + logical + ")") + "; expected numbers (DOUBLE, FLOAT,"
           + " integers or decimals)");
     }
-  }
-
-  /** Converters are required by the column store, but values are read from the readers. */
-  private static final class Ignore extends GroupConverter {
-    private final Converter[] children;
-
-    Ignore(GroupType type) {
-      children = new Converter[type.getFieldCount()];
-      for (int i = 0; i < children.length; i++) {
-        Type t = type.getType(i);
-        children[i] = t.isPrimitive() ? new PrimitiveConverter() {} : new Ignore(t.asGroupType());
-      }
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return children[fieldIndex];
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
   }
 
   @Override

@@ -3,8 +3,12 @@ package io.github.multiref.io;
 import io.github.multiref.api.Stability;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -18,8 +22,10 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * A Parquet file written row by row straight from the caller's arrays into parquet-java's column
- * writers (no record layer in between), with Snappy pages. Row groups are flushed as they reach
+ * A Parquet file written straight from the caller's arrays into parquet-java's column writers (no
+ * record layer in between), with Snappy pages: row by row, or column by column with the columns
+ * encoded in parallel (each column has its own writers and pages; a row group's column chunks are
+ * written one after another in the schema's order). Row groups are flushed as they reach
  * {@link #ROW_GROUP_BYTES}, so memory stays bounded whatever the number of rows. The file is
  * complete only after {@link #close()}; callers that must never leave half a file write to a
  * temporary name and move it into place.
@@ -40,15 +46,29 @@ public final class ParquetTableWriter implements AutoCloseable {
     void write(int row, Row out);
   }
 
+  /** Writes one column's value for one row into {@code out} (only that column may be set). */
+  @FunctionalInterface
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public interface ColumnValues {
+    void write(int row, Row out);
+  }
+
   private final TableSchema schema;
   private final MessageType type;
   private final ParquetProperties properties;
   private final ParquetFileWriter file;
+  /** Every column at once, for row by row writing. */
   private final Row row;
-  private ColumnChunkPageWriteStore pages;
-  private ColumnWriteStore columns;
+  /** One column each, for column by column writing. */
+  private final Row[] single;
+  /** Top-level column i's own schema: each column has its own pages and writers. */
+  private final MessageType[] columnTypes;
+  private final ColumnChunkPageWriteStore[] pages;
+  private final ColumnWriteStore[] columns;
   private long groupRows;
   private boolean closed;
+  /** A column-by-column write failed part way: the file is abandoned, never completed. */
+  private boolean broken;
 
   private ParquetTableWriter(TableSchema schema, MessageType type, ParquetProperties properties,
       ParquetFileWriter file) {
@@ -56,7 +76,16 @@ public final class ParquetTableWriter implements AutoCloseable {
     this.type = type;
     this.properties = properties;
     this.file = file;
-    this.row = new Row(schema);
+    int n = type.getFieldCount();
+    this.row = new Row(schema, -1);
+    this.single = new Row[n];
+    this.columnTypes = new MessageType[n];
+    this.pages = new ColumnChunkPageWriteStore[n];
+    this.columns = new ColumnWriteStore[n];
+    for (int i = 0; i < n; i++) {
+      single[i] = new Row(schema, i);
+      columnTypes[i] = new MessageType(type.getName(), type.getType(i));
+    }
     startGroup();
   }
 
@@ -84,29 +113,45 @@ public final class ParquetTableWriter implements AutoCloseable {
   }
 
   private void startGroup() {
-    pages = ColumnChunkPageWriteStore.builder()
-        .withCompressorProvider(c -> Codecs.INSTANCE.getCompressor(CompressionCodecName.SNAPPY))
-        .withSchema(type)
-        .withAllocator(HeapByteBufferAllocator.getInstance())
-        .build();
-    columns = properties.newColumnWriteStore(type, pages, pages);
-    List<ColumnDescriptor> leaves = type.getColumns();
-    for (int i = 0; i < leaves.size(); i++) {
-      row.writers[i] = columns.getColumnWriter(leaves.get(i));
+    for (int c = 0; c < columns.length; c++) {
+      pages[c] = ColumnChunkPageWriteStore.builder()
+          .withCompressorProvider(x -> Codecs.INSTANCE.getCompressor(CompressionCodecName.SNAPPY))
+          .withSchema(columnTypes[c])
+          .withAllocator(HeapByteBufferAllocator.getInstance())
+          .build();
+      columns[c] = properties.newColumnWriteStore(columnTypes[c], pages[c], pages[c]);
+      ColumnWriter w = columns[c].getColumnWriter(columnTypes[c].getColumns().get(0));
+      row.writers[c] = w;
+      single[c].writers[c] = w;
     }
     groupRows = 0;
   }
 
+  private long bufferedBytes() {
+    long bytes = 0;
+    for (ColumnWriteStore c : columns) {
+      bytes += c.getBufferedSize();
+    }
+    return bytes;
+  }
+
+  /** The row group's columns, one after another in the schema's order, as one row group. */
   private void flushGroup() throws IOException {
     if (groupRows == 0) {
       return;
     }
-    columns.flush();
+    for (ColumnWriteStore c : columns) {
+      c.flush();
+    }
     file.startBlock(groupRows);
-    pages.flushToFileWriter(file);
+    for (ColumnChunkPageWriteStore p : pages) {
+      p.flushToFileWriter(file);
+    }
     file.endBlock();
-    columns.close();
-    pages.close();
+    for (int c = 0; c < columns.length; c++) {
+      columns[c].close();
+      pages[c].close();
+    }
     startGroup();
   }
 
@@ -120,10 +165,65 @@ public final class ParquetTableWriter implements AutoCloseable {
       row.next = 0;
       rows.write(i, row);
       row.skipTo(row.writers.length);
-      columns.endRecord();
-      if (++groupRows % CHECK_EVERY == 0 && columns.getBufferedSize() >= ROW_GROUP_BYTES) {
+      for (ColumnWriteStore c : columns) {
+        c.endRecord();
+      }
+      if (++groupRows % CHECK_EVERY == 0 && bufferedBytes() >= ROW_GROUP_BYTES) {
         flushGroup();
       }
+    }
+  }
+
+  /**
+   * Writes rows {@code 0 .. count - 1}, column by column: {@code values[c]} gives column c's value
+   * of each row, and the columns are encoded at the same time, one task each on {@code executor}.
+   * The file is the same as {@link #write} of the same rows would make it. When a column fails,
+   * the others may have gone on, so the file is abandoned: {@link #close()} then leaves it
+   * incomplete (no footer), and the caller removes it.
+   */
+  public void writeColumns(int count, Executor executor, ColumnValues... values)
+      throws IOException {
+    if (values.length != columns.length) {
+      throw new IllegalArgumentException(values.length + " columns given, the schema has "
+          + columns.length);
+    }
+    for (int from = 0; from < count; ) {
+      int to = (int) Math.min(count, from + (CHECK_EVERY * 16L));
+      int start = from;
+      List<CompletableFuture<Void>> tasks = new ArrayList<>(columns.length);
+      for (int c = 0; c < columns.length; c++) {
+        int column = c;
+        tasks.add(CompletableFuture.runAsync(() -> writeColumn(column, values[column], start, to),
+            executor));
+      }
+      try {
+        CompletableFuture.allOf(tasks.toArray(new CompletableFuture<?>[0])).join();
+      } catch (CompletionException e) {
+        broken = true; // some columns have rows the others lack: no footer will be written
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error r) {
+          throw r;
+        }
+        throw e;
+      }
+      groupRows += to - from;
+      from = to;
+      if (bufferedBytes() >= ROW_GROUP_BYTES) {
+        flushGroup();
+      }
+    }
+  }
+
+  private void writeColumn(int column, ColumnValues values, int from, int to) {
+    Row r = single[column];
+    ColumnWriteStore store = columns[column];
+    for (int i = from; i < to; i++) {
+      r.next = column;
+      values.write(i, r);
+      r.skipTo(column + 1);
+      store.endRecord();
     }
   }
 
@@ -133,6 +233,10 @@ public final class ParquetTableWriter implements AutoCloseable {
       return;
     }
     closed = true;
+    if (broken) {
+      file.abort();
+      return;
+    }
     flushGroup();
     file.end(Map.of());
   }
@@ -149,7 +253,11 @@ public final class ParquetTableWriter implements AutoCloseable {
     final ColumnWriter[] writers;
     private int next;
 
-    Row(TableSchema schema) {
+    /** Only this column may be set, or any when negative. */
+    private final int only;
+
+    Row(TableSchema schema, int only) {
+      this.only = only;
       List<TableSchema.Column> c = schema.columns();
       kinds = new TableSchema.Kind[c.size()];
       nullable = new boolean[c.size()];
@@ -164,6 +272,10 @@ public final class ParquetTableWriter implements AutoCloseable {
 
     /** The column's writer, after nulls for the nullable columns skipped on the way. */
     private ColumnWriter start(int column, TableSchema.Kind kind) {
+      if (only >= 0 && column != only) {
+        throw new IllegalStateException("column " + names[column] + " set where only "
+            + names[only] + " is written");
+      }
       if (column < next) {
         throw new IllegalStateException("column " + names[column] + " set out of order");
       }

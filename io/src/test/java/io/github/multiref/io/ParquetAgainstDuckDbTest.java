@@ -99,18 +99,47 @@ class ParquetAgainstDuckDbTest extends DuckDbTests {
       }
       bounds[i] = random.nextDouble() * 1e-300; // subnormal and tiny values keep their bits
     }
+    ParquetTableWriter.ColumnValues[] columns = {
+        (i, row) -> row.string(0, "p\u00e9" + i),
+        (i, row) -> {
+          if (i % 3 != 0) {
+            row.strings(1, new String[] {"x", "y" + i});
+          }
+        },
+        (i, row) -> row.numbers(2, lists[i], 0, lists[i].length),
+        (i, row) -> {
+          if (i % 2 == 0) {
+            row.number(3, bounds[i]);
+          }
+        }};
     try (ParquetTableWriter w = ParquetTableWriter.create(f, schema)) {
       w.write((i, row) -> {
-        row.string(0, "p\u00e9" + i);
-        if (i % 3 != 0) {
-          row.strings(1, new String[] {"x", "y" + i});
-        }
-        row.numbers(2, lists[i], 0, lists[i].length);
-        if (i % 2 == 0) {
-          row.number(3, bounds[i]);
+        for (ParquetTableWriter.ColumnValues c : columns) {
+          c.write(i, row);
         }
       }, n);
     }
+    // the same rows column by column, the columns encoded at once: the same file, byte for byte
+    Path byColumn = dir.resolve("by-column.parquet");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (ParquetTableWriter w = ParquetTableWriter.create(byColumn, schema)) {
+      w.writeColumns(1000, pool, columns);
+      w.writeColumns(n - 1000, pool, java.util.Arrays.stream(columns)
+          .map(c -> (ParquetTableWriter.ColumnValues) (i, row) -> c.write(i + 1000, row))
+          .toArray(ParquetTableWriter.ColumnValues[]::new));
+    }
+    assertThat(Files.mismatch(f, byColumn)).isEqualTo(-1L);
+    // a column that fails abandons the file: no footer, not a half-written table
+    Path failed = dir.resolve("failed.parquet");
+    try (ParquetTableWriter w = ParquetTableWriter.create(failed, schema)) {
+      assertThatThrownBy(() -> w.writeColumns(1, pool, (i, row) -> row.number(3, 0.0),
+          columns[1], columns[2], columns[3]))
+          .hasMessageContaining("upper_bound set where only prompt is written");
+    } finally {
+      pool.shutdown();
+    }
+    assertThatThrownBy(() -> ParquetTableReader.open(failed, Set.of("prompt")))
+        .isInstanceOf(DataException.class).hasMessageContaining("not a readable Parquet file");
     List<double[]> policy = duck.lists("SELECT policy_logprobs FROM '" + f + "'");
     List<Double> upper = duck.doubles("SELECT upper_bound FROM '" + f + "'");
     List<Double> responseCount = duck.doubles("SELECT len(responses) FROM '" + f + "'");
@@ -271,6 +300,57 @@ class ParquetAgainstDuckDbTest extends DuckDbTests {
         .isInstanceOf(DataException.class);
     assertThatThrownBy(() -> ParquetTableReader.open(dir.resolve("none.parquet"), Set.of()))
         .hasMessageEndingWith("does not exist");
+  }
+
+  /**
+   * DuckDB's version-2 files: V2 data pages, and encodings other than PLAIN and dictionaries (delta
+   * integers and strings, byte-stream-split floats), read through parquet-java's decoders for them;
+   * strings repeat, so some are dictionary-encoded; nulls and empty lists on the way.
+   */
+  @Test
+  void readsVersion2PagesAndEveryEncodingDuckDbWrites() throws Exception {
+    Path f = dir.resolve("v2.parquet");
+    sql("SELECT setseed(0.3)");
+    sql("COPY (SELECT i, 'p' || (i % 17) AS prompt, 'r' || i AS response,"
+        + " CASE WHEN i % 5 = 0 THEN NULL ELSE -400 * random() END AS x,"
+        + " (-random())::FLOAT AS f, -(i * 3) AS n,"
+        + " CASE WHEN i % 11 = 0 THEN [] ELSE [-50 - 350 * random(), -1e4 * random()] END AS l"
+        + " FROM range(6000) t(i)) TO '" + f + "' (FORMAT parquet, PARQUET_VERSION V2,"
+        + " ROW_GROUP_SIZE 2048)");
+    List<String> encodings = duck.strings("SELECT DISTINCT encodings FROM parquet_metadata('"
+        + f + "')");
+    assertThat(String.join(",", encodings)).containsAnyOf("DELTA", "BYTE_STREAM_SPLIT");
+    List<Double> x = duck.doubles("SELECT coalesce(x, 'nan'::DOUBLE) FROM '" + f + "'");
+    List<Double> fl = duck.doubles("SELECT f::DOUBLE FROM '" + f + "'");
+    List<double[]> l = duck.lists("SELECT l FROM '" + f + "'");
+    int row = 0;
+    try (ParquetTableReader r = ParquetTableReader.open(f, Set.of("i", "prompt", "response", "x",
+        "f", "n", "l"))) {
+      while (r.nextRowGroup()) {
+        double[] i = r.doubles("i", false);
+        String[] prompt = r.strings("prompt");
+        String[] response = r.strings("response");
+        double[] xs = r.doubles("x", true);
+        double[] fs = r.doubles("f", false);
+        double[] ns = r.doubles("n", false);
+        DoubleLists ls = r.doubleLists("l");
+        for (int k = 0; k < r.groupRows(); k++, row++) {
+          assertThat(i[k]).isEqualTo(row);
+          assertThat(prompt[k]).isEqualTo("p" + (row % 17));
+          assertThat(response[k]).isEqualTo("r" + row);
+          assertThat(Double.doubleToRawLongBits(xs[k])).isEqualTo(
+              Double.doubleToRawLongBits(x.get(row)));
+          assertThat(fs[k]).isEqualTo(fl.get(row));
+          assertThat(ns[k]).isEqualTo(-3.0 * row);
+          double[] expected = l.get(row);
+          assertThat(ls.length(k)).isEqualTo(expected.length);
+          for (int v = 0; v < expected.length; v++) {
+            assertThat(ls.values()[ls.offsets()[k] + v]).isEqualTo(expected[v]);
+          }
+        }
+      }
+    }
+    assertThat(row).isEqualTo(6000);
   }
 
   @Test
