@@ -42,9 +42,11 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
 
   enum Table {
     prompts("ref_logprobs"), pairs("ref_chosen_logps"), solutions("policy_logprobs"),
-    scores("loss");
+    scores("loss"), features("features"),
+    /** fit-reward's pairs: prompt, chosen and rejected only; what has none of the markers. */
+    preferences(null);
 
-    /** The column that tells this kind of table from the others. */
+    /** The column that tells this kind of table from the others (none for preferences). */
     final String marker;
 
     Table(String marker) {
@@ -65,7 +67,8 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
   Path output;
 
   @Option(names = "--table", paramLabel = "KIND",
-      description = "prompts, pairs, solutions or scores (default: from the input's columns).")
+      description = "prompts, pairs, solutions, scores, features or preferences (default: from"
+          + " the input's columns).")
   Table table;
 
   @Mixin FormatOptions formats;
@@ -99,8 +102,13 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
     TableFormat out = CliIo.outputFormat(output, formats.output, false);
     Table kind = table != null ? table : kindOf(in);
     long[] rows = {0};
-    ResultTable result = kind == Table.solutions ? ResultTable.SOLUTIONS
-        : kind == Table.scores ? ResultTable.SCORES : null;
+    ResultTable result = switch (kind) {
+      case solutions -> ResultTable.SOLUTIONS;
+      case scores -> ResultTable.SCORES;
+      case features -> ResultTable.FEATURES;
+      case preferences -> ResultTable.PREFERENCES;
+      default -> null;
+    };
     try (AtomicOutput o = out == TableFormat.PARQUET ? AtomicOutput.binary(output)
         : AtomicOutput.open(output, null)) {
       ParquetTableWriter parquet = out == TableFormat.PARQUET
@@ -178,16 +186,23 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
     List<Table> found = new ArrayList<>();
     List<String> markers = new ArrayList<>();
     for (Table t : Table.values()) {
+      if (t.marker == null) {
+        continue;
+      }
       markers.add(t.marker + " (" + t + ")");
       if (columns.contains(t.marker)) {
         found.add(t);
       }
     }
+    if (found.isEmpty() && columns.contains("chosen") && columns.contains("rejected")) {
+      found.add(Table.preferences); // no log-probabilities: fit-reward's pairs
+    }
     if (found.size() != 1) {
       throw new InputException(input + (found.isEmpty() ? " has none of "
-          + String.join(", ", markers) : " has the columns of " + found.size() + " kinds of"
-          + " table: " + found) + "; say which with --table prompts, pairs, solutions or"
-          + " scores");
+          + String.join(", ", markers) + ", nor chosen and rejected (preferences)"
+          : " has the columns of " + found.size() + " kinds of table: " + found)
+          + "; say which with --table prompts, pairs, solutions, scores, features or"
+          + " preferences");
     }
     return found.get(0);
   }

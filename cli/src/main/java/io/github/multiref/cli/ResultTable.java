@@ -14,25 +14,38 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A table a command writes (solve's solutions, dpo-score's scores), as {@code convert} moves it
- * between JSONL and Parquet: row by row, each value checked as the command would have written it,
- * every number with its bits. A row is one value per column: a {@code String}, {@code String[]},
+ * A table a command writes (solve's solutions, dpo-score's scores) or fit-reward reads (its
+ * features and preference pairs), as {@code convert} moves it between JSONL and Parquet: row by
+ * row, each value checked as the command would have written or read it, every number with its
+ * bits. A row is one value per column: a {@code String}, {@code String[]},
  * {@code Double} or {@code double[]}, null where the row has none.
  *
  * <p>What the commands write, this reads: numbers are finite, log-probabilities in lists are
- * finite or {@code -Infinity} (zero mass), and the lists of a row (responses, policy and
- * reference log-probabilities) have one entry per response. A column that is not the table's is
+ * finite or {@code -Infinity} (zero mass), features finite, and the lists of a row (responses,
+ * policy and reference log-probabilities) have one entry per response. A column that is not the table's is
  * refused rather than dropped.
  */
 final class ResultTable {
 
   /** {@code solve}'s output; JSONL spells out a missing reference or bound as null. */
   static final ResultTable SOLUTIONS = new ResultTable("solutions", SolveCommand.OUTPUT,
-      Set.of("reference_logprobs", "upper_bound", "lambda"));
+      Set.of("reference_logprobs", "upper_bound", "lambda"), false);
 
   /** {@code dpo-score}'s output with all three key columns, each of which may be null. */
   static final ResultTable SCORES = new ResultTable("scores",
-      DpoScoreCommand.ParquetSink.schema(new boolean[] {true, true, true}), Set.of());
+      DpoScoreCommand.ParquetSink.schema(new boolean[] {true, true, true}), Set.of(), false);
+
+  /** {@code fit-reward}'s {@code --features} input: every feature a finite number. */
+  static final ResultTable FEATURES = new ResultTable("features", TableSchema.of(List.of(
+      new TableSchema.Column("prompt", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("response", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("features", TableSchema.Kind.DOUBLE_LIST, false))), Set.of(), true);
+
+  /** {@code fit-reward}'s {@code --pairs} input: who was preferred to whom, nothing more. */
+  static final ResultTable PREFERENCES = new ResultTable("preferences", TableSchema.of(List.of(
+      new TableSchema.Column("prompt", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("chosen", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("rejected", TableSchema.Kind.STRING, false))), Set.of(), false);
 
   /** Takes the rows of a table in order. */
   @FunctionalInterface
@@ -43,13 +56,17 @@ final class ResultTable {
   private final String name;
   private final TableSchema schema;
   private final Set<String> writtenAsNull;
+  /** Lists hold finite numbers only (features), not log-probabilities that may be -inf. */
+  private final boolean finiteLists;
   /** The columns' names, in order. */
   private final List<String> names = new ArrayList<>();
 
-  private ResultTable(String name, TableSchema schema, Set<String> writtenAsNull) {
+  private ResultTable(String name, TableSchema schema, Set<String> writtenAsNull,
+      boolean finiteLists) {
     this.name = name;
     this.schema = schema;
     this.writtenAsNull = writtenAsNull;
+    this.finiteLists = finiteLists;
     for (TableSchema.Column c : schema.columns()) {
       names.add(c.name());
     }
@@ -97,7 +114,8 @@ final class ResultTable {
         case STRING -> v[i] = f.string(c.name());
         case STRING_LIST -> v[i] = f.strings(c.name());
         case DOUBLE -> v[i] = f.finiteNumber(c.name());
-        case DOUBLE_LIST -> v[i] = f.finiteOrNegativeInfinityNumbers(c.name());
+        case DOUBLE_LIST -> v[i] = finiteLists ? f.finiteNumbers(c.name())
+            : f.finiteOrNegativeInfinityNumbers(c.name());
         default -> throw new IllegalStateException("no " + c.kind() + " column in a result table");
       }
     }
@@ -126,7 +144,8 @@ final class ResultTable {
       String column = schema.columns().get(i).name();
       if (first == null) {
         if (n == 0) {
-          return new String[] {column, "is an empty list; expected one entry per response"};
+          return new String[] {column, "is an empty list; expected " + (finiteLists
+              ? "at least one feature" : "one entry per response")};
         }
         first = column;
         length = n;
@@ -195,9 +214,10 @@ final class ResultTable {
         double[] list = Arrays.copyOfRange(d.values(), d.offsets()[p],
             d.offsets()[p + 1]);
         for (int e = 0; e < list.length; e++) {
-          if (!(list[e] < Double.POSITIVE_INFINITY)) { // NaN and +inf
+          if (finiteLists ? !Double.isFinite(list[e]) : !(list[e] < Double.POSITIVE_INFINITY)) {
             throw InputException.at(row, c.name(), "element " + e + " is " + list[e]
-                + "; expected a finite number or -Infinity");
+                + (finiteLists ? "; expected a finite number"
+                    : "; expected a finite number or -Infinity"));
           }
         }
         v[i] = list;

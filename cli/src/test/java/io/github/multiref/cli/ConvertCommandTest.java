@@ -251,8 +251,9 @@ class ConvertCommandTest extends DuckDbTests {
     CliRunner.Result r = CliRunner.run("convert", "--input", neither.toString(), "--output",
         out.toString());
     assertThat(r.err()).isEqualTo("multiref: error: " + neither + " has none of ref_logprobs"
-        + " (prompts), ref_chosen_logps (pairs), policy_logprobs (solutions), loss (scores); say"
-        + " which with --table prompts, pairs, solutions or scores" + System.lineSeparator());
+        + " (prompts), ref_chosen_logps (pairs), policy_logprobs (solutions), loss (scores),"
+        + " features (features), nor chosen and rejected (preferences); say which with --table"
+        + " prompts, pairs, solutions, scores, features or preferences" + System.lineSeparator());
     Path bad = tmp.resolve("bad.jsonl");
     Files.writeString(bad, "{\"prompt\": \"p\", \"responses\": [\"a\"], \"reward\": [1],"
         + " \"ref_logprobs\": [[-1]]}\n{\"prompt\": \"q\", \"responses\": [\"a\"], \"reward\":"
@@ -262,5 +263,82 @@ class ConvertCommandTest extends DuckDbTests {
     assertThat(r.err()).isEqualTo("multiref: error: line 2: field 'reward[0]' is NaN; expected a"
         + " finite number" + System.lineSeparator());
     assertThat(out).doesNotExist();
+  }
+
+  /**
+   * fit-reward's two inputs, its preference pairs (prompt, chosen, rejected only) and its
+   * features: converted both ways with every bit, and the fit is the same from either form.
+   */
+  @Test
+  void fitRewardsInputsRoundTripAndFitTheSame() throws Exception {
+    Path pairs = tmp.resolve("pairs.jsonl");
+    Path features = tmp.resolve("features.jsonl");
+    StringBuilder p = new StringBuilder();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int i = 0; i < 400; i++) {
+      int x = random.nextInt(3);
+      int a = random.nextInt(4);
+      int b = (a + 1 + random.nextInt(3)) % 4;
+      p.append("{\"prompt\":\"q\\u00e9").append(x).append("\",\"chosen\":\"y").append(a)
+          .append("\",\"rejected\":\"y").append(b).append("\"}\n");
+    }
+    Files.writeString(pairs, p);
+    StringBuilder f = new StringBuilder();
+    for (int x = 0; x < 3; x++) {
+      for (int y = 0; y < 4; y++) {
+        f.append("{\"prompt\":\"q\u00e9").append(x).append("\",\"response\":\"y").append(y)
+            .append("\",\"features\":[").append(random.nextDouble() - 0.5).append(',')
+            .append(-1e-300 * random.nextDouble()).append(',').append(y == x ? 1.0 : 0.0)
+            .append("]}\n");
+      }
+    }
+    Files.writeString(features, f);
+    Path pairsTable = tmp.resolve("pairs.parquet");
+    Path featuresTable = tmp.resolve("features.parquet");
+    convert(pairs, pairsTable);
+    convert(features, featuresTable);
+    Path pairsBack = tmp.resolve("pairs-back.jsonl");
+    Path featuresBack = tmp.resolve("features-back.jsonl");
+    convert(pairsTable, pairsBack);
+    convert(featuresTable, featuresBack);
+    assertSameNumbers(features, featuresBack);
+    assertThat(Files.readAllLines(pairsBack)).hasSize(400);
+    assertSameNumbers(pairs, pairsBack);
+    assertThat(duck.strings("SELECT count(*) || ' ' || sum(len(features)) FROM '" + featuresTable
+        + "'")).containsExactly("12 36");
+    for (String[] model : new String[][] {{"--class", "tabular"}, {"--class", "linear",
+        "--features"}}) {
+      Path a = tmp.resolve("a.json");
+      Path b = tmp.resolve("b.json");
+      List<String> common = List.of("fit-reward", "--output");
+      run(args(common, a, pairs, model, features));
+      run(args(common, b, pairsTable, model, featuresTable));
+      assertThat(Files.readString(b)).isEqualTo(Files.readString(a));
+    }
+    Path bad = tmp.resolve("bad.parquet");
+    duck.sql("COPY (SELECT 'q' AS prompt, 'y' AS response, [1.0, '-inf'::DOUBLE] AS features) TO '"
+        + bad + "' (FORMAT parquet)");
+    CliTests.assertRefused("row 1, column 'features': element 1 is -Infinity; expected a finite"
+        + " number", "convert", "--input", bad.toString(), "--output",
+        tmp.resolve("out.jsonl").toString());
+    Path scored = tmp.resolve("scored.jsonl");
+    Files.writeString(scored, "{\"prompt\":\"q\",\"chosen\":\"a\",\"rejected\":\"b\","
+        + "\"chosen_logps\":-1.5}\n");
+    CliTests.assertRefused("line 1: field 'chosen_logps' is not a column of a preferences table"
+        + " (prompt, chosen, rejected)", "convert", "--input", scored.toString(), "--output",
+        tmp.resolve("out.parquet").toString());
+  }
+
+  private static String[] args(List<String> common, Path out, Path pairs, String[] model,
+      Path features) {
+    List<String> a = new java.util.ArrayList<>(common);
+    a.add(out.toString());
+    a.add("--pairs");
+    a.add(pairs.toString());
+    a.addAll(List.of(model));
+    if (model.length == 3) {
+      a.add(features.toString());
+    }
+    return a.toArray(new String[0]);
   }
 }
