@@ -331,8 +331,9 @@ public final class ForwardKlSolver implements Solver {
         }
       }
       double logMassTop = Double.NEGATIVE_INFINITY;
-      for (int y = 0; y < n; y++) {
-        if (mix.inSupport(y) && r[y] == rMax) {
+      for (int y = ArrayKernels.nextEqual(r, rMax, 0, n); y < n;
+          y = ArrayKernels.nextEqual(r, rMax, y + 1, n)) { // the few best, a vector at a time
+        if (mix.inSupport(y)) {
           logMassTop = LogMath.logAddExp(logMassTop, mix.logMix(y));
         }
       }
@@ -357,22 +358,11 @@ public final class ForwardKlSolver implements Solver {
     double[] linearMix = mix.mix();
     double w = beta * Math.exp(top.logMassTop());
     // Newton works on the responses of S \ M: their weight beta pibar(y) and gap r_max - r(y)
-    int count = 0;
+    // (the others weigh 0); and the most they can hold (at lambda = r_max), so m >= 1 - rest at
+    // the root. One SIMD pass, no compaction: the zero weights add nothing
     double[] others = work.others;
     double[] gaps = work.gaps;
-    for (int y = 0; y < n; y++) {
-      double gap = top.rMax() - r[y];
-      if (mix.inSupport(y) && gap > 0 && linearMix[y] > 0) {
-        others[count] = beta * linearMix[y];
-        gaps[count] = gap;
-        count++;
-      }
-    }
-    // the most the other responses can hold (at lambda = r_max), so m >= 1 - rest at the root
-    double rest = 0.0;
-    for (int j = 0; j < count; j++) {
-      rest += others[j] / gaps[j];
-    }
+    double rest = ArrayKernels.secularTerms(r, linearMix, n, top.rMax(), beta, others, gaps);
     if (w == 0.0) {
       // pibar(M) underflows: s is below the smallest double, lambda = r_max to rounding
       return rest < 1.0 ? new Root(1.0 - rest, 0.0, 0) : null;
@@ -386,7 +376,7 @@ public final class ForwardKlSolver implements Solver {
     double[] sums = work.sums;
     int iterations = 0;
     while (true) {
-      ArrayKernels.secular(others, gaps, count, w, m, sums);
+      ArrayKernels.secular(others, gaps, n, w, m, sums);
       double g = m - 1.0 + sums[0];
       double slope = 1.0 + sums[1];
       if (g >= 0) {
@@ -431,23 +421,24 @@ public final class ForwardKlSolver implements Solver {
       }
     }
     ArrayKernels.log(linear, logs, n);
-    double total = 0.0;
-    for (int y = 0; y < n; y++) {
+    // what the pass above gets wrong, a vector at a time: off the support (linear 0 there, or
+    // -0.0 past lambda), where linear underflows, and at the top (exact in log space); the mass
+    // is summed after, not in this loop (a serial chain of additions)
+    double best = outsideWins ? Double.NaN : top.rMax(); // NaN equals nothing
+    for (int y = ArrayKernels.nextFlagged(linear, Double.MIN_NORMAL, r, best, 0, n); y < n;
+        y = ArrayKernels.nextFlagged(linear, Double.MIN_NORMAL, r, best, y + 1, n)) {
       if (!mix.inSupport(y)) {
         linear[y] = 0.0;
         logs[y] = Double.NEGATIVE_INFINITY;
         continue;
       }
-      boolean atTop = !outsideWins && r[y] == top.rMax();
-      if (atTop || !(linear[y] > Double.MIN_NORMAL)) {
-        double distance = outsideWins ? lambda - r[y] : s + (top.rMax() - r[y]);
-        logs[y] = atTop ? mix.logMix(y) - top.logMassTop() + logM
-            : logBeta + mix.logMix(y) - Math.log(distance);
-        linear[y] = Math.exp(logs[y]);
-      }
-      total += linear[y];
+      boolean atTop = r[y] == best;
+      double distance = outsideWins ? lambda - r[y] : s + (top.rMax() - r[y]);
+      logs[y] = atTop ? mix.logMix(y) - top.logMassTop() + logM
+          : logBeta + mix.logMix(y) - Math.log(distance);
+      linear[y] = Math.exp(logs[y]);
     }
-    return total;
+    return ArrayKernels.sum(linear, n);
   }
 
   /**

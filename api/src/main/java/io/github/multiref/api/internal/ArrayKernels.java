@@ -150,8 +150,9 @@ public final class ArrayKernels {
   /**
    * Over {@code i < n}: {@code out[0]} the largest and {@code out[1]} the smallest {@code r[i]}
    * where {@code w[i] > 0} ({@code -inf} and {@code +inf} when there is none), {@code out[2]} the
-   * largest {@code r[i]} elsewhere ({@code -inf} when there is none). For r without NaN the result
-   * does not depend on the order of the entries, so SIMD and scalar code agree bit for bit.
+   * largest {@code r[i]} elsewhere ({@code -inf} when there is none); a zero is given as 0.0. For
+   * r without NaN the result does not depend on the order of the entries, so SIMD and scalar code
+   * agree bit for bit.
    */
   public static void rangeWherePositive(double[] r, double[] w, int n, double[] out) {
     if (VECTORIZED) {
@@ -173,9 +174,9 @@ public final class ArrayKernels {
         outside = Math.max(outside, r[i]);
       }
     }
-    out[0] = hi;
-    out[1] = lo;
-    out[2] = outside;
+    out[0] = hi + 0.0; // -0.0 becomes 0.0: which of two zeros comes first does not show
+    out[1] = lo + 0.0;
+    out[2] = outside + 0.0;
   }
 
   /**
@@ -244,6 +245,81 @@ public final class ArrayKernels {
       }
     }
     return sum;
+  }
+
+  /**
+   * The first {@code i} in {@code [from, n)} with {@code !(x[i] > threshold)} (NaN included) or
+   * {@code r[i] == value}; n when there is none. For a loop over the few entries a pass must
+   * treat apart, found a vector at a time.
+   */
+  public static int nextFlagged(double[] x, double threshold, double[] r, double value, int from,
+      int n) {
+    if (VECTORIZED) {
+      return VectorMath.nextFlagged(x, threshold, r, value, from, n);
+    }
+    for (int i = from; i < n; i++) {
+      if (!(x[i] > threshold) || r[i] == value) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** The first {@code i} in {@code [from, n)} with {@code r[i] == value}; n when there is none. */
+  public static int nextEqual(double[] r, double value, int from, int n) {
+    if (VECTORIZED) {
+      return VectorMath.nextEqual(r, value, from, n);
+    }
+    for (int i = from; i < n; i++) {
+      if (r[i] == value) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** {@code sum_i x[i]} for {@code i < n}. */
+  public static double sum(double[] x, int n) {
+    if (VECTORIZED) {
+      return VectorMath.sum(x, n);
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+      sum += x[i];
+    }
+    return sum;
+  }
+
+  /**
+   * The terms of the forward-KL secular equation in one pass over {@code i < n}: where {@code
+   * gap = rMax - r[i] > 0} and {@code mix[i] > 0}, {@code a[i] = beta mix[i]} and {@code g[i] =
+   * gap}; elsewhere {@code a[i] = 0} and {@code g[i] = 1}, which add nothing to {@link #secular}.
+   * Returns {@code sum_i a[i] / g[i]}.
+   */
+  public static double secularTerms(double[] r, double[] mix, int n, double rMax, double beta,
+      double[] a, double[] g) {
+    if (VECTORIZED) {
+      return VectorMath.secularTerms(r, mix, n, rMax, beta, a, g);
+    }
+    double rest = 0.0;
+    for (int i = 0; i < n; i++) {
+      rest += secularTerm(r, mix, i, rMax, beta, a, g);
+    }
+    return rest;
+  }
+
+  /** Entry i of {@link #secularTerms}: sets {@code a[i]} and {@code g[i]}, returns their ratio. */
+  static double secularTerm(double[] r, double[] mix, int i, double rMax, double beta,
+      double[] a, double[] g) {
+    double gap = rMax - r[i];
+    if (gap > 0 && mix[i] > 0) {
+      a[i] = beta * mix[i];
+      g[i] = gap;
+      return a[i] / gap;
+    }
+    a[i] = 0.0;
+    g[i] = 1.0;
+    return 0.0;
   }
 
   /**

@@ -342,9 +342,11 @@ final class VectorMath {
     for (; i < bound; i += S.length()) {
       DoubleVector v = DoubleVector.fromArray(S, r, i);
       VectorMask<Double> on = DoubleVector.fromArray(S, w, i).compare(VectorOperators.GT, 0.0);
-      max = max.max(v.blend(Double.NEGATIVE_INFINITY, on.not()));
-      min = min.min(v.blend(Double.POSITIVE_INFINITY, on.not()));
-      off = off.max(v.blend(Double.NEGATIVE_INFINITY, on));
+      // compares and blends, one instruction each (max and min follow Math.max's rules for -0.0
+      // and NaN, at several); the signs of zeros are made one at the end
+      max = max.blend(v, on.and(v.compare(VectorOperators.GT, max)));
+      min = min.blend(v, on.and(v.compare(VectorOperators.LT, min)));
+      off = off.blend(v, on.not().and(v.compare(VectorOperators.GT, off)));
     }
     // maxima and minima are exact: any order of the lanes gives the same bits
     ArrayKernels.rangeWherePositive(r, w, i, n, max.reduceLanes(VectorOperators.MAX),
@@ -394,6 +396,85 @@ final class VectorMath {
       }
     }
     return sum;
+  }
+
+  /** See {@link ArrayKernels#nextFlagged}. */
+  static int nextFlagged(double[] x, double threshold, double[] r, double value, int from, int n) {
+    int i = from;
+    for (; i + S.length() <= n; i += S.length()) {
+      VectorMask<Double> flagged = DoubleVector.fromArray(S, x, i)
+          .compare(VectorOperators.GT, threshold).not()
+          .or(DoubleVector.fromArray(S, r, i).compare(VectorOperators.EQ, value));
+      if (flagged.anyTrue()) {
+        return i + flagged.firstTrue();
+      }
+    }
+    for (; i < n; i++) {
+      if (!(x[i] > threshold) || r[i] == value) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** See {@link ArrayKernels#nextEqual}. */
+  static int nextEqual(double[] r, double value, int from, int n) {
+    int i = from;
+    for (; i + S.length() <= n; i += S.length()) {
+      VectorMask<Double> equal = DoubleVector.fromArray(S, r, i)
+          .compare(VectorOperators.EQ, value);
+      if (equal.anyTrue()) {
+        return i + equal.firstTrue();
+      }
+    }
+    for (; i < n; i++) {
+      if (r[i] == value) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** {@code sum_i x[i]} for i < n, the lanes added in lane order. */
+  static double sum(double[] x, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    for (; i < bound; i += S.length()) {
+      acc = acc.add(DoubleVector.fromArray(S, x, i));
+    }
+    double sum = sum(acc);
+    for (; i < n; i++) {
+      sum += x[i];
+    }
+    return sum;
+  }
+
+  /** See {@link ArrayKernels#secularTerms}. */
+  static double secularTerms(double[] r, double[] mix, int n, double rMax, double beta,
+      double[] a, double[] g) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    DoubleVector acc = DoubleVector.zero(S);
+    DoubleVector one = DoubleVector.broadcast(S, 1.0);
+    DoubleVector zero = DoubleVector.zero(S);
+    DoubleVector top = DoubleVector.broadcast(S, rMax);
+    for (; i < bound; i += S.length()) {
+      DoubleVector gap = top.sub(DoubleVector.fromArray(S, r, i));
+      DoubleVector m = DoubleVector.fromArray(S, mix, i);
+      VectorMask<Double> keep = gap.compare(VectorOperators.GT, 0.0)
+          .and(m.compare(VectorOperators.GT, 0.0));
+      DoubleVector av = zero.blend(m.mul(beta), keep);
+      DoubleVector gv = one.blend(gap, keep);
+      av.intoArray(a, i);
+      gv.intoArray(g, i);
+      acc = acc.add(av.div(gv));
+    }
+    double rest = sum(acc);
+    for (; i < n; i++) {
+      rest += ArrayKernels.secularTerm(r, mix, i, rMax, beta, a, g);
+    }
+    return rest;
   }
 
   /**

@@ -56,7 +56,7 @@ class DeterministicKernelsTest {
         double[] r = new double[n];
         double[] w = new double[n];
         for (int i = 0; i < n; i++) {
-          r[i] = rng.nextDouble(-400, 10);
+          r[i] = i % 17 == 5 ? 0.0 : i % 19 == 6 ? -0.0 : rng.nextDouble(-400, 10);
           w[i] = rng.nextDouble() < zeros ? 0.0 : rng.nextDouble();
         }
         double hi = Double.NEGATIVE_INFINITY;
@@ -72,8 +72,21 @@ class DeterministicKernelsTest {
         }
         double[] out = new double[3];
         ArrayKernels.rangeWherePositive(r, w, n, out);
-        assertThat(out).as("n %d, zeros %s", n, zeros).containsExactly(hi, lo, outside);
+        // a zero comes out as 0.0, whichever of 0.0 and -0.0 the loop met first
+        assertThat(out).as("n %d, zeros %s", n, zeros).containsExactly(hi + 0.0, lo + 0.0,
+            outside + 0.0);
       }
+    }
+    for (int n : new int[] {2, 9, 40}) { // the top a zero of either sign, in SIMD and tail lanes
+      double[] r = new double[n];
+      double[] w = new double[n];
+      for (int i = 0; i < n; i++) {
+        r[i] = i % 2 == 0 ? -0.0 : 0.0;
+        w[i] = i % 3 == 0 ? 0.0 : 1.0;
+      }
+      double[] out = new double[3];
+      ArrayKernels.rangeWherePositive(r, w, n, out);
+      assertThat(out).containsExactly(0.0, 0.0, 0.0);
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,78 @@ class VectorKernelsTest {
       assertThat(out[1]).as("n=%d", n).isCloseTo(slope, within(1e-14 * (1 + slope)));
       assertThat(ArrayKernels.dotWherePositive(a, b, n)).isCloseTo(masked,
           within(1e-14 * (1 + Math.abs(masked))));
+    }
+  }
+
+  /** The scans for the entries a pass treats apart, against the loops they replace. */
+  @Test
+  void scansFindEveryFlaggedEntryInOrder() {
+    SplittableRandom rng = new SplittableRandom(23);
+    for (int n : new int[] {1, 7, 8, 9, 100, 4096}) {
+      double[] x = new double[n];
+      double[] r = new double[n];
+      for (int i = 0; i < n; i++) {
+        double u = rng.nextDouble();
+        x[i] = u < 0.01 ? Double.NaN : u < 0.02 ? 0.0 : u < 0.03 ? -0.0 : u < 0.04 ? 1e-310
+            : rng.nextDouble();
+        r[i] = rng.nextDouble() < 0.02 ? 0.5 : rng.nextDouble();
+      }
+      for (double value : new double[] {0.5, Double.NaN}) {
+        List<Integer> want = new ArrayList<>();
+        List<Integer> equal = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          if (!(x[i] > Double.MIN_NORMAL) || r[i] == value) {
+            want.add(i);
+          }
+          if (r[i] == value) {
+            equal.add(i);
+          }
+        }
+        List<Integer> got = new ArrayList<>();
+        for (int i = ArrayKernels.nextFlagged(x, Double.MIN_NORMAL, r, value, 0, n); i < n;
+            i = ArrayKernels.nextFlagged(x, Double.MIN_NORMAL, r, value, i + 1, n)) {
+          got.add(i);
+        }
+        List<Integer> gotEqual = new ArrayList<>();
+        for (int i = ArrayKernels.nextEqual(r, value, 0, n); i < n;
+            i = ArrayKernels.nextEqual(r, value, i + 1, n)) {
+          gotEqual.add(i);
+        }
+        assertThat(got).as("n=%d, value %s", n, value).isEqualTo(want);
+        assertThat(gotEqual).as("n=%d, value %s", n, value).isEqualTo(equal);
+      }
+    }
+  }
+
+  /** The forward-KL solver's terms and sums, against their definitions written out. */
+  @Test
+  void secularTermsAndSumsMatchTheirDefinitions() {
+    SplittableRandom rng = new SplittableRandom(17);
+    for (int n : new int[] {1, 5, 8, 13, 333, 4096}) {
+      double[] r = new double[n];
+      double[] mix = new double[n];
+      for (int i = 0; i < n; i++) {
+        r[i] = i % 7 == 3 ? 0.9 : rng.nextDouble(); // ties at the top (gap 0) are left out
+        mix[i] = i % 5 == 0 ? 0.0 : i % 11 == 1 ? Double.MIN_VALUE : rng.nextDouble() / n;
+      }
+      double rMax = 0.9;
+      double beta = 0.35;
+      double[] a = new double[n];
+      double[] g = new double[n];
+      double rest = ArrayKernels.secularTerms(r, mix, n, rMax, beta, a, g);
+      double expected = 0;
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        boolean keep = rMax - r[i] > 0 && mix[i] > 0;
+        assertThat(a[i]).as("a[%d] of %d", i, n).isEqualTo(keep ? beta * mix[i] : 0.0);
+        assertThat(g[i]).as("g[%d] of %d", i, n).isEqualTo(keep ? rMax - r[i] : 1.0);
+        expected += keep ? beta * mix[i] / (rMax - r[i]) : 0.0;
+        total += r[i];
+      }
+      // positive terms summed in another order: within n eps of the sum (4096 terms: 5e-13)
+      double tolerance = n * 0x1p-52;
+      assertThat(rest).as("n=%d", n).isCloseTo(expected, within(tolerance * (1 + expected)));
+      assertThat(ArrayKernels.sum(r, n)).isCloseTo(total, within(tolerance * (1 + total)));
     }
   }
 
