@@ -2,8 +2,8 @@
 # Side-by-side: `multiref dpo-score` end to end on a JSONL file of preference pairs (K = 4, reverse
 # KL, sigmoid loss, uniform weights) against DuckDB computing the same columns in SQL over the same
 # file and writing JSONL (DuckDbDpoScore), in one run, with each process's wall time and peak
-# resident memory (GNU time); multiref with the ./multiref launcher's JVM options (the throughput
-# collector). Both outputs are compared line by line. Needs numpy.
+# resident memory (GNU time); multiref through the ./multiref launcher, with its JVM options, as a
+# user runs it. Both outputs are compared line by line. Needs numpy.
 #   benchmarks/run-dpo-jsonl-benchmark.sh [pairs]     (default 1,000,000)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -24,7 +24,7 @@ with open(path, 'w') as f:
                             'ref_chosen_logps': rw[i].tolist(), 'ref_rejected_logps': rl[i].tolist()}) + '\n')
 PY
 echo "input: $pairs pairs, $(du -m "$work/pairs.jsonl" | cut -f1) MB of JSONL"
-measure multiref java -XX:+UseParallelGC --add-modules jdk.incubator.vector -jar cli/target/multiref.jar dpo-score \
+measure multiref ./multiref dpo-score \
   --input "$work/pairs.jsonl" --beta 0.1 --divergence reverse-kl --loss sigmoid \
   --output "$work/multiref.jsonl"
 measure duckdb java -cp "$classpath" io.github.multiref.benchmarks.DuckDbDpoScore \

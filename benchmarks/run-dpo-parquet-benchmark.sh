@@ -3,7 +3,7 @@
 # reverse KL, sigmoid loss, uniform weights; read, score, write Parquet) against DuckDB computing
 # the same columns in SQL over the same file and writing Parquet (DuckDbDpoScore), in one run,
 # with each process's wall time and peak resident memory (GNU time). multiref runs with a 1 GB
-# heap (-Xmx1g) and the JVM options of the ./multiref launcher (the throughput collector): it
+# heap (-Xmx1g), run through the ./multiref launcher with its JVM options, as a user runs it: it
 # streams row group by row group. Both outputs are compared by DuckDB.
 #   benchmarks/run-dpo-parquet-benchmark.sh [pairs]     (default 10,000,000)
 # Needs the program's jar: mvn -B -DskipTests install (cli/target/multiref.jar).
@@ -20,7 +20,7 @@ sql "SELECT setseed(0.7)" "COPY (SELECT 'p' || i AS prompt, 'c' || i AS chosen, 
   FROM (SELECT i, -50 - 350 * random() AS lw, -50 - 350 * random() AS ll FROM range($pairs) t(i)))
   TO '$work/pairs.parquet' (FORMAT parquet)"
 echo "input: $pairs pairs, $(du -m "$work/pairs.parquet" | cut -f1) MB of Parquet"
-measure multiref java -Xmx1g -XX:+UseParallelGC --add-modules jdk.incubator.vector -jar cli/target/multiref.jar \
+measure multiref env MULTIREF_JAVA_OPTS=-Xmx1g ./multiref \
   dpo-score --input "$work/pairs.parquet" --beta 0.1 --divergence reverse-kl --loss sigmoid \
   --output "$work/multiref.parquet"
 measure duckdb java -cp "$classpath" io.github.multiref.benchmarks.DuckDbDpoScore \
