@@ -38,10 +38,279 @@ final class PairLine {
    * through {@link JsonLine} instead.
    */
   boolean read(byte[] bytes, int from, int length) {
+    if (scan(bytes, from, from + length)) {
+      return true; // the plain lines every writer of this shape writes, without a parser
+    }
+    return parsed(bytes, from, length);
+  }
+
+  /** {@link #read} through Jackson's streaming parser alone. */
+  boolean parsed(byte[] bytes, int from, int length) {
     try (JsonParser p = FACTORY.createParser(bytes, from, length)) {
       return parse(p);
     } catch (IOException | RuntimeException e) {
       return false; // malformed: JsonLine says where
+    }
+  }
+
+  // ---- the scanner: one pass over the bytes for the plainest lines, Jackson for the rest ----
+
+  /** Where the scanner is in the line it scans. */
+  private int at;
+  private char[] digits = new char[32];
+
+  /**
+   * Reads the line if it is in the plainest form of a pair: one object whose fields are the four
+   * log-probability fields (numbers in JSON's grammar, the references as a number or an array of
+   * them) and the string keys (no escapes), each once, nothing else; false for anything else
+   * (which {@link #parse} then reads, or refuses). What it takes it reads exactly as the parser
+   * would: the same doubles, bit for bit, and the keys' JSON text as {@link JsonLine#quoted}
+   * writes them.
+   */
+  boolean scan(byte[] b, int from, int end) {
+    at = from;
+    if (!skipSpace(b, end) || b[at++] != '{') {
+      return false;
+    }
+    boolean seenChosen = false;
+    boolean seenRejected = false;
+    int chosenRefs = -1;
+    int rejectedRefs = -1;
+    Arrays.fill(keyText, null);
+    while (true) {
+      if (!skipSpace(b, end) || b[at] != '"') {
+        return false;
+      }
+      int field = field(b, end);
+      if (field < 0 || !skipSpace(b, end) || b[at++] != ':' || !skipSpace(b, end)) {
+        return false;
+      }
+      switch (field) {
+        case 0, 1, 2 -> {
+          if (keyText[field] != null || b[at] != '"') {
+            return false;
+          }
+          int start = at;
+          if (!plainString(b, end)) {
+            return false;
+          }
+          keyText[field] = new String(b, start, at - start, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        case 3, 4 -> {
+          if ((field == 3 ? seenChosen : seenRejected)) {
+            return false;
+          }
+          double v = number(b, end);
+          if (!isLogProbability(v)) { // NaN when it is not a plain number
+            return false;
+          }
+          if (field == 3) {
+            chosen = v;
+            seenChosen = true;
+          } else {
+            rejected = v;
+            seenRejected = true;
+          }
+        }
+        default -> {
+          boolean chosenSide = field == 5;
+          if ((chosenSide ? chosenRefs : rejectedRefs) >= 0) {
+            return false;
+          }
+          int n = scannedReferences(b, end, chosenSide);
+          if (n < 1) {
+            return false;
+          }
+          if (chosenSide) {
+            chosenRefs = n;
+          } else {
+            rejectedRefs = n;
+          }
+        }
+      }
+      if (!skipSpace(b, end)) {
+        return false;
+      }
+      byte c = b[at++];
+      if (c == '}') {
+        break;
+      }
+      if (c != ',') {
+        return false;
+      }
+    }
+    skipSpace(b, end);
+    if (at != end || !seenChosen || !seenRejected || chosenRefs < 1
+        || rejectedRefs != chosenRefs) {
+      return false;
+    }
+    references = chosenRefs;
+    keys.setLength(0);
+    for (int k = 0; k < KEYS.length; k++) {
+      if (keyText[k] != null) {
+        keys.append('"').append(KEYS[k]).append("\":").append(keyText[k]).append(',');
+      }
+    }
+    return true;
+  }
+
+  /** Skips JSON whitespace; false at the end of the line. */
+  private boolean skipSpace(byte[] b, int end) {
+    while (at < end && (b[at] == ' ' || b[at] == '\t' || b[at] == '\n' || b[at] == '\r')) {
+      at++;
+    }
+    return at < end;
+  }
+
+  private static final byte[][] FIELDS = {
+      "prompt".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "chosen".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "rejected".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "chosen_logps".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "rejected_logps".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "ref_chosen_logps".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "ref_rejected_logps".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+  /** The field name at {@code at} (a quote): its index in {@link #FIELDS}, or -1. */
+  private int field(byte[] b, int end) {
+    int start = at + 1;
+    int close = start;
+    while (close < end && b[close] != '"') {
+      if (b[close] == '\\') {
+        return -1;
+      }
+      close++;
+    }
+    if (close >= end) {
+      return -1;
+    }
+    at = close + 1;
+    for (int f = 0; f < FIELDS.length; f++) {
+      if (Arrays.equals(b, start, close, FIELDS[f], 0, FIELDS[f].length)) {
+        return f;
+      }
+    }
+    return -1;
+  }
+
+  /** A string at {@code at} without escapes or control characters; moves past it. */
+  private boolean plainString(byte[] b, int end) {
+    for (int i = at + 1; i < end; i++) {
+      byte c = b[i];
+      if (c == '"') {
+        at = i + 1;
+        return true;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A number in JSON's grammar at {@code at}, as Jackson reads it (an integer of up to 18 digits
+   * as the long it is, so -0 is 0.0; anything else correctly rounded); NaN when it is not one.
+   */
+  private double number(byte[] b, int end) {
+    int start = at;
+    int i = at;
+    if (i < end && b[i] == '-') {
+      i++;
+    }
+    int intStart = i;
+    if (i < end && b[i] == '0') {
+      i++;
+    } else {
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+    }
+    int intDigits = i - intStart;
+    if (intDigits == 0) {
+      return Double.NaN;
+    }
+    boolean integer = true;
+    if (i < end && b[i] == '.') {
+      integer = false;
+      int f = ++i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == f) {
+        return Double.NaN;
+      }
+    }
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      integer = false;
+      i++;
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int e = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == e) {
+        return Double.NaN;
+      }
+    }
+    if (i < end && b[i] != ',' && b[i] != ']' && b[i] != '}' && b[i] != ' ' && b[i] != '\t'
+        && b[i] != '\r' && b[i] != '\n') {
+      return Double.NaN; // "1x", "1-2": not a number that ends here
+    }
+    at = i;
+    if (integer) {
+      if (intDigits > 18) {
+        return Double.NaN; // Jackson's BigInteger path: left to it
+      }
+      long v = 0;
+      for (int d = intStart; d < i; d++) {
+        v = v * 10 + (b[d] - '0');
+      }
+      return b[start] == '-' ? (double) -v : (double) v;
+    }
+    int length = i - start;
+    if (digits.length < length) {
+      digits = new char[2 * length];
+    }
+    for (int d = 0; d < length; d++) {
+      digits[d] = (char) b[start + d];
+    }
+    return com.fasterxml.jackson.core.io.NumberInput.parseDouble(digits, 0, length, true);
+  }
+
+  /** The references at {@code at}: a number or an array of them, each a log-probability. */
+  private int scannedReferences(byte[] b, int end, boolean chosenSide) {
+    if (b[at] != '[') {
+      double d = number(b, end);
+      if (!isLogProbability(d)) {
+        return -1;
+      }
+      store(chosenSide, 0, d);
+      return 1;
+    }
+    at++;
+    int n = 0;
+    while (true) {
+      if (!skipSpace(b, end)) {
+        return -1;
+      }
+      double d = number(b, end);
+      if (!isLogProbability(d)) {
+        return -1;
+      }
+      store(chosenSide, n++, d);
+      if (!skipSpace(b, end)) {
+        return -1;
+      }
+      byte c = b[at++];
+      if (c == ']') {
+        return n;
+      }
+      if (c != ',') {
+        return -1;
+      }
     }
   }
 

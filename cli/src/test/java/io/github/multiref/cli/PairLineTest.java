@@ -125,4 +125,97 @@ class PairLineTest {
     }
     assertThat(read(fast, GOOD)).isTrue();
   }
+
+  /**
+   * The scanner (the plainest lines, no parser) against Jackson's streaming parser: on every line
+   * it takes, the same doubles bit for bit and the same key text; it takes the plain lines that
+   * writers write (Python's json.dumps, Jackson, hand spacing), and leaves escapes, long integers
+   * and anything unusual to the parser.
+   */
+  @Test
+  void theScannerReadsWhatTheParserReadsBitForBit() {
+    SplittableRandom rng = new SplittableRandom(29);
+    String[] spaces = {"", " ", "  ", "\t", " \r "};
+    int scanned = 0;
+    for (int i = 0; i < 30_000; i++) {
+      String sp = spaces[rng.nextInt(spaces.length)];
+      int k = 1 + rng.nextInt(4);
+      List<String> fields = new java.util.ArrayList<>();
+      fields.add(q("prompt") + sp + ":" + sp + q(rng.nextInt(9) == 0 ? "caf\u00e9 \u4f60 " + i
+          : rng.nextInt(20) == 0 ? "esc\\\"aped" : "p" + i));
+      if (rng.nextBoolean()) {
+        fields.add(q("chosen") + ":" + sp + q("c" + i));
+        fields.add(q("rejected") + ":" + q("r" + i));
+      }
+      fields.add(q("chosen_logps") + ":" + sp + number(rng));
+      fields.add(q("rejected_logps") + sp + ":" + number(rng));
+      for (String side : new String[] {"ref_chosen_logps", "ref_rejected_logps"}) {
+        StringBuilder v = new StringBuilder();
+        if (k == 1 && rng.nextBoolean()) {
+          v.append(number(rng));
+        } else {
+          v.append('[').append(sp);
+          for (int j = 0; j < k; j++) {
+            v.append(j == 0 ? "" : "," + sp).append(number(rng));
+          }
+          v.append(sp).append(']');
+        }
+        fields.add(q(side) + ":" + sp + v);
+      }
+      java.util.Collections.shuffle(fields, new java.util.Random(i));
+      String text = sp + "{" + sp + String.join("," + sp, fields) + sp + "}" + sp;
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      PairLine scanner = new PairLine();
+      PairLine parser = new PairLine();
+      boolean parsed = parser.parsed(bytes, 0, bytes.length);
+      if (!scanner.scan(bytes, 0, bytes.length)) {
+        continue;
+      }
+      scanned++;
+      assertThat(parsed).as("the parser refuses %s, which the scanner took", text).isTrue();
+      assertThat(Double.doubleToRawLongBits(scanner.chosen)).as(text)
+          .isEqualTo(Double.doubleToRawLongBits(parser.chosen));
+      assertThat(Double.doubleToRawLongBits(scanner.rejected)).as(text)
+          .isEqualTo(Double.doubleToRawLongBits(parser.rejected));
+      assertThat(scanner.references).as(text).isEqualTo(parser.references);
+      for (int j = 0; j < parser.references; j++) {
+        assertThat(Double.doubleToRawLongBits(scanner.refChosen[j])).as(text)
+            .isEqualTo(Double.doubleToRawLongBits(parser.refChosen[j]));
+        assertThat(Double.doubleToRawLongBits(scanner.refRejected[j])).as(text)
+            .isEqualTo(Double.doubleToRawLongBits(parser.refRejected[j]));
+      }
+      assertThat(scanner.keys.toString()).as(text).isEqualTo(parser.keys.toString());
+    }
+    assertThat(scanned).as("lines the scanner took").isGreaterThan(25_000);
+    // an integer -0 is the long 0 to the parser, so 0.0, not -0.0
+    PairLine p = new PairLine();
+    byte[] zero = GOOD.replace("-1.5", "-0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.scan(zero, 0, zero.length)).isTrue();
+    assertThat(Double.doubleToRawLongBits(p.chosen)).isEqualTo(Double.doubleToRawLongBits(0.0));
+  }
+
+  private static String q(String s) {
+    return "\"" + s + "\"";
+  }
+
+  /** A log-probability as writers print it: shortest repr, integers, exponents, -0, subnormals. */
+  private static String number(SplittableRandom rng) {
+    switch (rng.nextInt(8)) {
+      case 0:
+        return Integer.toString(-rng.nextInt(1000));
+      case 1:
+        return rng.nextBoolean() ? "-0" : "-0.0";
+      case 2:
+        return String.format(java.util.Locale.ROOT, "%.17g", -rng.nextDouble(0, 400));
+      case 3:
+        return "-" + rng.nextInt(1, 10) + "." + rng.nextInt(1000) + (rng.nextBoolean() ? "e" : "E")
+            + (rng.nextBoolean() ? "-" : "+") + rng.nextInt(330);
+      case 4:
+        return Double.toString(-Double.MIN_VALUE * rng.nextInt(1, 1000));
+      case 5:
+        return "-" + rng.nextLong(1L, 999_999_999_999_999_999L);
+      default:
+        return Double.toString(-rng.nextDouble(0, 1e4));
+    }
+  }
 }
