@@ -28,6 +28,38 @@ final class JsonlBlocks {
   /** Bytes read per block, before it is cut after its last line. */
   static final int BLOCK_BYTES = 1 << 20;
 
+  /** Eight bytes of an array as one little-endian long, for scanning a word at a time. */
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+  private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
+
+  /**
+   * The index of the first line feed or carriage return in {@code bytes[from, to)}, or to; eight
+   * bytes at a time (a byte of {@code w ^ pattern} is zero where w has the pattern's byte, and the
+   * lowest flagged byte of the usual zero-byte test is always a true one).
+   */
+  static int nextLineEnd(byte[] bytes, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long w = (long) LONGS.get(bytes, i);
+      long x = w ^ LINE_FEEDS;
+      long y = w ^ RETURNS;
+      long found = ((x - ONES) & ~x | (y - ONES) & ~y) & HIGH_BITS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (bytes[i] == '\n' || bytes[i] == '\r') {
+        return i;
+      }
+    }
+    return to;
+  }
+
   /** The longest line read: beyond it a file is refused rather than read into memory whole. */
   static final int MAX_LINE_BYTES = 1 << 28;
 
@@ -46,14 +78,14 @@ final class JsonlBlocks {
       int start = 0;
       int i = 0;
       while (i < length) {
-        byte b = bytes[i];
-        if (b == '\n' || b == '\r') {
-          visitor.line(number++, bytes, start, i);
-          i += b == '\r' && i + 1 < length && bytes[i + 1] == '\n' ? 2 : 1;
-          start = i;
-        } else {
-          i++;
+        i = nextLineEnd(bytes, i, length);
+        if (i == length) {
+          break;
         }
+        byte b = bytes[i];
+        visitor.line(number++, bytes, start, i);
+        i += b == '\r' && i + 1 < length && bytes[i + 1] == '\n' ? 2 : 1;
+        start = i;
       }
       if (start < length) {
         visitor.line(number, bytes, start, length);
@@ -296,15 +328,11 @@ final class JsonlBlocks {
   /** The number of line terminators in {@code buffer[0..length)} ({@code \r\n} counts once). */
   private static int lines(byte[] buffer, int length) {
     int n = 0;
-    for (int i = 0; i < length; i++) {
-      byte b = buffer[i];
-      if (b == '\n') {
-        n++;
-      } else if (b == '\r') {
-        n++;
-        if (i + 1 < length && buffer[i + 1] == '\n') {
-          i++;
-        }
+    for (int i = nextLineEnd(buffer, 0, length); i < length;
+        i = nextLineEnd(buffer, i + 1, length)) {
+      n++;
+      if (buffer[i] == '\r' && i + 1 < length && buffer[i + 1] == '\n') {
+        i++;
       }
     }
     return n;
@@ -351,7 +379,13 @@ final class JsonlBlocks {
 
   /** Whether the line's bytes are UTF-8 (ASCII checked fast, the rest by the strict decoder). */
   static void checkUtf8(long number, byte[] bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) { // ASCII eight bytes at a time: no byte with its top bit set
+      if (((long) LONGS.get(bytes, i) & HIGH_BITS) != 0) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
       if (bytes[i] < 0) {
         text(number, bytes, i, to);
         return;

@@ -112,6 +112,30 @@ class JsonlLinesTest {
     };
   }
 
+  /** The word-at-a-time scan for line ends against the byte loop, on bytes of every value. */
+  @Test
+  void theLineEndScanFindsWhatTheByteLoopFinds() {
+    SplittableRandom rng = new SplittableRandom(41);
+    for (int trial = 0; trial < 2000; trial++) {
+      byte[] b = new byte[rng.nextInt(1, 80)];
+      for (int i = 0; i < b.length; i++) { // mostly bytes next to 10 and 13, with every high bit
+        int kind = rng.nextInt(6);
+        b[i] = (byte) (kind == 0 ? '\n' : kind == 1 ? '\r' : kind == 2 ? 10 + 128 : kind == 3
+            ? rng.nextInt(9, 15) : rng.nextInt(256));
+      }
+      int from = rng.nextInt(b.length);
+      int to = rng.nextInt(from, b.length + 1);
+      int expected = to;
+      for (int i = from; i < to; i++) {
+        if (b[i] == '\n' || b[i] == '\r') {
+          expected = i;
+          break;
+        }
+      }
+      assertThat(JsonlBlocks.nextLineEnd(b, from, to)).as("trial %d", trial).isEqualTo(expected);
+    }
+  }
+
   @Test
   void aLineLongerThanTheLimitIsRefusedNotReadWhole() throws IOException {
     assertThatThrownBy(() -> JsonlBlocks.run(endlessLine(), 2, block -> block, block -> { }))
