@@ -140,8 +140,15 @@ final class PairLine {
       }
     }
     skipSpace(b, end);
-    if (at != end || !seenChosen || !seenRejected || chosenRefs < 1
-        || rejectedRefs != chosenRefs) {
+    return finish(at == end, seenChosen && seenRejected, chosenRefs, rejectedRefs);
+  }
+
+  /**
+   * Whether the line read is a whole pair (it ended where it should, had both numbers, and the
+   * same K >= 1 references on both sides); if it is, its K and its keys' text are set.
+   */
+  private boolean finish(boolean ended, boolean bothNumbers, int chosenRefs, int rejectedRefs) {
+    if (!ended || !bothNumbers || chosenRefs < 1 || rejectedRefs != chosenRefs) {
       return false;
     }
     references = chosenRefs;
@@ -366,18 +373,7 @@ final class PairLine {
           p.skipChildren();
       }
     }
-    if (p.nextToken() != null || !seenChosen || !seenRejected || chosenRefs < 1
-        || rejectedRefs != chosenRefs) {
-      return false;
-    }
-    references = chosenRefs;
-    keys.setLength(0);
-    for (int k = 0; k < KEYS.length; k++) {
-      if (keyText[k] != null) {
-        keys.append('"').append(KEYS[k]).append("\":").append(keyText[k]).append(',');
-      }
-    }
-    return true;
+    return finish(p.nextToken() == null, seenChosen && seenRejected, chosenRefs, rejectedRefs);
   }
 
   /** One number or a non-empty array of numbers, each a log-probability; -1 if not. */

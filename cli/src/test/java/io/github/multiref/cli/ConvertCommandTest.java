@@ -293,17 +293,9 @@ class ConvertCommandTest extends DuckDbTests {
       }
     }
     Files.writeString(features, f);
-    Path pairsTable = tmp.resolve("pairs.parquet");
-    Path featuresTable = tmp.resolve("features.parquet");
-    convert(pairs, pairsTable);
-    convert(features, featuresTable);
-    Path pairsBack = tmp.resolve("pairs-back.jsonl");
-    Path featuresBack = tmp.resolve("features-back.jsonl");
-    convert(pairsTable, pairsBack);
-    convert(featuresTable, featuresBack);
-    assertSameNumbers(features, featuresBack);
-    assertThat(Files.readAllLines(pairsBack)).hasSize(400);
-    assertSameNumbers(pairs, pairsBack);
+    Path pairsTable = roundTrip(pairs, "pairs");
+    Path featuresTable = roundTrip(features, "features");
+    assertThat(Files.readAllLines(tmp.resolve("pairs-back.jsonl"))).hasSize(400);
     assertThat(duck.strings("SELECT count(*) || ' ' || sum(len(features)) FROM '" + featuresTable
         + "'")).containsExactly("12 36");
     for (String[] model : new String[][] {{"--class", "tabular"}, {"--class", "linear",
@@ -327,6 +319,16 @@ class ConvertCommandTest extends DuckDbTests {
     CliTests.assertRefused("line 1: field 'chosen_logps' is not a column of a preferences table"
         + " (prompt, chosen, rejected)", "convert", "--input", scored.toString(), "--output",
         tmp.resolve("out.parquet").toString());
+  }
+
+  /** JSONL to NAME.parquet and back to NAME-back.jsonl, every number kept; the Parquet table. */
+  private Path roundTrip(Path jsonl, String name) throws IOException {
+    Path table = tmp.resolve(name + ".parquet");
+    Path back = tmp.resolve(name + "-back.jsonl");
+    convert(jsonl, table);
+    convert(table, back);
+    assertSameNumbers(jsonl, back);
+    return table;
   }
 
   private static String[] args(List<String> common, Path out, Path pairs, String[] model,
