@@ -254,9 +254,13 @@ public final class ArrayKernels {
    */
   public static int nextFlagged(double[] x, double threshold, double[] r, double value, int from,
       int n) {
-    if (VECTORIZED) {
-      return VectorMath.nextFlagged(x, threshold, r, value, from, n);
-    }
+    return VECTORIZED ? VectorMath.nextFlagged(x, threshold, r, value, from, n)
+        : nextFlaggedLoop(x, threshold, r, value, from, n);
+  }
+
+  /** The loop of {@link #nextFlagged}: the scalar path, and the SIMD path's tail. */
+  static int nextFlaggedLoop(double[] x, double threshold, double[] r, double value, int from,
+      int n) {
     for (int i = from; i < n; i++) {
       if (!(x[i] > threshold) || r[i] == value) {
         return i;
@@ -267,9 +271,11 @@ public final class ArrayKernels {
 
   /** The first {@code i} in {@code [from, n)} with {@code r[i] == value}; n when there is none. */
   public static int nextEqual(double[] r, double value, int from, int n) {
-    if (VECTORIZED) {
-      return VectorMath.nextEqual(r, value, from, n);
-    }
+    return VECTORIZED ? VectorMath.nextEqual(r, value, from, n) : nextEqualLoop(r, value, from, n);
+  }
+
+  /** The loop of {@link #nextEqual}: the scalar path, and the SIMD path's tail. */
+  static int nextEqualLoop(double[] r, double value, int from, int n) {
     for (int i = from; i < n; i++) {
       if (r[i] == value) {
         return i;

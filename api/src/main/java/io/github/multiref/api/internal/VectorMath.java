@@ -409,12 +409,7 @@ final class VectorMath {
         return i + flagged.firstTrue();
       }
     }
-    for (; i < n; i++) {
-      if (!(x[i] > threshold) || r[i] == value) {
-        return i;
-      }
-    }
-    return n;
+    return ArrayKernels.nextFlaggedLoop(x, threshold, r, value, i, n);
   }
 
   /** See {@link ArrayKernels#nextEqual}. */
@@ -427,12 +422,7 @@ final class VectorMath {
         return i + equal.firstTrue();
       }
     }
-    for (; i < n; i++) {
-      if (r[i] == value) {
-        return i;
-      }
-    }
-    return n;
+    return ArrayKernels.nextEqualLoop(r, value, i, n);
   }
 
   /** {@code sum_i x[i]} for i < n, the lanes added in lane order. */
