@@ -2,6 +2,7 @@ package io.github.multiref.io;
 
 import io.github.multiref.api.Stability;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,10 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * A Parquet file written straight from the caller's arrays into parquet-java's column writers (no
- * record layer in between), with Snappy pages: row by row, or column by column with the columns
+ * A Parquet file written straight from the caller's arrays (no record layer in between), with
+ * Snappy pages. Top-level doubles and strings are encoded into data pages here ({@link FlatColumn}:
+ * PLAIN doubles, dictionary strings falling back to PLAIN); lists and integers go through
+ * parquet-java's column writers. Rows are written row by row, or column by column with the columns
  * encoded in parallel (each column has its own writers and pages; a row group's column chunks are
  * written one after another in the schema's order). Row groups are flushed as they reach
  * {@link #ROW_GROUP_BYTES}, so memory stays bounded whatever the number of rows. The file is
@@ -64,33 +67,52 @@ public final class ParquetTableWriter implements AutoCloseable {
   /** Top-level column i's own schema: each column has its own pages and writers. */
   private final MessageType[] columnTypes;
   private final ColumnChunkPageWriteStore[] pages;
+  /** parquet-java's writers, for columns of lists and integers (null where {@link #flat} is set). */
   private final ColumnWriteStore[] columns;
+  /** Top-level doubles and strings, encoded into pages here (null for the other columns). */
+  private final FlatColumn[] flat;
+  private final long rowGroupBytes;
   private long groupRows;
   private boolean closed;
   /** A column-by-column write failed part way: the file is abandoned, never completed. */
   private boolean broken;
 
   private ParquetTableWriter(TableSchema schema, MessageType type, ParquetProperties properties,
-      ParquetFileWriter file) {
+      ParquetFileWriter file, long rowGroupBytes) {
     this.schema = schema;
+    this.rowGroupBytes = rowGroupBytes;
     this.type = type;
     this.properties = properties;
     this.file = file;
     int n = type.getFieldCount();
-    this.row = new Row(schema, -1);
     this.single = new Row[n];
     this.columnTypes = new MessageType[n];
     this.pages = new ColumnChunkPageWriteStore[n];
     this.columns = new ColumnWriteStore[n];
+    this.flat = new FlatColumn[n];
     for (int i = 0; i < n; i++) {
-      single[i] = new Row(schema, i);
       columnTypes[i] = new MessageType(type.getName(), type.getType(i));
+      TableSchema.Column c = schema.columns().get(i);
+      if (c.kind() == TableSchema.Kind.DOUBLE || c.kind() == TableSchema.Kind.STRING) {
+        flat[i] = new FlatColumn(columnTypes[i].getColumns().get(0), c.nullable(),
+            c.kind() == TableSchema.Kind.STRING);
+      }
+    }
+    this.row = new Row(schema, -1, flat);
+    for (int i = 0; i < n; i++) {
+      single[i] = new Row(schema, i, flat);
     }
     startGroup();
   }
 
   /** Creates (or replaces) {@code path}. */
   public static ParquetTableWriter create(Path path, TableSchema schema) throws IOException {
+    return create(path, schema, ROW_GROUP_BYTES);
+  }
+
+  /** With row groups flushed at {@code rowGroupBytes} held in memory (tests use small ones). */
+  static ParquetTableWriter create(Path path, TableSchema schema, long rowGroupBytes)
+      throws IOException {
     MessageType type = schema.parquet();
     ParquetProperties.Builder b = ParquetProperties.builder()
         // level histograms per page cost more than the values here; min/max statistics stay
@@ -107,9 +129,9 @@ public final class ParquetTableWriter implements AutoCloseable {
     }
     ParquetProperties properties = b.build();
     ParquetFileWriter file = new ParquetFileWriter(new LocalOutputFile(path), type,
-        ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES, 0, null, properties);
+        ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0, null, properties);
     file.start();
-    return new ParquetTableWriter(schema, type, properties, file);
+    return new ParquetTableWriter(schema, type, properties, file, rowGroupBytes);
   }
 
   private void startGroup() {
@@ -119,8 +141,13 @@ public final class ParquetTableWriter implements AutoCloseable {
           .withSchema(columnTypes[c])
           .withAllocator(HeapByteBufferAllocator.getInstance())
           .build();
+      ColumnDescriptor leaf = columnTypes[c].getColumns().get(0);
+      if (flat[c] != null) {
+        flat[c].start(pages[c].getPageWriter(leaf));
+        continue;
+      }
       columns[c] = properties.newColumnWriteStore(columnTypes[c], pages[c], pages[c]);
-      ColumnWriter w = columns[c].getColumnWriter(columnTypes[c].getColumns().get(0));
+      ColumnWriter w = columns[c].getColumnWriter(leaf);
       row.writers[c] = w;
       single[c].writers[c] = w;
     }
@@ -129,8 +156,8 @@ public final class ParquetTableWriter implements AutoCloseable {
 
   private long bufferedBytes() {
     long bytes = 0;
-    for (ColumnWriteStore c : columns) {
-      bytes += c.getBufferedSize();
+    for (int c = 0; c < columns.length; c++) {
+      bytes += flat[c] != null ? flat[c].bufferedBytes() : columns[c].getBufferedSize();
     }
     return bytes;
   }
@@ -140,8 +167,12 @@ public final class ParquetTableWriter implements AutoCloseable {
     if (groupRows == 0) {
       return;
     }
-    for (ColumnWriteStore c : columns) {
-      c.flush();
+    for (int c = 0; c < columns.length; c++) {
+      if (flat[c] != null) {
+        flat[c].flush();
+      } else {
+        columns[c].flush();
+      }
     }
     file.startBlock(groupRows);
     for (ColumnChunkPageWriteStore p : pages) {
@@ -149,7 +180,10 @@ public final class ParquetTableWriter implements AutoCloseable {
     }
     file.endBlock();
     for (int c = 0; c < columns.length; c++) {
-      columns[c].close();
+      if (columns[c] != null) {
+        columns[c].close();
+        columns[c] = null;
+      }
       pages[c].close();
     }
     startGroup();
@@ -161,14 +195,24 @@ public final class ParquetTableWriter implements AutoCloseable {
 
   /** Writes rows {@code 0 .. count - 1} of {@code rows}. */
   public void write(Rows rows, int count) throws IOException {
+    try {
+      writeRows(rows, count);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private void writeRows(Rows rows, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       row.next = 0;
       rows.write(i, row);
       row.skipTo(row.writers.length);
       for (ColumnWriteStore c : columns) {
-        c.endRecord();
+        if (c != null) {
+          c.endRecord();
+        }
       }
-      if (++groupRows % CHECK_EVERY == 0 && bufferedBytes() >= ROW_GROUP_BYTES) {
+      if (++groupRows % CHECK_EVERY == 0 && bufferedBytes() >= rowGroupBytes) {
         flushGroup();
       }
     }
@@ -200,6 +244,9 @@ public final class ParquetTableWriter implements AutoCloseable {
         CompletableFuture.allOf(tasks.toArray(new CompletableFuture<?>[0])).join();
       } catch (CompletionException e) {
         broken = true; // some columns have rows the others lack: no footer will be written
+        if (e.getCause() instanceof UncheckedIOException io) {
+          throw io.getCause();
+        }
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
         }
@@ -210,7 +257,7 @@ public final class ParquetTableWriter implements AutoCloseable {
       }
       groupRows += to - from;
       from = to;
-      if (bufferedBytes() >= ROW_GROUP_BYTES) {
+      if (bufferedBytes() >= rowGroupBytes) {
         flushGroup();
       }
     }
@@ -223,7 +270,9 @@ public final class ParquetTableWriter implements AutoCloseable {
       r.next = column;
       values.write(i, r);
       r.skipTo(column + 1);
-      store.endRecord();
+      if (store != null) {
+        store.endRecord();
+      }
     }
   }
 
@@ -251,13 +300,16 @@ public final class ParquetTableWriter implements AutoCloseable {
     private final boolean[] nullable;
     private final String[] names;
     final ColumnWriter[] writers;
+    /** The writer's flat columns (null entries for the others). */
+    private final FlatColumn[] flat;
     private int next;
 
     /** Only this column may be set, or any when negative. */
     private final int only;
 
-    Row(TableSchema schema, int only) {
+    Row(TableSchema schema, int only, FlatColumn[] flat) {
       this.only = only;
+      this.flat = flat;
       List<TableSchema.Column> c = schema.columns();
       kinds = new TableSchema.Kind[c.size()];
       nullable = new boolean[c.size()];
@@ -272,6 +324,12 @@ public final class ParquetTableWriter implements AutoCloseable {
 
     /** The column's writer, after nulls for the nullable columns skipped on the way. */
     private ColumnWriter start(int column, TableSchema.Kind kind) {
+      check(column, kind);
+      return writers[column];
+    }
+
+    /** Checks that {@code column} may be set now, with a value of {@code kind}. */
+    private void check(int column, TableSchema.Kind kind) {
       if (only >= 0 && column != only) {
         throw new IllegalStateException("column " + names[column] + " set where only "
             + names[only] + " is written");
@@ -285,7 +343,6 @@ public final class ParquetTableWriter implements AutoCloseable {
             + kinds[column] + ", not " + kind);
       }
       next = column + 1;
-      return writers[column];
     }
 
     /** Nulls for the columns before {@code column} that were not set. */
@@ -294,7 +351,11 @@ public final class ParquetTableWriter implements AutoCloseable {
         if (!nullable[i]) {
           throw new IllegalStateException("required column " + names[i] + " not set");
         }
-        writers[i].writeNull(0, 0);
+        if (flat[i] != null) {
+          flat[i].addNull();
+        } else {
+          writers[i].writeNull(0, 0);
+        }
       }
       next = Math.max(next, column);
     }
@@ -305,16 +366,25 @@ public final class ParquetTableWriter implements AutoCloseable {
     }
 
     public void string(int column, String value) {
-      start(column, TableSchema.Kind.STRING).write(Binary.fromString(value), 0, present(column));
+      check(column, TableSchema.Kind.STRING);
+      flat[column].add(value);
     }
 
     /** A string column's UTF-8 bytes as another Parquet file held them. */
     public void binary(int column, Binary value) {
-      start(column, TableSchema.Kind.STRING).write(value, 0, present(column));
+      check(column, TableSchema.Kind.STRING);
+      flat[column].add(value);
+    }
+
+    /** A string column's UTF-8 bytes {@code bytes[from .. from + length - 1]}. */
+    public void utf8(int column, byte[] bytes, int from, int length) {
+      check(column, TableSchema.Kind.STRING);
+      flat[column].add(bytes, from, length);
     }
 
     public void number(int column, double value) {
-      start(column, TableSchema.Kind.DOUBLE).write(value, 0, present(column));
+      check(column, TableSchema.Kind.DOUBLE);
+      flat[column].add(value);
     }
 
     public void integer(int column, long value) {
