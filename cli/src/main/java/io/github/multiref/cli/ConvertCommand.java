@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.parquet.io.api.Binary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -139,9 +138,9 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
         } else {
           try (PairReader pairs = PairReader.open(input, in, false)) {
             boolean json = pairs.jsonKeys();
-            pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+            pairs.forEach((position, keys, keyRow, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
               rows[0]++;
-              writePair(json, keys, chosen, rejected, rc, rcAt, rr, rrAt, k, parquet, text);
+              writePair(keys, keyRow, chosen, rejected, rc, rcAt, rr, rrAt, k, parquet, text);
             });
           }
         }
@@ -238,18 +237,14 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
     text.append(b.append("]}\n"));
   }
 
-  private static void writePair(boolean json, Object[] keys, double chosen, double rejected,
+  private static void writePair(Object[] keys, int keyRow, double chosen, double rejected,
       double[] rc, int rcAt, double[] rr, int rrAt, int k, ParquetTableWriter parquet,
       Writer text) throws IOException {
     if (parquet != null) {
       parquet.write((i, row) -> {
         for (int q = 0; q < keys.length; q++) {
-          if (keys[q] != null) {
-            if (json) {
-              row.string(q, PairReader.plain((String) keys[q]));
-            } else {
-              row.binary(q, (Binary) keys[q]);
-            }
+          if (PairReader.present(keys[q], keyRow)) {
+            PairReader.write(row, q, keys[q], keyRow);
           }
         }
         if (!Double.isNaN(chosen)) {
@@ -262,21 +257,21 @@ final class ConvertCommand implements Callable<Integer>, MultirefCommand.Subcomm
       return;
     }
     StringBuilder b = new StringBuilder(256);
-    text.append(pairLine(b, json, keys, chosen, rejected, rc, rcAt, rr, rrAt, k));
+    text.append(pairLine(b, keys, keyRow, chosen, rejected, rc, rcAt, rr, rrAt, k));
   }
 
   /**
-   * A pair as one JSONL line, in {@code b}: the keys it has (JSON text, or Parquet's bytes when
-   * not {@code json}), the policy's log-probabilities unless NaN, then the K references.
+   * A pair as one JSONL line, in {@code b}: the keys it has (as {@link PairReader.Consumer} gives
+   * them), the policy's log-probabilities unless NaN, then the K references.
    */
-  static StringBuilder pairLine(StringBuilder b, boolean json, Object[] keys, double chosen,
+  static StringBuilder pairLine(StringBuilder b, Object[] keys, int keyRow, double chosen,
       double rejected, double[] rc, int rcAt, double[] rr, int rrAt, int k) {
     b.setLength(0);
     b.append('{');
     for (int q = 0; q < keys.length; q++) {
-      if (keys[q] != null) {
+      if (PairReader.present(keys[q], keyRow)) {
         b.append('"').append(PairLine.KEYS[q]).append("\":")
-            .append(json ? (String) keys[q] : PairReader.json(keys[q])).append(',');
+            .append(PairReader.json(keys[q], keyRow)).append(',');
       }
     }
     if (!Double.isNaN(chosen)) {

@@ -23,7 +23,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
-import org.apache.parquet.io.api.Binary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,9 +114,9 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       String unit = pairs.unit(); // "row": JSONL went through scoreJsonl above
       boolean read = false;
       try {
-        pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+        pairs.forEach((position, keys, keyRow, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
           Chunked c = scoring.batchFor(k, unit, position, alpha);
-          c.add(position, keys, chosen, rejected, rc, rcAt, rr, rrAt);
+          c.add(position, keys, keyRow, chosen, rejected, rc, rcAt, rr, rrAt);
           scoring.added();
         }, workers);
         if (scoring.chunked == null) {
@@ -227,7 +226,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       for (int i = 0; i < keys.length; i++) {
         keys[i] = parsed.keys[i][p];
       }
-      c.add(parsed.lines[p], keys, parsed.chosen[p], parsed.rejected[p], parsed.rc,
+      c.add(parsed.lines[p], keys, -1, parsed.chosen[p], parsed.rejected[p], parsed.rc,
           parsed.from[p], parsed.rr, parsed.from[p]);
     }
     try {
@@ -408,9 +407,10 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         b.append('{');
         for (int i = 0; i < PairLine.KEYS.length; i++) {
           Object v = c.keys[i][from + p];
-          if (v != null) {
+          int keyRow = c.keyRows[from + p];
+          if (PairReader.present(v, keyRow)) {
             b.append('"').append(PairLine.KEYS[i]).append("\":")
-                .append(c.jsonKeys ? (String) v : PairReader.json(v)).append(',');
+                .append(PairReader.json(v, keyRow)).append(',');
           }
         }
         b.append("\"loss\":").append(JsonLine.number(s.loss[p]))
@@ -473,15 +473,11 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         }
         int column = keyColumn[i];
         Object[] keys = c.keys[i];
-        columns.add(c.jsonKeys ? (p, row) -> {
+        int[] keyRows = c.keyRows;
+        columns.add((p, row) -> {
           Object v = keys[from + p];
-          if (v != null) {
-            row.string(column, PairReader.plain((String) v));
-          }
-        } : (p, row) -> {
-          Object v = keys[from + p];
-          if (v != null) {
-            row.binary(column, (Binary) v); // Parquet to Parquet: the bytes as they were
+          if (PairReader.present(v, keyRows[from + p])) {
+            PairReader.write(row, column, v, keyRows[from + p]);
           }
         });
       }
@@ -525,9 +521,12 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     /** Line (JSONL) or row (Parquet) numbers, for errors. */
     final long[] positions;
     final String unit;
-    /** The key columns: JSON text from JSONL, UTF-8 bytes from Parquet. */
+    /**
+     * The key columns: JSON text from JSONL; from Parquet the row group's {@code Utf8Column},
+     * the pair being row {@link #keyRows} of it (no object per pair).
+     */
     final Object[][] keys;
-    final boolean jsonKeys;
+    final int[] keyRows;
     final PairScores[] scores;
     int size;
 
@@ -536,7 +535,6 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       this.k = k;
       this.capacity = capacity;
       this.unit = unit;
-      this.jsonKeys = unit.equals("line");
       this.chunks = Math.max(1, Math.min(workers * 4, capacity));
       this.chunkSize = (capacity + chunks - 1) / chunks;
       chosen = new double[chunks][chunkSize];
@@ -545,6 +543,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       refRejected = new double[chunks][k][chunkSize];
       positions = new long[capacity];
       keys = new Object[PairLine.KEYS.length][capacity];
+      keyRows = new int[capacity];
       scores = new PairScores[chunks];
       for (int c = 0; c < chunks; c++) {
         scores[c] = new PairScores(chunkSize);
@@ -555,7 +554,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       return size == capacity;
     }
 
-    void add(long position, Object[] key, double c, double r, double[] rc, int rcAt,
+    void add(long position, Object[] key, int keyRow, double c, double r, double[] rc, int rcAt,
         double[] rr, int rrAt) {
       int chunk = size / chunkSize;
       int at = size % chunkSize;
@@ -568,6 +567,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       for (int i = 0; i < key.length; i++) {
         keys[i][size] = key[i];
       }
+      keyRows[size] = keyRow;
       positions[size++] = position;
     }
 

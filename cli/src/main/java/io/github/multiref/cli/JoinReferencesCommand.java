@@ -134,16 +134,15 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
       if (f == 0) {
         joined.unit = unit;
       }
-      boolean json = pairs.jsonKeys();
-      pairs.forEach((position, keyText, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+      pairs.forEach((position, keyText, keyRow, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
         String where = file + " " + unit + " " + position;
         String[] key = new String[keyText.length];
         for (int i = 0; i < key.length; i++) {
-          if (keyText[i] == null) {
+          if (!PairReader.present(keyText[i], keyRow)) {
             throw new InputException(where + ": missing '" + PairLine.KEYS[i]
                 + "'; join-references matches pairs by (prompt, chosen, rejected)");
           }
-          key[i] = json ? (String) keyText[i] : PairReader.json(keyText[i]);
+          key[i] = PairReader.json(keyText[i], keyRow);
         }
         List<String> id = Arrays.asList(key);
         int row;
@@ -292,7 +291,7 @@ final class JoinReferencesCommand implements Callable<Integer>, MultirefCommand.
         StringBuilder b = new StringBuilder(256);
         for (int row = 0; row < joined.rows(); row++) {
           gather(joined, files, row, rc, rr);
-          w.append(ConvertCommand.pairLine(b, true, joined.keys.get(row),
+          w.append(ConvertCommand.pairLine(b, joined.keys.get(row), -1,
               policy ? joined.chosen[row] : Double.NaN, joined.rejected[row], rc, 0, rr, 0,
               total));
         }

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.parquet.io.api.Binary;
+import io.github.multiref.io.ParquetTableWriter;
+import io.github.multiref.io.Utf8Column;
 
 /**
  * A table of preference pairs, JSONL or Parquet, read pair by pair with every value checked:
@@ -31,10 +32,14 @@ final class PairReader implements AutoCloseable {
   interface Consumer {
     /**
      * @param keys the key columns' values, null where absent: JSON text ({@code String}) from
-     *     JSONL, UTF-8 bytes ({@link Binary}, not decoded) from Parquet (see {@link #jsonKeys()})
+     *     JSONL; from Parquet the row group's column ({@link Utf8Column}, UTF-8 bytes not decoded,
+     *     shared by the group's pairs), whose row {@code keyRow} is this pair's (see
+     *     {@link #jsonKeys()}, {@link #present}, {@link #json})
+     * @param keyRow the pair's row in a Parquet row group's key columns; -1 for JSONL
      * @param chosen the policy's log-probability, NaN when the table has none
      */
-    void pair(long position, Object[] keys, double chosen, double rejected, double[] rc,
+    void pair(long position, Object[] keys, int keyRow, double chosen, double rejected,
+        double[] rc,
         int rcAt, double[] rr, int rrAt, int k) throws IOException;
   }
 
@@ -151,7 +156,8 @@ final class PairReader implements AutoCloseable {
     }
 
     @Override
-    public void pair(long position, Object[] keyText, double c, double r, double[] refChosen,
+    public void pair(long position, Object[] keyText, int keyRow, double c, double r,
+        double[] refChosen,
         int rcAt, double[] refRejected, int rrAt, int references) {
       if (count == lines.length) {
         int grown = 2 * count;
@@ -189,7 +195,8 @@ final class PairReader implements AutoCloseable {
         for (int i = 0; i < keys.length; i++) {
           keyRow[i] = keys[i][p];
         }
-        consumer.pair(lines[p], keyRow, chosen[p], rejected[p], rc, from[p], rr, from[p], k[p]);
+        consumer.pair(lines[p], keyRow, -1, chosen[p], rejected[p], rc, from[p], rr, from[p],
+            k[p]);
       }
       if (failure != null) {
         throw failure;
@@ -209,7 +216,7 @@ final class PairReader implements AutoCloseable {
           return;
         }
         if (fast.read(bytes, from, to - from)) { // one streaming pass; anything unusual goes on
-          parsed.pair(line, fast.keyText, fast.chosen, fast.rejected, fast.refChosen, 0,
+          parsed.pair(line, fast.keyText, -1, fast.chosen, fast.rejected, fast.refChosen, 0,
               fast.refRejected, 0, fast.references);
           return;
         }
@@ -239,14 +246,14 @@ final class PairReader implements AutoCloseable {
       keyText[i] = f.json(PairLine.KEYS[i]);
     }
     try {
-      consumer.pair(line, keyText, chosen, rejected, rc, 0, rr, 0, rc.length);
+      consumer.pair(line, keyText, -1, chosen, rejected, rc, 0, rr, 0, rc.length);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
   /** One row group's columns, decoded. */
-  private record Group(long firstRow, int rows, Binary[][] keys, double[] chosen,
+  private record Group(long firstRow, int rows, Utf8Column[] keys, double[] chosen,
       double[] rejected, DoubleLists rc, DoubleLists rr) {}
 
   /** The next row group's columns, or null after the last. */
@@ -254,9 +261,9 @@ final class PairReader implements AutoCloseable {
     if (!table.nextRowGroup()) {
       return null;
     }
-    Binary[][] keys = new Binary[PairLine.KEYS.length][];
+    Utf8Column[] keys = new Utf8Column[PairLine.KEYS.length];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = table.isString(PairLine.KEYS[i]) ? table.binaries(PairLine.KEYS[i]) : null;
+      keys[i] = table.isString(PairLine.KEYS[i]) ? table.utf8(PairLine.KEYS[i]) : null;
     }
     return new Group(table.firstRow(), table.groupRows(), keys,
         policy ? table.doubles(NUMBERS[0], false) : null,
@@ -318,7 +325,7 @@ final class PairReader implements AutoCloseable {
   }
 
   private static void pairs(Group g, Consumer consumer) throws IOException {
-    Object[] keyText = new Object[PairLine.KEYS.length];
+    Object[] keyText = g.keys().clone(); // the group's columns; each pair is its row in them
     DoubleLists rc = g.rc();
     DoubleLists rr = g.rr();
     boolean policy = g.chosen() != null;
@@ -340,10 +347,7 @@ final class PairReader implements AutoCloseable {
         checkLogProbability(row, NUMBERS[2], rc.values()[rc.offsets()[p] + i]);
         checkLogProbability(row, NUMBERS[3], rr.values()[rr.offsets()[p] + i]);
       }
-      for (int i = 0; i < keyText.length; i++) {
-        keyText[i] = g.keys()[i] == null ? null : g.keys()[i][p];
-      }
-      consumer.pair(row, keyText, policy ? g.chosen()[p] : Double.NaN,
+      consumer.pair(row, keyText, p, policy ? g.chosen()[p] : Double.NaN,
           policy ? g.rejected()[p] : Double.NaN, rc.values(), rc.offsets()[p], rr.values(),
           rr.offsets()[p], k);
     }
@@ -358,9 +362,23 @@ final class PairReader implements AutoCloseable {
     }
   }
 
-  /** A key from Parquet as JSON text. */
-  static String json(Object parquetKey) {
-    return JsonLine.quoted(((Binary) parquetKey).toStringUsingUTF8());
+  /** Whether a consumer's key is there: not null, and not null in its Parquet row. */
+  static boolean present(Object key, int keyRow) {
+    return key != null && !(key instanceof Utf8Column c && c.isNull(keyRow));
+  }
+
+  /** A consumer's key (see {@link #present}) as JSON text, from JSONL or from Parquet. */
+  static String json(Object key, int keyRow) {
+    return key instanceof Utf8Column c ? JsonLine.quoted(c.string(keyRow)) : (String) key;
+  }
+
+  /** A consumer's key (see {@link #present}) into a Parquet string column. */
+  static void write(ParquetTableWriter.Row row, int column, Object key, int keyRow) {
+    if (key instanceof Utf8Column c) {
+      row.utf8(column, c, keyRow); // Parquet to Parquet: the bytes as they were
+    } else {
+      row.string(column, plain((String) key));
+    }
   }
 
   /** A JSON string's text; other JSON (a conversation's messages) stays JSON text. */

@@ -80,6 +80,38 @@ class DpoScoreParquetTest extends DuckDbTests {
   }
 
   @Test
+  void keysWithNullsAndMultibyteTextAreCopiedAsTheyWere() throws Exception {
+    // keys are copied from the input's pages undecoded: nulls stay null (absent in JSONL), every
+    // string keeps its bytes, across row groups of DuckDB's minimum and any batch
+    Path parquet = tmp.resolve("keys.parquet");
+    duck.sql("COPY (SELECT CASE WHEN i % 7 = 3 THEN NULL ELSE 'Grüße, 世界 ' || i END AS prompt,"
+        + " CASE WHEN i % 5 = 1 THEN NULL ELSE repeat('c', i % 40) END AS chosen,"
+        + " 'r' || i AS rejected, -100.0 - i AS chosen_logps, -120.0 AS rejected_logps,"
+        + " [-110.0, -90.0 - i] AS ref_chosen_logps, [-115.0, -130.0] AS ref_rejected_logps"
+        + " FROM range(100) t(i)) TO '" + parquet + "' (FORMAT parquet, ROW_GROUP_SIZE 16)");
+    Path table = tmp.resolve("scores.parquet");
+    Path text = tmp.resolve("scores.jsonl");
+    score(parquet, table, "--batch", "7", "--threads", "2");
+    score(parquet, text, "--batch", "7", "--threads", "2");
+    for (String key : new String[] {"prompt", "chosen", "rejected"}) {
+      assertThat(duck.strings("SELECT count(*) FROM '" + table + "' s POSITIONAL JOIN '"
+          + parquet + "' p WHERE s." + key + " IS NOT DISTINCT FROM p." + key))
+          .as(key).containsExactly("100");
+    }
+    assertThat(duck.strings("SELECT count(*) FROM '" + table + "' WHERE prompt IS NULL"))
+        .containsExactly("14");
+    List<String> lines = Files.readAllLines(text);
+    List<String> prompts = duck.strings("SELECT coalesce(prompt, '<null>') FROM '" + parquet
+        + "'");
+    for (int i = 0; i < 100; i++) {
+      JsonNode o = JsonLine.MAPPER.readTree(lines.get(i));
+      assertThat(o.has("prompt") ? o.get("prompt").asText() : "<null>").as("line %d", i)
+          .isEqualTo(prompts.get(i));
+      assertThat(o.has("chosen")).as("line %d", i).isEqualTo(i % 5 != 1);
+    }
+  }
+
+  @Test
   void trlSingleReferenceTablesWithFloatColumnsAreWidened() throws Exception {
     Path parquet = tmp.resolve("trl.parquet");
     duck.sql("COPY (SELECT 'p' || i AS prompt, 'c' || i AS chosen, 'r' || i AS rejected,"

@@ -33,7 +33,7 @@ class JsonlReaderFuzzTest {
     Files.write(f, data);
     for (boolean policy : new boolean[] {true, false}) {
       try (PairReader pairs = PairReader.open(f.toString(), TableFormat.JSONL, policy)) {
-        pairs.forEach((position, keys, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
+        pairs.forEach((position, keys, keyRow, chosen, rejected, rc, rcAt, rr, rrAt, k) -> {
           assertThat(k).isPositive();
           for (int i = 0; i < k; i++) { // what the reader lets through is a log-probability
             assertThat(rc[rcAt + i]).isFinite().isLessThanOrEqualTo(1e-12);

@@ -29,14 +29,31 @@ final class Codecs implements CompressionCodecFactory {
   public BytesInputCompressor getCompressor(CompressionCodecName codec) {
     supported(codec);
     return new BytesInputCompressor() {
+      /**
+       * Snappy's output, reused from page to page: parquet-java copies a compressed page into its
+       * column chunk's buffer before it asks for the next one (one compressor per column chunk).
+       */
+      private byte[] out = new byte[0];
+
       @Override
       public BytesInput compress(BytesInput bytes) throws IOException {
+        if (codec == CompressionCodecName.SNAPPY) {
+          ByteBuffer in = bytes.toByteBuffer(); // a view when the page is one array, no copy
+          if (!in.hasArray()) {
+            in = ByteBuffer.wrap(bytes.toByteArray());
+          }
+          int length = in.remaining();
+          int most = Snappy.maxCompressedLength(length);
+          if (out.length < most) {
+            out = new byte[most];
+          }
+          int n = Snappy.compress(in.array(), in.arrayOffset() + in.position(), length, out, 0);
+          return BytesInput.from(out, 0, n);
+        }
         byte[] in = bytes.toByteArray();
         switch (codec) {
           case UNCOMPRESSED:
             return BytesInput.from(in);
-          case SNAPPY:
-            return BytesInput.from(Snappy.compress(in));
           case ZSTD:
             return BytesInput.from(Zstd.compress(in, 3));
           default: { // GZIP
@@ -65,7 +82,37 @@ final class Codecs implements CompressionCodecFactory {
     return new BytesInputDecompressor() {
       @Override
       public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+        if (codec == CompressionCodecName.SNAPPY) {
+          ByteBuffer in = bytes.toByteBuffer(); // a view of the column chunk's bytes, no copy
+          if (in.hasArray()) {
+            return BytesInput.from(snappy(in.array(), in.arrayOffset() + in.position(),
+                in.remaining(), uncompressedSize));
+          }
+        }
         return BytesInput.from(decompressed(bytes.toByteArray(), uncompressedSize));
+      }
+
+      /** A Snappy page {@code in[from .. from + length - 1]} uncompressed into a new array. */
+      private byte[] snappy(byte[] in, int from, int length, int size) throws IOException {
+        checkSize(size);
+        int claimed = Snappy.uncompressedLength(in, from, length);
+        if (claimed != size) {
+          throw new IOException("a Snappy page holds " + claimed
+              + " bytes but its header says " + size);
+        }
+        byte[] out = new byte[size];
+        int n = Snappy.uncompress(in, from, length, out, 0);
+        if (n != size) {
+          throw new IOException("a SNAPPY page holds " + n + " bytes but its header says " + size);
+        }
+        return out;
+      }
+
+      private void checkSize(int size) throws IOException {
+        if (size < 0 || size > ParquetTableReader.MAX_PAGE_BYTES) {
+          throw new IOException("a page claims " + size + " bytes (more than "
+              + ParquetTableReader.MAX_PAGE_BYTES + " is taken as a corrupt file)");
+        }
       }
 
       @Override
@@ -77,22 +124,14 @@ final class Codecs implements CompressionCodecFactory {
       }
 
       private byte[] decompressed(byte[] in, int size) throws IOException {
-        if (size < 0 || size > ParquetTableReader.MAX_PAGE_BYTES) {
-          throw new IOException("a page claims " + size + " bytes (more than "
-              + ParquetTableReader.MAX_PAGE_BYTES + " is taken as a corrupt file)");
-        }
+        checkSize(size);
         byte[] out;
         switch (codec) {
           case UNCOMPRESSED:
             out = in;
             break;
           case SNAPPY:
-            if (Snappy.uncompressedLength(in) != size) {
-              throw new IOException("a Snappy page holds " + Snappy.uncompressedLength(in)
-                  + " bytes but its header says " + size);
-            }
-            out = Snappy.uncompress(in);
-            break;
+            return snappy(in, 0, in.length, size);
           case ZSTD:
             out = Zstd.decompress(in, size);
             break;

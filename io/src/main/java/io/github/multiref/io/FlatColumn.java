@@ -147,16 +147,6 @@ final class FlatColumn {
     add(b, 0, b.length);
   }
 
-  void add(Binary value) {
-    ByteBuffer b = value.toByteBuffer();
-    if (b.hasArray()) {
-      add(b.array(), b.arrayOffset() + b.position(), b.remaining());
-    } else {
-      byte[] copy = value.getBytes();
-      add(copy, 0, copy.length);
-    }
-  }
-
   /** A string's UTF-8 bytes {@code b[off .. off + len - 1]}. */
   void add(byte[] b, int off, int len) {
     rawBytes += 4L + len;

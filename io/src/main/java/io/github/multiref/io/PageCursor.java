@@ -43,8 +43,9 @@ final class PageCursor {
   private long read;
 
   // the current page
-  private int[] repetition = new int[0];
-  private int[] definition = new int[0];
+  private final Levels scratch;
+  private int[] repetition;
+  private int[] definition;
   private int pageValues;
   private int at;
   private int values;
@@ -58,8 +59,24 @@ final class PageCursor {
   /** The value at {@code at} was read (or is null), so consume() does not skip it. */
   private boolean taken;
 
+  /**
+   * Arrays for a page's levels, handed from one row group's cursor to the next over the same
+   * column (a cursor uses them alone while it reads).
+   */
+  static final class Levels {
+    int[] repetition = new int[0];
+    int[] definition = new int[0];
+  }
+
   PageCursor(PageReader pages, ColumnDescriptor column) {
+    this(pages, column, new Levels());
+  }
+
+  PageCursor(PageReader pages, ColumnDescriptor column, Levels scratch) {
     this.pages = pages;
+    this.scratch = scratch;
+    this.repetition = scratch.repetition;
+    this.definition = scratch.definition;
     this.column = column;
     this.maxRepetition = column.getMaxRepetitionLevel();
     this.maxDefinition = column.getMaxDefinitionLevel();
@@ -225,6 +242,8 @@ final class PageCursor {
     if (repetition.length < n) {
       repetition = new int[n];
       definition = new int[n];
+      scratch.repetition = repetition;
+      scratch.definition = definition;
     }
     pageValues = n;
     at = 0;

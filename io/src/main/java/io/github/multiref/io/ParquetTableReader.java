@@ -44,6 +44,9 @@ public final class ParquetTableReader implements AutoCloseable {
   private PageReadStore group;
   /** The columns read from the current row group (each can be read once). */
   private final java.util.Set<String> readColumns = new java.util.HashSet<>();
+  /** Level arrays per column, reused from row group to row group. */
+  private final java.util.Map<ColumnDescriptor, PageCursor.Levels> levels =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private long firstRow = 1;
   private int groupRows;
 
@@ -217,11 +220,46 @@ public final class ParquetTableReader implements AutoCloseable {
   }
 
   /**
-   * A string per row as the file stores it, UTF-8 bytes not decoded (null where the file has null):
-   * for copying strings from one Parquet file to another without decoding and encoding them.
+   * The column's strings as the file stores them, UTF-8 bytes not decoded, in one array: for
+   * copying strings from one file to another without decoding them or holding an object per row.
    */
-  public Binary[] binaries(String column) {
-    return guarded(column, () -> readBinaries(column));
+  public Utf8Column utf8(String column) {
+    return guarded(column, () -> readUtf8(column));
+  }
+
+  private Utf8Column readUtf8(String column) {
+    Leaf leaf = leaf(column, 0);
+    leaf.requireText();
+    int[] ends = new int[groupRows];
+    boolean[] nulls = null;
+    byte[] bytes = new byte[(int) Math.min(1 << 20, Math.max(16, groupRows * 16L))];
+    int at = 0;
+    PageCursor r = leaf.reader();
+    for (int row = 0; row < groupRows; row++) {
+      if (r.getCurrentDefinitionLevel() == leaf.maxDefinition) {
+        java.nio.ByteBuffer b = r.getBinary().toByteBuffer();
+        int n = b.remaining();
+        if (bytes.length - at < n) {
+          long want = Math.max((long) at + n, bytes.length * 2L);
+          if (want > MAX_PAGE_BYTES * 2L) { // a row group's strings past 2 GB: a corrupt file
+            throw new IllegalArgumentException("column '" + column + "' holds more than "
+                + MAX_PAGE_BYTES * 2L + " bytes of strings in one row group");
+          }
+          bytes = java.util.Arrays.copyOf(bytes, (int) want);
+        }
+        b.get(bytes, at, n);
+        at += n;
+      } else {
+        if (nulls == null) {
+          nulls = new boolean[groupRows];
+        }
+        nulls[row] = true;
+      }
+      ends[row] = at;
+      r.consume();
+    }
+    return new Utf8Column(bytes.length - at > bytes.length / 2 ? java.util.Arrays.copyOf(bytes, at)
+        : bytes, ends, nulls);
   }
 
   private Binary[] readBinaries(String column) {
@@ -520,7 +558,8 @@ public final class ParquetTableReader implements AutoCloseable {
         throw new IllegalStateException("column '" + column + "' was already read from this row"
             + " group");
       }
-      return new PageCursor(group.getPageReader(descriptor), descriptor);
+      return new PageCursor(group.getPageReader(descriptor), descriptor,
+          levels.computeIfAbsent(descriptor, d -> new PageCursor.Levels()));
     }
 
     int nextRow(int row, String name) {

@@ -370,16 +370,19 @@ public final class ParquetTableWriter implements AutoCloseable {
       flat[column].add(value);
     }
 
-    /** A string column's UTF-8 bytes as another Parquet file held them. */
-    public void binary(int column, Binary value) {
-      check(column, TableSchema.Kind.STRING);
-      flat[column].add(value);
-    }
-
     /** A string column's UTF-8 bytes {@code bytes[from .. from + length - 1]}. */
     public void utf8(int column, byte[] bytes, int from, int length) {
       check(column, TableSchema.Kind.STRING);
       flat[column].add(bytes, from, length);
+    }
+
+    /** A string column's value: row {@code row} of {@code strings}, null where that is null. */
+    public void utf8(int column, Utf8Column strings, int row) {
+      if (strings.isNull(row)) {
+        return; // an unset nullable column is null
+      }
+      check(column, TableSchema.Kind.STRING);
+      flat[column].add(strings.bytes(), strings.start(row), strings.length(row));
     }
 
     public void number(int column, double value) {

@@ -51,7 +51,7 @@ class ParquetReaderFuzzTest {
   /** Each shape the commands read, each refused on its own. */
   private static void readEveryWay(ParquetTableReader r, String column) {
     Runnable[] reads = {
-        () -> r.doubles(column, true), () -> r.strings(column), () -> r.binaries(column),
+        () -> r.doubles(column, true), () -> r.strings(column), () -> r.utf8(column),
         () -> r.doubleLists(column), () -> r.nestedDoubleLists(column),
         () -> r.stringLists(column)};
     for (Runnable read : reads) {
