@@ -196,7 +196,16 @@ final class FlatColumn {
   private static int compare(byte[] a, int i, byte[] b, int j) {
     int la = (int) INT.get(a, i);
     int lb = (int) INT.get(b, j);
-    return Arrays.compareUnsigned(a, i + 4, i + 4 + la, b, j + 4, j + 4 + lb);
+    // most strings differ in their first bytes: a plain loop there, the library's vectorized
+    // comparison (slower to start) for long common prefixes
+    int head = Math.min(16, Math.min(la, lb));
+    for (int x = 0; x < head; x++) {
+      int d = (a[i + 4 + x] & 0xff) - (b[j + 4 + x] & 0xff);
+      if (d != 0) {
+        return d;
+      }
+    }
+    return Arrays.compareUnsigned(a, i + 4 + head, i + 4 + la, b, j + 4 + head, j + 4 + lb);
   }
 
   private static byte[] room(byte[] a, int used, int more) {
