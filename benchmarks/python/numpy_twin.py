@@ -4,7 +4,8 @@ Written independently of the Java code, straight from docs/math.md (#reverse-kl,
 
   python3 numpy_twin.py fixture DIR
       writes DIR/input.jsonl and DIR/expected-{reverse-kl,forward-kl}.jsonl (beta 0.25, weights
-      0.2,0.3,0.5): expected outputs of `multiref solve` for the command-line tests.
+      0.2,0.3,0.5): expected outputs of `multiref solve` for the command-line tests (forward KL's
+      upper_bound: each reference's problem solved alone, averaged, docs/math.md#forward-kl-upper-bound).
 
   python3 numpy_twin.py bench WORKLOAD.bin [JAVA_POLICIES.bin]
       times the same computation as the Java benchmark on the same data (see run-solver-benchmark.sh)
@@ -89,6 +90,11 @@ def solve_fkl(lp, w, r, beta, iterations=100):
     return policy, objective, lam
 
 
+def fkl_bound(lp, w, r, beta):
+    """Corollary C.1: the w-average of the single-reference forward-KL optima [P], each solved alone."""
+    return sum(w[k] * solve_fkl(lp[:, k:k + 1], np.ones(1), r, beta)[1] for k in range(len(w)))
+
+
 def fixture(out_dir):
     rng = np.random.default_rng(20261129)
     beta, w = 0.25, np.array([0.2, 0.3, 0.5])
@@ -116,10 +122,12 @@ def fixture(out_dir):
                     ref = logsumexp(lp + np.log(w)[None, :, None], axis=1)
                     extra_key = 'lambda'
                 ref = ref - logsumexp(ref, axis=1, keepdims=True)
-                f.write(json.dumps({'prompt': f'prompt {p}, with a comma',
-                                    'policy_logprobs': policy[0].tolist(),
-                                    'reference_logprobs': ref[0].tolist(),
-                                    'objective': float(obj[0]), extra_key: float(extra[0])}) + '\n')
+                row = {'prompt': f'prompt {p}, with a comma', 'policy_logprobs': policy[0].tolist(),
+                       'reference_logprobs': ref[0].tolist(), 'objective': float(obj[0]),
+                       extra_key: float(extra[0])}
+                if name == 'forward-kl':
+                    row['upper_bound'] = float(fkl_bound(lp, w, r, beta)[0])
+                f.write(json.dumps(row) + '\n')
 
 
 def read_workload(path):

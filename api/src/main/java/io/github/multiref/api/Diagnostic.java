@@ -27,10 +27,13 @@ public record Diagnostic(String name, String description) {
 
   /**
    * The alpha-average of the single-reference optima, which bounds the multi-reference optimum
-   * from above (Hoelder; reverse KL).
+   * from above: Hoelder's inequality for reverse KL ({@code sum_i alpha_i beta log E_{pi_i}
+   * exp(r/beta)}), the paper's Corollary C.1 for forward KL (the maximum of a sum is at most the
+   * sum of the maxima). The name is kept from when reverse KL alone reported it.
    */
   public static final Diagnostic HOELDER_BOUND = new Diagnostic("upperBound",
-      "sum_i alpha_i beta log E_{pi_i} exp(r/beta), the Hoelder bound on the optimum");
+      "sum_i alpha_i J_i*, the alpha-average of the single-reference optima: an upper bound on"
+          + " the optimum (Hoelder for reverse KL, Corollary C.1 for forward KL)");
 
   /** {@code lambda}: the multiplier of the constraint {@code sum_y pi(y) = 1} (KKT). */
   public static final Diagnostic MULTIPLIER = new Diagnostic("lambda",

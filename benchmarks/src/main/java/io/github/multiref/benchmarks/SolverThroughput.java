@@ -98,6 +98,12 @@ public final class SolverThroughput {
           repeats, entries, rklOut);
       timeBatch("fkl", ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT, lp, reward, weights, pool,
           repeats, entries, fklOut);
+      // what the numpy twin computes (policy, objective, lambda), without the upper bound
+      Solver unbounded = ForwardKlSolver.DEFAULT.withoutUpperBound();
+      time("fkl-nobound", lp, reward, weights, ForwardKl.INSTANCE, unbounded, pool, repeats,
+          entries);
+      timeBatch("fkl-nobound", ForwardKl.INSTANCE, unbounded, lp, reward, weights, pool,
+          repeats, entries, fklOut);
     } finally {
       pool.shutdown();
     }

@@ -89,6 +89,49 @@ class ExtremeCasesTest {
         .prob(1)).isGreaterThan(0.1);
   }
 
+  /**
+   * The forward-KL upper bound (Corollary C.1) at the edges: beta from 1e-4 to 1e6, a reference
+   * without mass on the best response, an uncovered response that takes mass, and best responses
+   * whose mass underflows a double (e^-800) in one reference or in all of them, where at beta 10 the
+   * solver hands the root to the general solver: the bound is the average of the general solver's
+   * single-reference optima and never below the optimum.
+   */
+  @Test
+  void forwardKlBoundHoldsAtTheEdges() {
+    LogDistribution a = LogDistribution.of(Math.log(0.7), Math.log(0.3), NEG_INF);
+    LogDistribution b = LogDistribution.of(Math.log(0.4), Math.log(0.6), NEG_INF);
+    LogDistribution tinyTop = LogDistribution.normalize(new double[] {-800, 0, -1});
+    LogDistribution tinyTopToo = LogDistribution.normalize(new double[] {-900, -2, 0});
+    List<RegularizedProblem> problems = new java.util.ArrayList<>();
+    for (double beta : new double[] {1e-4, 0.5, 1e6}) {
+      problems.add(problem(beta, ForwardKl.INSTANCE));
+    }
+    problems.add(RegularizedProblem.of(ReferenceSet.of("uncovered", List.of(a, b), 0.5, 0.5),
+        new double[] {0.0, 0.1, 3.0}, 0.5, ForwardKl.INSTANCE));
+    double[] topBest = {2.0, 0.0, 0.5};
+    for (double beta : new double[] {0.1, 10}) { // at 10, M cannot take the bulk: the general root
+      problems.add(RegularizedProblem.of(ReferenceSet.of("one tiny", List.of(tinyTop, b), 0.5,
+          0.5), topBest, beta, ForwardKl.INSTANCE));
+      problems.add(RegularizedProblem.of(ReferenceSet.of("all tiny", List.of(tinyTop,
+          tinyTopToo), 0.3, 0.7), topBest, beta, ForwardKl.INSTANCE));
+    }
+    for (RegularizedProblem p : problems) {
+      PolicySolution s = ForwardKlSolver.DEFAULT.solve(p);
+      double average = 0;
+      for (int i = 0; i < p.references().size(); i++) {
+        average += p.references().weight(i) * GeneralFSolver.DEFAULT.solve(RegularizedProblem.of(
+            ReferenceSet.of("single", List.of(p.references().reference(i)), 1.0), p.rewards(),
+            p.beta(), ForwardKl.INSTANCE)).objective();
+      }
+      double bound = s.diagnostics().get(Diagnostic.HOELDER_BOUND);
+      double scale = Math.max(1, Math.abs(bound));
+      assertThat(bound).as(p.references().prompt() + ", beta " + p.beta())
+          .isCloseTo(average, within(1e-9 * scale));
+      assertThat(s.objective()).as(p.references().prompt() + ", beta " + p.beta())
+          .isLessThanOrEqualTo(bound + 1e-12 * scale);
+    }
+  }
+
   @Test
   void pearsonPutsExactZerosWhereTheKktConditionsSaySo() {
     SplittableRandom rng = new SplittableRandom(5);

@@ -117,6 +117,15 @@ class PromptBatchSolveTest {
       SolutionBatch out = new SolutionBatch(batch);
       solver.solveBatch(batch, 0, batch.size(), spec, out);
       assertSameAsObjects(batch, spec, solver, out);
+      if (f == ForwardKl.INSTANCE) { // the bound is reported, and is NaN without it
+        assertThat(out.upperBound()).doesNotContain(Double.NaN);
+        Solver unbounded = ForwardKlSolver.DEFAULT.withoutUpperBound();
+        SolutionBatch without = new SolutionBatch(batch);
+        unbounded.solveBatch(batch, 0, batch.size(), spec, without);
+        assertSameAsObjects(batch, spec, unbounded, without);
+        assertThat(without.upperBound()).containsOnly(Double.NaN);
+        assertThat(without.policyLogProbs()).isEqualTo(out.policyLogProbs());
+      }
     }
   }
 

@@ -126,6 +126,115 @@ class SolverAgreementTest {
     }
   }
 
+  /**
+   * Corollary C.1: the forward-KL optimum never exceeds the alpha-average of the single-reference
+   * optima, which the solver reports as its upper bound. Each single-reference optimum is found
+   * independently of the solver's Newton: the general solver's policy gives a primal value from
+   * below and the Lagrangian dual at its multiplier a value from above (weak duality), and the
+   * reported bound lies between their alpha-averages. On the usual random instances and at the
+   * magnitudes of real models: unnormalized sequence log-probs of -50 to -400, references hundreds
+   * of nats apart, some with no mass, a weight-0 reference.
+   */
+  @Test
+  void forwardKlBoundsTheOptimumByTheAverageOfSingleReferenceOptima() {
+    for (int trial = 0; trial < 140; trial++) {
+      RegularizedProblem p = trial < 100 ? random(ForwardKl.INSTANCE, 0.1) : realMagnitudes(trial);
+      PolicySolution s = ForwardKlSolver.DEFAULT.solve(p);
+      ReferenceSet refs = p.references();
+      double below = 0;
+      double above = 0;
+      for (int i = 0; i < refs.size(); i++) {
+        if (refs.weight(i) == 0) {
+          continue;
+        }
+        RegularizedProblem single = RegularizedProblem.of(
+            ReferenceSet.of("single", List.of(refs.reference(i)), 1.0), p.rewards(), p.beta(),
+            ForwardKl.INSTANCE);
+        PolicySolution general = GeneralFSolver.DEFAULT.solve(single);
+        below += refs.weight(i) * Independent.objective(general.policy().logProbs(), single);
+        above += refs.weight(i) * Independent.dualBound(single,
+            general.diagnostics().get(Diagnostic.MULTIPLIER));
+      }
+      double bound = s.diagnostics().get(Diagnostic.HOELDER_BOUND);
+      double tolerance = 1e-9 * Math.max(1, Math.abs(bound));
+      assertThat(bound).as("trial %d: the bound against the primal average", trial)
+          .isGreaterThanOrEqualTo(below - tolerance);
+      assertThat(bound).as("trial %d: the bound against the dual average", trial)
+          .isLessThanOrEqualTo(above + tolerance);
+      assertThat(s.objective()).as("trial %d: J* <= the bound", trial)
+          .isLessThanOrEqualTo(bound + 1e-12 * Math.max(1, Math.abs(bound)));
+    }
+  }
+
+  /** With one reference, or K copies of one, the bound is the optimum itself. */
+  @Test
+  void forwardKlBoundIsTheOptimumForOneReference() {
+    for (int trial = 0; trial < 50; trial++) {
+      RegularizedProblem p = random(ForwardKl.INSTANCE, 0.1);
+      LogDistribution first = p.references().reference(0);
+      for (ReferenceSet refs : List.of(ReferenceSet.of("one", List.of(first), 1.0),
+          ReferenceSet.of("copies", List.of(first, first, first), 0.2, 0.3, 0.5))) {
+        PolicySolution s = ForwardKlSolver.DEFAULT.solve(RegularizedProblem.of(refs, p.rewards(),
+            p.beta(), ForwardKl.INSTANCE));
+        assertThat(s.diagnostics().get(Diagnostic.HOELDER_BOUND)).as("trial %d", trial)
+            .isCloseTo(s.objective(), within(1e-12 * Math.max(1, Math.abs(s.objective()))));
+      }
+    }
+  }
+
+  /** Without the bound: the same bits, and no bound reported, on both paths. */
+  @Test
+  void forwardKlWithoutTheBoundGivesTheSameBits() {
+    ForwardKlSolver unbounded = ForwardKlSolver.DEFAULT.withoutUpperBound();
+    for (int trial = 0; trial < 40; trial++) {
+      RegularizedProblem p = trial % 2 == 0 ? random(ForwardKl.INSTANCE, 0.1)
+          : realMagnitudes(trial);
+      PolicySolution with = ForwardKlSolver.DEFAULT.solve(p);
+      PolicySolution without = unbounded.solve(p);
+      assertThat(without.policy().logProbs()).isEqualTo(with.policy().logProbs());
+      assertThat(without.objective()).isEqualTo(with.objective());
+      assertThat(without.diagnostics().get(Diagnostic.MULTIPLIER))
+          .isEqualTo(with.diagnostics().get(Diagnostic.MULTIPLIER));
+      assertThat(without.diagnostics()).doesNotContainKey(Diagnostic.HOELDER_BOUND);
+      assertThat(with.diagnostics()).containsKey(Diagnostic.HOELDER_BOUND);
+    }
+  }
+
+  /**
+   * K = 2 to 5 references as real models give them: unnormalized sequence log-probs uniform in
+   * [-400, -50] per response and reference (so references disagree by hundreds of nats), 5% of the
+   * entries without mass, the last reference weighted 0 in every other trial; rewards in [0, 4].
+   */
+  private static RegularizedProblem realMagnitudes(int trial) {
+    int k = 2 + RNG.nextInt(4);
+    int n = 2 + RNG.nextInt(120);
+    int common = RNG.nextInt(n);
+    List<LogDistribution> refs = new java.util.ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      double[] l = new double[n];
+      for (int y = 0; y < n; y++) {
+        l[y] = y != common && RNG.nextDouble() < 0.05 ? Double.NEGATIVE_INFINITY
+            : RNG.nextDouble(-400, -50);
+      }
+      refs.add(LogDistribution.normalize(l));
+    }
+    double[] alpha = new double[k];
+    double sum = 0;
+    for (int i = 0; i < k; i++) {
+      alpha[i] = i == k - 1 && trial % 2 == 0 ? 0 : 0.05 + RNG.nextDouble();
+      sum += alpha[i];
+    }
+    for (int i = 0; i < k; i++) {
+      alpha[i] /= sum;
+    }
+    double[] r = new double[n];
+    for (int y = 0; y < n; y++) {
+      r[y] = 4 * RNG.nextDouble();
+    }
+    return RegularizedProblem.of(ReferenceSet.of("real", refs, alpha), r, Problems.beta(RNG),
+        ForwardKl.INSTANCE);
+  }
+
   @Test
   void mrpoNeverBeatsTheExactSolutionAndMatchesItForOneReference() {
     for (int trial = 0; trial < 100; trial++) {
