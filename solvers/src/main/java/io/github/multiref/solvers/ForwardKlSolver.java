@@ -442,6 +442,9 @@ public final class ForwardKlSolver implements Solver {
    */
   private record Root(double m, double s, int iterations) {}
 
+  /** Where {@code w = beta pibar(M)} is so small that Newton's sums are taken rescaled. */
+  private static final double SCALE_BELOW = 1e-150;
+
   /**
    * Solves {@code G(m) = 0} by Newton from the left (see the class comment); null when
    * {@code pibar(M)} underflows and the rest of S holds the bulk of the mass, which m cannot
@@ -469,10 +472,22 @@ public final class ForwardKlSolver implements Solver {
     double m = Math.min(Math.max(lo, 1.0 - rest), hi);
     double[] sums = work.sums;
     int iterations = 0;
+    // below 1e-150, w and m square to overflow in the slope's terms (a w / (w + m g)^2): G's terms
+    // are homogeneous in (w, m), so the sums are taken at (w / m, 1), where w / m = s <= beta, and
+    // the slope divided by m
+    boolean scaled = w < SCALE_BELOW;
     while (true) {
-      ArrayKernels.secular(others, gaps, n, w, m, sums);
+      if (scaled) {
+        ArrayKernels.secular(others, gaps, n, w / m, 1.0, sums);
+        sums[1] /= m;
+      } else {
+        ArrayKernels.secular(others, gaps, n, w, m, sums);
+      }
       double g = m - 1.0 + sums[0];
       double slope = 1.0 + sums[1];
+      if (!(slope < Double.POSITIVE_INFINITY)) {
+        return null; // w near the smallest doubles: the general solver's log-space multiplier
+      }
       if (g >= 0) {
         break; // at the root to rounding: Newton from the left never passes it
       }

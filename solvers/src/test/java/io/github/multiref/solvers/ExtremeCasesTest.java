@@ -132,6 +132,30 @@ class ExtremeCasesTest {
     }
   }
 
+  /**
+   * One reference with nearly all its mass on one response and the best reward on a response of
+   * mass e^-365: w = beta pibar(M) is about 1e-158, and Newton's slope terms (w / (w + m g)^2)
+   * overflowed, so the solver stopped at its start and refused its own policy (mass 0.98). Found
+   * by the upper bound's single-reference problems on the contract kit's real-magnitude instances.
+   */
+  @Test
+  void forwardKlWithATopResponseOfAstronomicallySmallMass() {
+    LogDistribution ref = LogDistribution.of(-330.0285948866962, -221.89714124053125,
+        -279.57323583852786, -365.3528304080948, -324.9569344340942, 0.0);
+    double[] r = {0.3349348162456156, 0.4554799225121845, 0.06592654597176051,
+        0.8451906718465495, 0.4799814752138657, 0.6593852984147418};
+    RegularizedProblem p = RegularizedProblem.of(ReferenceSet.of("one", List.of(ref), 1.0), r,
+        9.992633313369229, ForwardKl.INSTANCE);
+    PolicySolution fkl = ForwardKlSolver.DEFAULT.solve(p);
+    PolicySolution general = GeneralFSolver.DEFAULT.solve(p);
+    for (int y = 0; y < r.length; y++) {
+      assertThat(fkl.policy().prob(y)).isCloseTo(general.policy().prob(y), within(1e-12));
+    }
+    assertThat(fkl.diagnostics().get(Diagnostic.MULTIPLIER)).isCloseTo(
+        general.diagnostics().get(Diagnostic.MULTIPLIER), within(1e-12));
+    assertThat(fkl.objective()).isCloseTo(general.objective(), within(1e-12));
+  }
+
   @Test
   void pearsonPutsExactZerosWhereTheKktConditionsSaySo() {
     SplittableRandom rng = new SplittableRandom(5);
