@@ -16,6 +16,7 @@ import io.github.multiref.solvers.ReverseKlSolver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,7 +79,7 @@ class CoverageTest {
       // never exceeded: mixtures (1 - s) ref + s q inside the ball
       for (int k = 0; k < 20; k++) {
         double[] q = random(n, false).probs();
-        double[] lp = insideReverseBall(ref, q, eps);
+        double[] lp = inside(ref, q, pi -> kl(pi, ref.logProbs()) <= eps);
         for (int y = 0; y < n; y++) {
           assertThat(lp[y] - ref.logProb(y)).isLessThanOrEqualTo(logC + 1e-9);
         }
@@ -86,23 +87,22 @@ class CoverageTest {
     }
   }
 
-  /** The largest s in [0, 1] (by bisection) with KL((1-s) ref + s q || ref) <= eps. */
-  private static double[] insideReverseBall(LogDistribution ref, double[] q, double eps) {
+  /** {@code (1-s) ref + s q} for the largest s in [0, 1] (by bisection) that stays inside. */
+  private static double[] inside(LogDistribution ref, double[] q, Predicate<double[]> inBall) {
+    if (inBall.test(mix(ref, q, 1))) {
+      return mix(ref, q, 1);
+    }
     double lo = 0;
     double hi = 1;
-    double[] at = mix(ref, q, 1);
-    if (kl(at, ref.logProbs()) > eps) {
-      for (int i = 0; i < 60; i++) {
-        double mid = (lo + hi) / 2;
-        if (kl(mix(ref, q, mid), ref.logProbs()) <= eps) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
+    for (int i = 0; i < 60; i++) {
+      double mid = (lo + hi) / 2;
+      if (inBall.test(mix(ref, q, mid))) {
+        lo = mid;
+      } else {
+        hi = mid;
       }
-      at = mix(ref, q, lo);
     }
-    return at;
+    return mix(ref, q, lo);
   }
 
   private static double[] mix(LogDistribution ref, double[] q, double s) {
@@ -130,17 +130,7 @@ class CoverageTest {
       assertThat(best).as("trial %d", trial).isCloseTo(logC, within(1e-9 * Math.max(1, logC)));
       for (int k = 0; k < 20; k++) {
         double[] q = random(n, false).probs();
-        double lo = 0;
-        double hi = 1;
-        for (int i = 0; i < 60; i++) {
-          double mid = (lo + hi) / 2;
-          if (kl(ref.logProbs(), mix(ref, q, mid)) <= eps) {
-            lo = mid;
-          } else {
-            hi = mid;
-          }
-        }
-        double[] lp = mix(ref, q, lo);
+        double[] lp = inside(ref, q, pi -> kl(ref.logProbs(), pi) <= eps);
         for (int y = 0; y < n; y++) {
           assertThat(lp[y] - ref.logProb(y)).isLessThanOrEqualTo(logC + 1e-9);
         }
