@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleBiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,24 +63,37 @@ class CoverageTest {
 
   @Test
   void theReverseKlBallIsAttainedAndNeverExceeded() {
+    assertBall(Coverage::logReverseKlBall, (pi, ref) -> kl(pi, ref));
+  }
+
+  @Test
+  void theForwardKlBallIsAttainedAndNeverExceeded() {
+    assertBall(Coverage::logForwardKlBall, (pi, ref) -> kl(ref, pi));
+  }
+
+  /**
+   * A ball's coverage against its definition, {@code divergence(pi, ref) <= eps}: attained by the
+   * extremal policy of the best response, and never exceeded by mixtures {@code (1 - s) ref + s q}
+   * inside the ball.
+   */
+  private static void assertBall(ToDoubleBiFunction<LogDistribution, Double> coverage,
+      ToDoubleBiFunction<double[], double[]> divergence) {
     for (int trial = 0; trial < 200; trial++) {
       int n = 2 + RNG.nextInt(30);
       LogDistribution ref = random(n, trial % 2 == 0);
       double eps = Math.pow(10, -4 + 5 * RNG.nextDouble());
-      double logC = Coverage.logReverseKlBall(ref, eps);
-      // attained: for the best y the extremal policy sits in the ball with ratio C
+      double logC = coverage.applyAsDouble(ref, eps);
       double best = Double.NEGATIVE_INFINITY;
       for (int y = 0; y < n; y++) {
         double[] lp = extremal(ref, y, Math.min(0, ref.logProb(y) + logC));
-        if (kl(lp, ref.logProbs()) <= eps * (1 + 1e-9) + 1e-15) {
+        if (divergence.applyAsDouble(lp, ref.logProbs()) <= eps * (1 + 1e-9) + 1e-15) {
           best = Math.max(best, lp[y] - ref.logProb(y));
         }
       }
       assertThat(best).as("trial %d", trial).isCloseTo(logC, within(1e-9 * Math.max(1, logC)));
-      // never exceeded: mixtures (1 - s) ref + s q inside the ball
       for (int k = 0; k < 20; k++) {
         double[] q = random(n, false).probs();
-        double[] lp = inside(ref, q, pi -> kl(pi, ref.logProbs()) <= eps);
+        double[] lp = inside(ref, q, pi -> divergence.applyAsDouble(pi, ref.logProbs()) <= eps);
         for (int y = 0; y < n; y++) {
           assertThat(lp[y] - ref.logProb(y)).isLessThanOrEqualTo(logC + 1e-9);
         }
@@ -111,31 +125,6 @@ class CoverageTest {
       lp[y] = Math.log((1 - s) * ref.prob(y) + s * q[y]);
     }
     return lp;
-  }
-
-  @Test
-  void theForwardKlBallIsAttainedAndNeverExceeded() {
-    for (int trial = 0; trial < 200; trial++) {
-      int n = 2 + RNG.nextInt(30);
-      LogDistribution ref = random(n, trial % 2 == 0);
-      double eps = Math.pow(10, -4 + 5 * RNG.nextDouble());
-      double logC = Coverage.logForwardKlBall(ref, eps);
-      double best = Double.NEGATIVE_INFINITY;
-      for (int y = 0; y < n; y++) {
-        double[] lp = extremal(ref, y, Math.min(0, ref.logProb(y) + logC));
-        if (kl(ref.logProbs(), lp) <= eps * (1 + 1e-9) + 1e-15) {
-          best = Math.max(best, lp[y] - ref.logProb(y));
-        }
-      }
-      assertThat(best).as("trial %d", trial).isCloseTo(logC, within(1e-9 * Math.max(1, logC)));
-      for (int k = 0; k < 20; k++) {
-        double[] q = random(n, false).probs();
-        double[] lp = inside(ref, q, pi -> kl(ref.logProbs(), pi) <= eps);
-        for (int y = 0; y < n; y++) {
-          assertThat(lp[y] - ref.logProb(y)).isLessThanOrEqualTo(logC + 1e-9);
-        }
-      }
-    }
   }
 
   @Test
