@@ -153,12 +153,7 @@ class CoverageTest {
     for (int trial = 0; trial < 60; trial++) {
       int k = 1 + RNG.nextInt(3);
       int n = 2 + RNG.nextInt(12);
-      List<LogDistribution> refs = new ArrayList<>();
-      for (int i = 0; i < k; i++) {
-        refs.add(random(n, trial % 2 == 0));
-      }
-      double[] alpha = weights(k);
-      ReferenceSet set = ReferenceSet.of("x", refs, alpha);
+      ReferenceSet set = references(k, n, trial % 2 == 0);
       double beta = Math.pow(10, -1 + 2 * RNG.nextDouble());
       double rMax = 0.1 + 3 * RNG.nextDouble();
       LogDistribution escort = EscortCombiner.INSTANCE.combine(set).distribution();
@@ -209,19 +204,14 @@ class CoverageTest {
     for (int trial = 0; trial < 200; trial++) {
       int k = 2 + RNG.nextInt(3);
       int n = 2 + RNG.nextInt(20);
-      List<LogDistribution> refs = new ArrayList<>();
-      for (int i = 0; i < k; i++) {
-        refs.add(random(n, trial % 2 == 0));
-      }
-      double[] alpha = weights(k);
-      ReferenceSet set = ReferenceSet.of("x", refs, alpha);
+      ReferenceSet set = references(k, n, trial % 2 == 0);
       List<LogDistribution> policies = new ArrayList<>();
       for (int j = 0; j < 1 + RNG.nextInt(6); j++) {
         policies.add(random(n, false));
       }
       double geometric = 0;
       for (int i = 0; i < k; i++) {
-        geometric += alpha[i] * Coverage.logGlobal(policies, refs.get(i));
+        geometric += set.weight(i) * Coverage.logGlobal(policies, set.reference(i));
       }
       double escort = Coverage.logGlobal(policies,
           EscortCombiner.INSTANCE.combine(set).distribution());
@@ -235,6 +225,15 @@ class CoverageTest {
       }
     }
     assertThat(strict).as("trials where Hoelder is strict").isGreaterThan(150);
+  }
+
+  /** K random references over n responses with random positive weights. */
+  private static ReferenceSet references(int k, int n, boolean realMagnitudes) {
+    List<LogDistribution> refs = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      refs.add(random(n, realMagnitudes));
+    }
+    return ReferenceSet.of("x", refs, weights(k));
   }
 
   private static double[] weights(int k) {
