@@ -4,6 +4,7 @@
  */
 module io.github.multiref.bounds {
   requires transitive io.github.multiref.api;
+  requires io.github.multiref.divergences;
   requires io.github.multiref.solvers;
 
   exports io.github.multiref.bounds;

@@ -1,5 +1,7 @@
 package io.github.multiref.api;
 
+import java.util.OptionalDouble;
+
 /**
  * A sample-complexity bound on a gap (sub-optimality or optimality) that holds with probability at
  * least {@code 1 - delta} over the preference data.
@@ -65,5 +67,21 @@ public interface BoundCalculator {
    */
   default double worstCaseLogCoverage(double rMax, double beta) {
     return Double.NaN;
+  }
+
+  /**
+   * {@code log C} for one prompt under a coverage condition, measured against the reference this
+   * bound's derivation assumes (for the paper's bounds, the escort for reverse KL and the mixture
+   * for forward KL), {@code +inf} where the condition gives no finite constant. For several prompts
+   * the constant is the largest (the sup over x). Empty when the bound does not compute coverage
+   * (the default): then a caller must supply it.
+   *
+   * @param references the prompt's references and weights, each normalized over its responses
+   * @param rMax the reward bound (rewards in {@code [0, R_max]}), {@code > 0}
+   * @param beta the regularization strength, {@code > 0}
+   */
+  default OptionalDouble logCoverage(CoverageCondition condition, ReferenceSet references,
+      double rMax, double beta) {
+    return OptionalDouble.empty();
   }
 }

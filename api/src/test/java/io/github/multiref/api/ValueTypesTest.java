@@ -109,6 +109,22 @@ class ValueTypesTest {
     assertThatThrownBy(() -> logistic.kappa(-1)).hasMessage("rMax must be finite and >= 0, got -1.0");
   }
 
+  @Test
+  void coverageConditionsHaveARadiusExactlyWhenTheyAreBalls() {
+    assertThat(CoverageCondition.global()).hasToString("global");
+    assertThat(new CoverageCondition(CoverageCondition.Kind.REVERSE_KL_BALL, 0.1))
+        .hasToString("reverse-kl-ball (epsilon = 0.1)");
+    for (CoverageCondition.Kind k : CoverageCondition.Kind.values()) {
+      assertThat(CoverageCondition.Kind.ofLabel(k.label())).isEqualTo(k);
+    }
+    assertThatThrownBy(() -> new CoverageCondition(CoverageCondition.Kind.GLOBAL, 0.1))
+        .hasMessage("global coverage has no radius, got epsilon = 0.1");
+    assertThatThrownBy(() -> new CoverageCondition(CoverageCondition.Kind.FORWARD_KL_BALL,
+        Double.NaN)).hasMessage("the KL ball's radius epsilon must be finite and >= 0, got NaN");
+    assertThatThrownBy(() -> CoverageCondition.Kind.ofLabel("ball")).hasMessage(
+        "no coverage condition 'ball'; expected one of global, reverse-kl-ball, forward-kl-ball");
+  }
+
   /** A placeholder divergence: the value types only hold it. */
   private static final class AnyDivergence implements Divergence {
     @Override

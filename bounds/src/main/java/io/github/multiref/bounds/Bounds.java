@@ -22,21 +22,25 @@ public final class Bounds {
 
   public static final BoundCalculator RKL_SUBOPTIMALITY = new PowerLawBound(
       "rkl-suboptimality", "C * eps_n / (4 beta)",
-      List.of(new PowerLawBound.Term(0.25, 1.0, 1.0)), Coverage::worstCaseLogReverseKl);
+      List.of(new PowerLawBound.Term(0.25, 1.0, 1.0)), Coverage::worstCaseLogReverseKl,
+      Coverage::logReverseKlSetting);
 
   public static final BoundCalculator RKL_OPTIMALITY_GAP = new PowerLawBound(
       "rkl-optimality-gap", "C * eps_n / (4 beta) + sqrt(C * eps_n / 2)",
       List.of(new PowerLawBound.Term(0.25, 1.0, 1.0), new PowerLawBound.Term(Math.sqrt(0.5),
-          0.5, 0.0)), Coverage::worstCaseLogReverseKl);
+          0.5, 0.0)), Coverage::worstCaseLogReverseKl,
+      Coverage::logReverseKlSetting);
 
   public static final BoundCalculator FKL_SUBOPTIMALITY = new PowerLawBound(
       "fkl-suboptimality", "sqrt(2 C eps_n)",
-      List.of(new PowerLawBound.Term(Math.sqrt(2.0), 0.5, 0.0)), Coverage::worstCaseLogForwardKl);
+      List.of(new PowerLawBound.Term(Math.sqrt(2.0), 0.5, 0.0)), Coverage::worstCaseLogForwardKl,
+      Coverage::logForwardKlSetting);
 
   public static final BoundCalculator FKL_OPTIMALITY_GAP = new PowerLawBound(
       "fkl-optimality-gap", "sqrt(2 C eps_n) + sqrt(C eps_n / 2)",
       List.of(new PowerLawBound.Term(Math.sqrt(2.0), 0.5, 0.0), new PowerLawBound.Term(
-          Math.sqrt(0.5), 0.5, 0.0)), Coverage::worstCaseLogForwardKl);
+          Math.sqrt(0.5), 0.5, 0.0)), Coverage::worstCaseLogForwardKl,
+      Coverage::logForwardKlSetting);
 
   /** {@code eps_n = 2 kappa^2 log(|R|/delta) / n}. */
   public static double rewardError(io.github.multiref.api.BoundInputs inputs) {

@@ -1,5 +1,6 @@
 package io.github.multiref.bounds;
 
+import io.github.multiref.api.CoverageCondition;
 import io.github.multiref.api.Divergence;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.LogMath;
@@ -7,6 +8,8 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
+import io.github.multiref.divergences.EscortCombiner;
+import io.github.multiref.divergences.MixtureCombiner;
 import java.util.List;
 
 /**
@@ -156,6 +159,36 @@ public final class Coverage {
       worst = Math.max(worst, largestLogMass(lp, eps, false) - lp);
     }
     return worst;
+  }
+
+  /**
+   * {@code log C} of a condition for the reverse-KL bounds (Section 5): against the escort of the
+   * references, global coverage over the escort's Gibbs tilts ({@link #logGlobalReverseKl}).
+   *
+   * @throws io.github.multiref.api.EmptySupportException if the escort has no mass
+   */
+  public static double logReverseKlSetting(CoverageCondition condition, ReferenceSet references,
+      double rMax, double beta) {
+    LogDistribution escort = EscortCombiner.INSTANCE.combine(references).distribution();
+    return condition.kind() == CoverageCondition.Kind.GLOBAL
+        ? logGlobalReverseKl(escort, rMax, beta) : logBall(condition, escort);
+  }
+
+  /**
+   * {@code log C} of a condition for the forward-KL bounds (Section 6): against the mixture of the
+   * references, global coverage over the forward-KL optima ({@link #logGlobalForwardKl}).
+   */
+  public static double logForwardKlSetting(CoverageCondition condition, ReferenceSet references,
+      double rMax, double beta) {
+    LogDistribution mixture = MixtureCombiner.INSTANCE.combine(references).distribution();
+    return condition.kind() == CoverageCondition.Kind.GLOBAL
+        ? logGlobalForwardKl(mixture, rMax, beta) : logBall(condition, mixture);
+  }
+
+  private static double logBall(CoverageCondition condition, LogDistribution reference) {
+    return condition.kind() == CoverageCondition.Kind.REVERSE_KL_BALL
+        ? logReverseKlBall(reference, condition.epsilon())
+        : logForwardKlBall(reference, condition.epsilon());
   }
 
   /**

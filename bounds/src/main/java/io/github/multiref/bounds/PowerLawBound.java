@@ -3,8 +3,11 @@ package io.github.multiref.bounds;
 import io.github.multiref.api.BoundCalculator;
 import io.github.multiref.api.BoundInputs;
 import io.github.multiref.api.BoundResult;
+import io.github.multiref.api.CoverageCondition;
 import io.github.multiref.api.LogMath;
+import io.github.multiref.api.ReferenceSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.DoubleBinaryOperator;
 
 /**
@@ -22,17 +25,27 @@ final class PowerLawBound implements BoundCalculator {
   private final String formula;
   private final List<Term> terms;
   private final DoubleBinaryOperator worstCaseLogCoverage;
+  private final Setting setting;
+
+  /** {@code log C} of a condition in the bound's setting, for one prompt. */
+  @FunctionalInterface
+  interface Setting {
+    double logCoverage(CoverageCondition condition, ReferenceSet references, double rMax,
+        double beta);
+  }
 
   /**
    * @param worstCaseLogCoverage {@code log C} without data, from {@code (R_max, beta)}; NaN where
    *     there is none
+   * @param setting {@code log C} under a named condition, against the setting's reference
    */
   PowerLawBound(String name, String formula, List<Term> terms,
-      DoubleBinaryOperator worstCaseLogCoverage) {
+      DoubleBinaryOperator worstCaseLogCoverage, Setting setting) {
     this.name = name;
     this.formula = formula;
     this.terms = List.copyOf(terms);
     this.worstCaseLogCoverage = worstCaseLogCoverage;
+    this.setting = setting;
   }
 
   /** {@code eps_n = 2 kappa^2 log(|R|/delta) / n}. */
@@ -80,7 +93,8 @@ final class PowerLawBound implements BoundCalculator {
     double hi = 0.0;
     double share = target - Math.log(terms.size());
     for (Term t : terms) {
-      double atOne = logValue(new PowerLawBound(name, formula, List.of(t), worstCaseLogCoverage),
+      double atOne = logValue(new PowerLawBound(name, formula, List.of(t), worstCaseLogCoverage,
+          setting),
           in, 0.0);
       hi = Math.max(hi, (atOne - share) / t.power());
     }
@@ -107,6 +121,12 @@ final class PowerLawBound implements BoundCalculator {
   @Override
   public double worstCaseLogCoverage(double rMax, double beta) {
     return worstCaseLogCoverage.applyAsDouble(rMax, beta);
+  }
+
+  @Override
+  public OptionalDouble logCoverage(CoverageCondition condition, ReferenceSet references,
+      double rMax, double beta) {
+    return OptionalDouble.of(setting.logCoverage(condition, references, rMax, beta));
   }
 
   @Override
