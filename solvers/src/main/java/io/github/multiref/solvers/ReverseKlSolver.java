@@ -239,7 +239,8 @@ public final class ReverseKlSolver implements Solver {
       double inverse = 1.0 / zf;
       for (int y = 0; y < n; y++) { // the normalized tilted escort, in both representations
         logEscort[y] += r[at + y] * invBeta - logZF;
-        tilt[y] *= inverse;
+        // a subnormal (or underflowed) product kept only a few bits: exp of the log instead
+        tilt[y] = tilt[y] >= Double.MIN_NORMAL ? tilt[y] * inverse : Math.exp(logEscort[y]);
       }
     } else { // the tilt underflows where the escort has its mass: stay in log space
       for (int y = 0; y < n; y++) {

@@ -35,6 +35,27 @@ class ExtremeCasesTest {
     return RegularizedProblem.of(AB, R, beta, f);
   }
 
+  /**
+   * Response 2 has escort mass e^-340 and tilt e^-400 (relative to response 1's): their product
+   * e^-740 is subnormal, while the normalizer (about e^-400) is not small enough for the log-space
+   * path. The probabilities kept only the subnormal's few bits (0.5% off at 1e-267, found by the
+   * sensitivity tests' finite differences); they must be the exponentials of the log-probabilities.
+   */
+  @Test
+  void reverseKlProbabilitiesMatchTheirLogsWhereTheTiltTimesTheEscortIsSubnormal() {
+    LogDistribution ref = LogDistribution.normalize(0.0, -500.0, -340.0, -339.5);
+    RegularizedProblem p = RegularizedProblem.of(ReferenceSet.of("subnormal", List.of(ref), 1.0),
+        new double[] {0.0, 400.0, 0.0, 0.0}, 1.0, ReverseKl.INSTANCE);
+    LogDistribution pi = ReverseKlSolver.INSTANCE.solve(p).policy();
+    // the tilted weights are e^0, e^-100, e^-340, e^-339.5
+    assertThat(pi.logProb(2)).isCloseTo(-340.0 - Math.log1p(Math.exp(-100) + Math.exp(-340)
+        + Math.exp(-339.5)), within(1e-12));
+    for (int y = 0; y < 4; y++) {
+      assertThat(pi.prob(y)).isCloseTo(Math.exp(pi.logProb(y)),
+          org.assertj.core.api.Assertions.withinPercentage(1e-11));
+    }
+  }
+
   @Test
   void tinyBetaConcentratesOnTheBestSupportedResponse() {
     // escort support {0, 2}: the best there is response 2; mixture support is everything
