@@ -55,4 +55,37 @@ public final class Gaps {
     }
     return new Result(sub, opt);
   }
+
+  /**
+   * The first-order (concavity) bound on the sub-optimality gap, Propositions 5.3 and 6.3:
+   * {@code J(pi*; r*) - J(pi_hat; r*) <= sum_y (pi*(y) - pi_hat(y)) (r*(y) - r_hat(y))}, averaged
+   * over prompts with weights rho, where {@code pi* = pi_{r*}} and {@code pi_hat = pi_{r_hat}} are
+   * the exact optima (docs/math.md#first-order-bound). It holds for every f-divergence, since J is
+   * concave in pi and its gradient at {@code pi_hat} is {@code r* - r_hat} plus a constant on
+   * {@code pi_hat}'s support (and at most that off it); it needs exact optima, so {@code solver}
+   * must be exact (not a surrogate such as MRPO). For reverse KL it equals {@code beta
+   * (KL(pi_hat||pi*) + KL(pi*||pi_hat))}: twice the gap to second order.
+   */
+  public static double firstOrderBound(List<ReferenceSet> references, double[] rho,
+      double[][] truth, double[][] learned, double beta, Divergence divergence, Solver solver) {
+    double bound = 0;
+    for (int x = 0; x < references.size(); x++) {
+      if (rho[x] == 0) {
+        continue;
+      }
+      LogDistribution best = solver.solve(RegularizedProblem.of(references.get(x), truth[x],
+          beta, divergence)).policy();
+      LogDistribution chosen = solver.solve(RegularizedProblem.of(references.get(x), learned[x],
+          beta, divergence)).policy();
+      double sum = 0;
+      for (int y = 0; y < best.size(); y++) {
+        double diff = best.prob(y) - chosen.prob(y);
+        if (diff != 0) {
+          sum += diff * (truth[x][y] - learned[x][y]);
+        }
+      }
+      bound += rho[x] * sum;
+    }
+    return bound;
+  }
 }
