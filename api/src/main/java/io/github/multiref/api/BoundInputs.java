@@ -66,6 +66,15 @@ public record BoundInputs(
     return Math.exp(logCoverage);
   }
 
+  /**
+   * Lemma A.1's bound on the MLE's reward error, {@code eps_n = 2 kappa^2 log(|R|/delta) / n}:
+   * with probability at least {@code 1 - delta}, {@code E[((r_hat(y) - r_hat(y')) - (r*(y) -
+   * r*(y')))^2] <= eps_n} over pairs from the sampling policy.
+   */
+  public double rewardErrorBound() {
+    return 2.0 * kappa * kappa * Math.log(classSize / delta) / n;
+  }
+
   /** The same inputs with another n. */
   public BoundInputs withN(long newN) {
     return new BoundInputs(newN, delta, beta, rMax, classSize, kappa, logCoverage);

@@ -120,6 +120,10 @@ final class BoundsCommand implements Callable<Integer>, MultirefCommand.Subcomma
     out.printf(Locale.ROOT, "inputs: n = %d, delta = %s, beta = %s, R_max = %s, |R| = %s,"
         + " kappa = %.6g (%s), C = %s%n", n, delta, beta, rMax, classSize, kappa, modelName,
         coverageSource(condition));
+    out.printf(Locale.ROOT, "Lemma A.1: the MLE's reward error E[((r_hat(y) - r_hat(y')) - (r*(y)"
+        + " - r*(y')))^2] <= eps_n = 2 kappa^2 log(|R|/delta) / n = %.6g (probability >= 1 -"
+        + " delta)%n", new BoundInputs(n, delta, beta, rMax, classSize, kappa, 0.0)
+            .rewardErrorBound());
     for (int i = 0; i < chosen.size(); i++) {
       Registered<BoundCalculator> r = chosen.get(i);
       BoundCalculator b = calculators.get(i);

@@ -50,7 +50,10 @@ final class ExperimentRunner {
       new TableSchema.Column("optimality_gap", TableSchema.Kind.DOUBLE, false),
       new TableSchema.Column("sub_optimality_bound", TableSchema.Kind.DOUBLE, true),
       new TableSchema.Column("optimality_gap_bound", TableSchema.Kind.DOUBLE, true),
-      new TableSchema.Column("coverage", TableSchema.Kind.DOUBLE, false)));
+      new TableSchema.Column("coverage", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("reward_error", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("reward_error_bound", TableSchema.Kind.DOUBLE, true),
+      new TableSchema.Column("learned_the_truth", TableSchema.Kind.LONG, false)));
 
   private static void parquet(Experiment.Result result, Path file) throws IOException {
     List<Experiment.Row> rows = result.rows();
@@ -69,6 +72,11 @@ final class ExperimentRunner {
           row.number(6, r.optimalityGapBound());
         }
         row.number(7, r.coverage());
+        row.number(8, r.rewardError());
+        if (!Double.isNaN(r.rewardErrorBound())) {
+          row.number(9, r.rewardErrorBound());
+        }
+        row.integer(10, r.learnedTheTruth() ? 1 : 0);
       }, rows.size());
     }
   }

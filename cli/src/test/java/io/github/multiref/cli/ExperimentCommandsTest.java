@@ -23,6 +23,7 @@ class ExperimentCommandsTest {
     double kappa = 2 + Math.E + 1 / Math.E;
     double eps = 2 * kappa * kappa * Math.log(64 / 0.05) / 400;
     assertThat(value(r.out(), "rkl-suboptimality")).isCloseTo(3 * eps / 2, within(1e-5));
+    assertThat(value(r.out(), "log\\(\\|R\\|/delta\\) / n =")).isCloseTo(eps, within(1e-5));
     assertThat(value(r.out(), "fkl-suboptimality")).isCloseTo(Math.sqrt(6 * eps),
         within(1e-5));
     CliRunner.Result inverse = CliRunner.run("bounds", "--beta", "0.5", "--coverage", "3",
@@ -84,7 +85,7 @@ class ExperimentCommandsTest {
     CliRunner.Result r = CliRunner.run("simulate", "--config", config.toString(), "--out",
         out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("| rkl | sub-optimality |", "| fkl | optimality gap |");
+    assertThat(r.out()).contains("| rkl | sub-optimality |", "| fkl | |optimality gap| |");
     assertThat(out.resolve("report.md")).exists();
     assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + 2 * 4 * 2);
     // results.parquet holds results.csv's rows, as DuckDB reads both (empty CSV fields as NULL)
@@ -116,16 +117,28 @@ class ExperimentCommandsTest {
     CliRunner.Result r = CliRunner.run("demo", "--out", out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
+    int rows = 0;
     for (String line : lines) {
-      Matcher held = Pattern.compile("\\| (\\d+)% \\|").matcher(line);
-      while (held.find()) {
-        assertThat(Integer.parseInt(held.group(1))).as(line).isGreaterThanOrEqualTo(95);
+      // | method | n | MLE = truth | sub-optimality | bound | held | optimality gap | bound | held |
+      String[] cells = line.split("\\|", -1);
+      if (cells.length == 11 && cells[6].trim().endsWith("%")) {
+        assertThat(percent(cells[3])).as("the MLE erred in most trials: %s", line)
+            .isLessThan(50);
+        assertThat(percent(cells[6])).as(line).isGreaterThanOrEqualTo(95);
+        assertThat(percent(cells[9])).as(line).isGreaterThanOrEqualTo(95);
+        rows++;
       }
     }
+    assertThat(rows).isEqualTo(9);
+    assertThat(r.out()).contains("Lemma A.1: the MLE's reward error against its bound eps_n");
     assertThat(slope(r.out(), "rkl", "sub-optimality")).isBetween(-1.3, -0.7);
-    assertThat(slope(r.out(), "rkl", "optimality gap")).isBetween(-0.8, -0.3);
+    assertThat(slope(r.out(), "rkl", "\\|optimality gap\\|")).isBetween(-0.8, -0.3);
     assertThat(out.resolve("finite-class/report.md")).exists();
     assertThat(out.resolve("tabular-class/gaps-vs-n.png")).exists();
+  }
+
+  private static int percent(String cell) {
+    return Integer.parseInt(cell.trim().replace("%", ""));
   }
 
   private static double slope(String out, String method, String gap) {

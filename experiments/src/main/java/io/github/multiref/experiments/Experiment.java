@@ -31,7 +31,8 @@ public final class Experiment {
   /** One trial's outcome for one method. */
   @Stability(Stability.Status.EXPERIMENTAL)
   public record Row(int n, int trial, String method, double subOptimality, double optimalityGap,
-      double subOptimalityBound, double optimalityGapBound, double coverage) {}
+      double subOptimalityBound, double optimalityGapBound, double coverage, double rewardError,
+      double rewardErrorBound, boolean learnedTheTruth) {}
 
   /** Mean, median and the 5% and 95% quantiles. */
   @Stability(Stability.Status.EXPERIMENTAL)
@@ -47,14 +48,32 @@ public final class Experiment {
     }
   }
 
+  /** The median, the 95% quantile and the largest of a sample. */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public record Spread(double median, double q95, double max) {
+    static Spread of(double[] values) {
+      double[] s = values.clone();
+      Arrays.sort(s);
+      return s.length == 0 ? new Spread(Double.NaN, Double.NaN, Double.NaN)
+          : new Spread(quantile(s, 0.5), quantile(s, 0.95), s[s.length - 1]);
+    }
+  }
+
   /**
-   * The statistics of one method at one n. The bounds, and the fractions of trials in which they
-   * held, are NaN where the bounds do not apply (a reward class that is not finite).
+   * The statistics of one method at one n. The bounds, the fractions of trials in which they
+   * held, and the ratios gap / bound per trial are NaN where the bounds do not apply (a reward
+   * class that is not finite).
+   *
+   * @param learnedTheTruth the fraction of trials whose learned reward is the truth (a check
+   *     where it is 1 tests nothing: every gap is then 0)
+   * @param rewardError Lemma A.1's measured reward error over the trials
+   * @param rewardErrorBound its bound eps_n
    */
   @Stability(Stability.Status.EXPERIMENTAL)
   public record Summary(String method, int n, Stat subOptimality, Stat optimalityGap,
       double subOptimalityBound, double optimalityGapBound, double subOptimalityHeld,
-      double optimalityGapHeld) {
+      double optimalityGapHeld, Spread subOptimalityRatio, Spread optimalityGapRatio,
+      double learnedTheTruth, Stat rewardError, double rewardErrorBound) {
 
     /** Whether the finite-class bounds apply to the experiment's reward class. */
     public boolean boundsApply() {
@@ -142,7 +161,8 @@ public final class Experiment {
       for (int m = 0; m < out.size(); m++) {
         Trial.Outcome o = out.get(m);
         r[m] = new Row(n[ni], t, o.method(), o.subOptimality(), o.optimalityGap(),
-            o.subOptimalityBound(), o.optimalityGapBound(), o.coverage());
+            o.subOptimalityBound(), o.optimalityGapBound(), o.coverage(), o.rewardError(),
+            o.rewardErrorBound(), o.learnedTheTruth());
       }
       rows[i] = r;
       progress.accept(done.incrementAndGet());
@@ -164,8 +184,16 @@ public final class Experiment {
         r.subOptimality() <= r.subOptimalityBound()).count() / (double) these.size();
     double optHeld = Double.isNaN(optBound) ? Double.NaN : these.stream().filter(r ->
         r.optimalityGap() <= r.optimalityGapBound()).count() / (double) these.size();
+    Spread subRatio = Double.isNaN(subBound) ? Spread.of(new double[0]) : Spread.of(
+        these.stream().mapToDouble(r -> r.subOptimality() / r.subOptimalityBound()).toArray());
+    Spread optRatio = Double.isNaN(optBound) ? Spread.of(new double[0]) : Spread.of(
+        these.stream().mapToDouble(r -> r.optimalityGap() / r.optimalityGapBound()).toArray());
+    double truth = these.stream().filter(Row::learnedTheTruth).count() / (double) these.size();
+    Stat rewardError = Stat.of(these.stream().mapToDouble(Row::rewardError).toArray());
+    double rewardErrorBound = these.stream().mapToDouble(Row::rewardErrorBound).average()
+        .orElse(Double.NaN);
     return new Summary(method, n, Stat.of(sub), Stat.of(opt), subBound, optBound, subHeld,
-        optHeld);
+        optHeld, subRatio, optRatio, truth, rewardError, rewardErrorBound);
   }
 
   private static double[][] absolute(double[][] values) {

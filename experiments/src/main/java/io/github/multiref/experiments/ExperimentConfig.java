@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * {"bandit": {"prompts": 5, "responses": 6, "temperature": 1.0, "alpha": [0.5, 0.5],
  *             "beta": 0.5, "r_max": 1.0},
- *  "reward_class": {"kind": "finite", "size": 64} | {"kind": "tabular", "l2": 0.001}
+ *  "reward_class": {"kind": "finite", "size": 64, "near": 0.05}
+ *                  | {"kind": "tabular", "l2": 0.001}
  *                  | {"kind": "linear", "features": 4, "l2": 0.001},
  *  "sampling": "escort", "model": "bt", "methods": ["rkl", "fkl", "mrpo"],
  *  "n": [100, 400, 1600], "trials": 100, "delta": 0.05, "seed": 42,
@@ -129,31 +130,44 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
   public record Drawn(SyntheticBandit bandit, Trial.RewardClass rewardClass) {}
 
   /**
-   * A finite class of {@code size} rewards: the truth and {@code size - 1} drawn uniformly.
+   * A finite class of {@code size} rewards: the truth and {@code size - 1} others, drawn uniformly
+   * in {@code [0, R_max]} ({@code near = 0}), or near the truth: each entry the truth's plus
+   * uniform noise in {@code [-near R_max, near R_max]}, clipped to {@code [0, R_max]}. Members near
+   * the truth are hard to tell from it, so the MLE errs in most trials even at large n, and the
+   * bounds are checked where they can fail.
    *
    * @param size the number of members, at least 2
+   * @param near the members' distance from the truth, as a fraction of R_max; 0 for uniform
    */
   @Stability(Stability.Status.EXPERIMENTAL)
-  public record FiniteClass(int size) implements RewardClassSpec {
+  public record FiniteClass(int size, double near) implements RewardClassSpec {
+    /** A class of members uniform in [0, R_max]. */
+    public FiniteClass(int size) {
+      this(size, 0.0);
+    }
+
     @Override
     public String kind() {
       return "finite";
     }
 
-    /** The truth, at a random place among {@code size - 1} rewards uniform in [0, R_max]. */
+    /** The truth, at a random place among the {@code size - 1} other members. */
     @Override
     public Drawn draw(SyntheticBandit bandit, SplittableRandom setup) {
       List<double[][]> members = new ArrayList<>();
+      double[][] truth = bandit.trueReward();
+      double rMax = bandit.rMax();
       for (int m = 0; m < size - 1; m++) {
         double[][] r = new double[bandit.prompts()][bandit.responses()];
-        for (double[] row : r) {
-          for (int y = 0; y < row.length; y++) {
-            row[y] = bandit.rMax() * setup.nextDouble();
+        for (int x = 0; x < r.length; x++) {
+          for (int y = 0; y < r[x].length; y++) {
+            r[x][y] = near == 0 ? rMax * setup.nextDouble() : Math.min(rMax, Math.max(0.0,
+                truth[x][y] + near * rMax * (2 * setup.nextDouble() - 1)));
           }
         }
         members.add(r);
       }
-      members.add(setup.nextInt(members.size() + 1), bandit.trueReward());
+      members.add(setup.nextInt(members.size() + 1), truth);
       return new Drawn(bandit, new Trial.Finite(members));
     }
   }
@@ -303,8 +317,9 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     String kind = text(reward, "reward_class.kind");
     switch (kind) {
       case "finite":
-        rejectUnknownKeys(reward, "reward_class.", List.of("kind", "size"));
-        return new FiniteClass(integer(reward, "reward_class.size", 2));
+        rejectUnknownKeys(reward, "reward_class.", List.of("kind", "size", "near"));
+        return new FiniteClass(integer(reward, "reward_class.size", 2),
+            nonNegative(reward, "reward_class.near", 0.0));
       case "tabular":
         rejectUnknownKeys(reward, "reward_class.", List.of("kind", "l2"));
         return new TabularClass(nonNegative(reward, "reward_class.l2", 1e-3));

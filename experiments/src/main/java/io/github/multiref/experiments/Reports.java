@@ -74,6 +74,9 @@ public final class Reports {
       json(result, tmp.resolve("summary.json"));
       markdown(result, tmp.resolve("report.md"));
       gapPlot(result, tmp.resolve("gaps-vs-n.png"));
+      if (!rewardErrors(result).isEmpty()) {
+        rewardErrorPlot(result, tmp.resolve("reward-error-vs-n.png"));
+      }
       alphaPlot(result, tmp.resolve("objective-vs-alpha.png"));
       referencesPlot(result, tmp.resolve("combined-references.png"));
       for (Map.Entry<String, Extra> e : extra.entrySet()) {
@@ -98,11 +101,13 @@ public final class Reports {
   private static void csv(Experiment.Result r, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("n,trial,method,sub_optimality,optimality_gap,sub_optimality_bound,"
-          + "optimality_gap_bound,coverage\n");
+          + "optimality_gap_bound,coverage,reward_error,reward_error_bound,learned_the_truth\n");
       for (Experiment.Row row : r.rows()) {
         w.write(row.n() + "," + row.trial() + "," + row.method() + "," + row.subOptimality()
             + "," + row.optimalityGap() + "," + csvNumber(row.subOptimalityBound()) + ","
-            + csvNumber(row.optimalityGapBound()) + "," + row.coverage() + "\n");
+            + csvNumber(row.optimalityGapBound()) + "," + row.coverage() + ","
+            + row.rewardError() + "," + csvNumber(row.rewardErrorBound()) + ","
+            + (row.learnedTheTruth() ? 1 : 0) + "\n");
       }
     }
   }
@@ -138,6 +143,11 @@ public final class Reports {
       number(o, "optimality_gap_bound", s.optimalityGapBound());
       number(o, "sub_optimality_bound_held", s.subOptimalityHeld());
       number(o, "optimality_gap_bound_held", s.optimalityGapHeld());
+      spread(o.putObject("sub_optimality_over_bound"), s.subOptimalityRatio());
+      spread(o.putObject("optimality_gap_over_bound"), s.optimalityGapRatio());
+      number(o, "learned_the_truth", s.learnedTheTruth());
+      stat(o.putObject("reward_error"), s.rewardError());
+      number(o, "reward_error_bound", s.rewardErrorBound());
     }
     ArrayNode slopes = root.putArray("slopes");
     for (Experiment.Slope s : r.slopes()) {
@@ -155,6 +165,12 @@ public final class Reports {
         .writeValueAsString(root) + "\n");
   }
 
+  private static void spread(ObjectNode o, Experiment.Spread s) {
+    number(o, "median", s.median());
+    number(o, "q95", s.q95());
+    number(o, "max", s.max());
+  }
+
   private static void stat(ObjectNode o, Experiment.Stat s) {
     number(o, "mean", s.mean());
     number(o, "median", s.median());
@@ -165,11 +181,12 @@ public final class Reports {
   /** The summary table as Markdown (also printed by {@code multiref demo}). */
   public static String table(Experiment.Result r) {
     StringBuilder b = new StringBuilder();
-    b.append("| method | n | sub-optimality mean (5%-95%) | bound | held | optimality gap mean"
-        + " (5%-95%) | bound | held |\n|---|---|---|---|---|---|---|---|\n");
+    b.append("| method | n | MLE = truth | sub-optimality mean (5%-95%) | bound | held |"
+        + " optimality gap mean (5%-95%) | bound | held |\n|---|---|---|---|---|---|---|---|---|\n");
     for (Experiment.Summary s : r.summaries()) {
-      b.append(String.format(Locale.ROOT, "| %s | %d | %.3g (%.3g-%.3g) | %s | %s |"
-              + " %.3g (%.3g-%.3g) | %s | %s |%n", s.method(), s.n(),
+      b.append(String.format(Locale.ROOT, "| %s | %d | %s | %.3g (%.3g-%.3g) | %s | %s |"
+              + " %.3g (%.3g-%.3g) | %s | %s |%n", s.method(), s.n(), s.boundsApply()
+              ? String.format(Locale.ROOT, "%.0f%%", 100 * s.learnedTheTruth()) : "-",
           s.subOptimality().mean(), s.subOptimality().q05(), s.subOptimality().q95(),
           bound(s.subOptimalityBound()), held(s.subOptimalityHeld()), s.optimalityGap().mean(),
           s.optimalityGap().q05(), s.optimalityGap().q95(), bound(s.optimalityGapBound()),
@@ -179,6 +196,51 @@ public final class Reports {
       b.append(NOT_APPLICABLE).append('\n');
     }
     return b.toString();
+  }
+
+  /**
+   * Gap / bound per trial (median, 95% quantile, largest) where the bounds apply: a check in
+   * which the MLE always finds the truth has every ratio 0 and tests nothing. Empty otherwise.
+   */
+  public static String ratios(Experiment.Result r) {
+    if (r.summaries().isEmpty() || !r.summaries().get(0).boundsApply()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("| method | n | MLE = truth | sub-optimality / bound"
+        + " (median, 95%, max) | optimality gap / bound (median, 95%, max) |\n"
+        + "|---|---|---|---|---|\n");
+    for (Experiment.Summary s : r.summaries()) {
+      b.append(String.format(Locale.ROOT, "| %s | %d | %.0f%% | %s | %s |%n", s.method(), s.n(),
+          100 * s.learnedTheTruth(), spread(s.subOptimalityRatio()),
+          spread(s.optimalityGapRatio())));
+    }
+    return b.toString();
+  }
+
+  /**
+   * Lemma A.1 measured: the learned reward's error {@code E[((r_hat(y) - r_hat(y')) - (r*(y) -
+   * r*(y')))^2]} over pairs from the sampling policy, against its bound eps_n. Empty where the
+   * bound does not apply.
+   */
+  public static String rewardErrors(Experiment.Result r) {
+    if (r.summaries().isEmpty() || !r.summaries().get(0).boundsApply()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("| n | measured mean (median, 95%) | eps_n | 95% / eps_n"
+        + " |\n|---|---|---|---|\n");
+    String first = r.summaries().get(0).method();
+    for (Experiment.Summary s : r.summaries()) {
+      if (s.method().equals(first)) { // the same for every method of a trial
+        b.append(String.format(Locale.ROOT, "| %d | %.3g (%.3g, %.3g) | %.3g | %.3g |%n", s.n(),
+            s.rewardError().mean(), s.rewardError().median(), s.rewardError().q95(),
+            s.rewardErrorBound(), s.rewardError().q95() / s.rewardErrorBound()));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String spread(Experiment.Spread s) {
+    return String.format(Locale.ROOT, "%.3g, %.3g, %.3g", s.median(), s.q95(), s.max());
   }
 
   /** Why a table says "not applicable". */
@@ -194,19 +256,31 @@ public final class Reports {
         : String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
   }
 
-  /** The slopes as Markdown, measured beside claimed, with the number of n each rests on. */
+  /**
+   * The slopes as Markdown, measured beside claimed, with the number of n each rests on. The
+   * optimality gap can be negative in a trial, so its slope is fitted on the mean of |gap|; the
+   * signed means at each n stand beside it.
+   */
   public static String slopes(Experiment.Result r) {
     StringBuilder b = new StringBuilder("| method | gap | measured slope (95% CI) | n used |"
-        + " paper |\n|---|---|---|---|---|\n");
+        + " paper | signed mean gap at each n |\n|---|---|---|---|---|---|\n");
     for (Experiment.Slope s : r.slopes()) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %s |%n", s.method(),
-          s.gap(), Double.isNaN(s.slope())
+      boolean opt = s.gap().equals(ExperimentMethod.OPTIMALITY_GAP);
+      StringBuilder means = new StringBuilder();
+      for (Experiment.Summary m : r.summaries()) {
+        if (m.method().equals(s.method())) {
+          means.append(means.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+              "%.3g", opt ? m.optimalityGap().mean() : m.subOptimality().mean()));
+        }
+      }
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %s | %s |%n", s.method(),
+          opt ? "|optimality gap|" : s.gap(), Double.isNaN(s.slope())
               ? "not fitted: fewer than " + Experiment.MIN_SLOPE_POINTS + " n with a positive gap"
               : String.format(Locale.ROOT, "%.2f (%.2f, %.2f)", s.slope(), s.low(), s.high()),
           s.points(), s.ofPoints(),
           Double.isNaN(s.claimed()) ? "none (surrogate: tends to its bias)"
               : s.claimed() == -1 ? "-1" : "-1/2" + (s.method().equals("fkl")
-              && s.gap().equals("sub-optimality") ? " (bound)" : "")));
+              && s.gap().equals("sub-optimality") ? " (bound)" : ""), means));
     }
     return b.toString();
   }
@@ -222,9 +296,17 @@ public final class Reports {
             r.seconds())
         + "## Gaps and bounds\n\nMeans over trials, with the 5% and 95% quantiles; bounds are"
         + " averaged over trials (the coverage constant is computed per trial); \"held\" is the"
-        + " fraction of trials in which the gap was at most its bound.\n\n" + table(r)
-        + "\n## Rates\n\nLog-log slope of the mean gap (of |gap| for the optimality gap)"
-        + " against n, with a 95% bootstrap interval over trials.\n\n" + slopes(r)
+        + " fraction of trials in which the gap was at most its bound; \"MLE = truth\" the"
+        + " fraction in which the learned reward was the truth (all of whose gaps are 0).\n\n"
+        + table(r)
+        + (ratios(r).isEmpty() ? "" : "\n## Gap / bound per trial\n\n" + ratios(r))
+        + (rewardErrors(r).isEmpty() ? "" : "\n## Lemma A.1: the MLE's reward error\n\n"
+            + "Measured `E[((r_hat(y) - r_hat(y')) - (r*(y) - r*(y')))^2]` over pairs from the"
+            + " sampling policy, against its bound `eps_n = 2 kappa^2 log(|R|/delta) / n`.\n\n"
+            + rewardErrors(r) + "\n![reward error](reward-error-vs-n.png)\n")
+        + "\n## Rates\n\nLog-log slope against n of the mean sub-optimality, and of the mean"
+        + " |optimality gap| (a trial's optimality gap can be negative; the signed means are"
+        + " beside it), with a 95% bootstrap interval over trials.\n\n" + slopes(r)
         + "\n## Plots\n\n![gaps](gaps-vs-n.png)\n\n![alpha](objective-vs-alpha.png)\n\n"
         + "![references](combined-references.png)\n";
     Files.writeString(file, text);
@@ -269,6 +351,40 @@ public final class Reports {
             BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
       }
     }
+    plot.setRenderer(renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+  }
+
+  /** Lemma A.1: the measured reward error (median and 95% quantile) and eps_n, log-log. */
+  private static void rewardErrorPlot(Experiment.Result r, Path file) throws IOException {
+    XYSeries median = new XYSeries("measured reward error, median");
+    XYSeries q95 = new XYSeries("measured reward error, 95% quantile");
+    XYSeries bound = new XYSeries("Lemma A.1 bound eps_n");
+    String first = r.summaries().get(0).method();
+    for (Experiment.Summary s : r.summaries()) {
+      if (s.method().equals(first)) {
+        if (s.rewardError().median() > 0) {
+          median.add(s.n(), s.rewardError().median());
+        }
+        if (s.rewardError().q95() > 0) {
+          q95.add(s.n(), s.rewardError().q95());
+        }
+        bound.add(s.n(), s.rewardErrorBound());
+      }
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.addSeries(median);
+    data.addSeries(q95);
+    data.addSeries(bound);
+    JFreeChart chart = ChartFactory.createXYLineChart("MLE reward error against n (log-log)",
+        "n", "error", data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setDomainAxis(new LogAxis("n (pairs)"));
+    plot.setRangeAxis(new LogAxis("E[(reward difference error)^2]"));
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    renderer.setSeriesStroke(2, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+        BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     plot.setRenderer(renderer);
     plot.setBackgroundPaint(Color.WHITE);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);

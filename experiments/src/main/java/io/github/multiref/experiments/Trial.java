@@ -169,10 +169,19 @@ public final class Trial {
   /**
    * The outcome for one method. The bounds are NaN where they do not apply: they are stated for a
    * finite realizable reward class, and a tabular or linear class is infinite.
+   *
+   * @param rewardError the learned reward's measured error, Lemma A.1's left side: {@code E_x
+   *     E_{y, y' ~ pi_s} [((r_hat(y) - r_hat(y')) - (r*(y) - r*(y')))^2] = 2 E_x Var_{pi_s}(r_hat -
+   *     r*)} (the same for every method of a trial)
+   * @param rewardErrorBound its bound {@code eps_n = 2 kappa^2 log(|R|/delta) / n}; NaN for an
+   *     infinite class
+   * @param learnedTheTruth whether the learned reward is the truth (a finite class's MLE picked
+   *     it)
    */
   @Stability(Stability.Status.EXPERIMENTAL)
   public record Outcome(String method, double subOptimality, double optimalityGap,
-      double subOptimalityBound, double optimalityGapBound, double coverage) {}
+      double subOptimalityBound, double optimalityGapBound, double coverage, double rewardError,
+      double rewardErrorBound, boolean learnedTheTruth) {}
 
   /**
    * Runs one trial.
@@ -195,8 +204,12 @@ public final class Trial {
       pis.add(bandit.policy(sampling, x));
       rho[x] = 1.0 / bandit.prompts();
     }
+    boolean exact = Arrays.deepEquals(truth, learned);
     center(truth, pis);
     center(learned, pis);
+    double rewardError = rewardError(truth, learned, pis);
+    double rewardErrorBound = Double.isNaN(classSize) ? Double.NaN : new BoundInputs(n, delta,
+        beta, bandit.rMax(), classSize, model.kappa(bandit.rMax()), 0.0).rewardErrorBound();
     List<Outcome> out = new ArrayList<>();
     for (Method m : methods) {
       Gaps.Result g = Gaps.of(refs, rho, truth, learned, beta, m.divergence(), m.optimal(),
@@ -211,9 +224,33 @@ public final class Trial {
         optBound = m.optimalityGapBound().evaluate(in).value();
       }
       out.add(new Outcome(m.name(), g.subOptimality(), g.optimalityGap(), subBound, optBound,
-          c));
+          c, rewardError, rewardErrorBound, exact));
     }
     return out;
+  }
+
+  /**
+   * {@code 2 E_x Var_{pi_s}(r_hat - r*)}, prompts weighted uniformly: the expected squared error of
+   * the learned reward differences over pairs drawn from the sampling policy.
+   */
+  static double rewardError(double[][] truth, double[][] learned, List<LogDistribution> sampling) {
+    double total = 0;
+    for (int x = 0; x < truth.length; x++) {
+      LogDistribution pi = sampling.get(x);
+      double[] d = new double[truth[x].length];
+      for (int y = 0; y < d.length; y++) {
+        d[y] = learned[x][y] - truth[x][y];
+      }
+      double mean = pi.expectation(d);
+      double var = 0;
+      for (int y = 0; y < d.length; y++) {
+        if (pi.inSupport(y)) {
+          var += pi.prob(y) * (d[y] - mean) * (d[y] - mean);
+        }
+      }
+      total += 2 * var / truth.length;
+    }
+    return total;
   }
 
   /** Centers each prompt's rewards under the sampling policy (docs/math.md#reward-learning). */
