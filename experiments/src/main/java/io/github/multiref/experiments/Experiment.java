@@ -2,6 +2,7 @@ package io.github.multiref.experiments;
 
 import io.github.multiref.api.PreferenceModel;
 import io.github.multiref.api.Stability;
+import io.github.multiref.rewards.SamplingPolicy;
 import io.github.multiref.rewards.SyntheticBandit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,6 +148,7 @@ public final class Experiment {
   private static List<Row> runTrials(ExperimentConfig c, ExperimentConfig.Drawn drawn,
       PreferenceModel model, IntConsumer progress) {
     List<Trial.Method> methods = c.methods().stream().map(ExperimentMethod::trial).toList();
+    List<SamplingPolicy> sampling = c.methods().stream().map(c::samplingFor).toList();
     int[] n = c.n();
     int total = n.length * c.trials();
     Row[][] rows = new Row[total][];
@@ -155,7 +157,7 @@ public final class Experiment {
       int ni = i / c.trials();
       int t = i % c.trials();
       long seed = new SplittableRandom(c.seed() + 0x9E3779B97F4A7C15L * (i + 1)).nextLong();
-      List<Trial.Outcome> out = Trial.run(drawn.bandit(), c.sampling(), model,
+      List<Trial.Outcome> out = Trial.run(drawn.bandit(), sampling, model,
           drawn.rewardClass(), n[ni], c.beta(), c.delta(), methods, seed);
       Row[] r = new Row[out.size()];
       for (int m = 0; m < out.size(); m++) {

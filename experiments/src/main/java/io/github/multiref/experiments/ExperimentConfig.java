@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *  "reward_class": {"kind": "finite", "size": 64, "near": 0.05}
  *                  | {"kind": "tabular", "l2": 0.001}
  *                  | {"kind": "linear", "features": 4, "l2": 0.001},
- *  "sampling": "escort", "model": "bt", "methods": ["rkl", "fkl", "mrpo"],
+ *  "sampling": "escort" (optional), "model": "bt", "methods": ["rkl", "fkl", "mrpo"],
  *  "n": [100, 400, 1600], "trials": 100, "delta": 0.05, "seed": 42,
  *  "true_reward": [[...], ...]}
  * }</pre>
@@ -33,6 +33,8 @@ import java.util.SplittableRandom;
  * <p>A value: the arrays are copied on the way in and out, and equality is by content.
  *
  * @param rewardClass the reward class to learn in
+ * @param sampling the policy every method's pairs are drawn from, or null (no {@code sampling}
+ *     key) for each method's own: the escort for rkl and mrpo, the mixture for fkl
  * @param methods the methods to compare, in the config's order
  * @param trueReward the given true reward, or null to draw it
  */
@@ -51,6 +53,17 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     methods = List.copyOf(methods);
     n = n.clone();
     trueReward = ArrayKernels.copyRows(trueReward);
+  }
+
+  /** The policy a method's pairs are sampled from: the config's, or the method's own default. */
+  public SamplingPolicy samplingFor(ExperimentMethod method) {
+    return sampling != null ? sampling : method.defaultSampling();
+  }
+
+  /** {@code escort}, ..., or how each method samples when the config does not say. */
+  public String samplingDescription() {
+    return sampling != null ? sampling.toString()
+        : "each method's own reference (escort for rkl and mrpo, mixture for fkl)";
   }
 
   /** A copy of the references' weights. */
@@ -81,7 +94,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return o instanceof ExperimentConfig c && prompts == c.prompts && responses == c.responses
         && Double.compare(temperature, c.temperature) == 0 && Arrays.equals(alpha, c.alpha)
         && Double.compare(beta, c.beta) == 0 && Double.compare(rMax, c.rMax) == 0
-        && rewardClass.equals(c.rewardClass) && sampling.equals(c.sampling)
+        && rewardClass.equals(c.rewardClass) && Objects.equals(sampling, c.sampling)
         && model.equals(c.model) && methods.equals(c.methods) && Arrays.equals(n, c.n)
         && trials == c.trials && Double.compare(delta, c.delta) == 0 && seed == c.seed
         && Arrays.deepEquals(trueReward, c.trueReward);
@@ -262,7 +275,8 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     double beta = positive(bandit, "bandit.beta");
     double rMax = positive(bandit, "bandit.r_max");
     RewardClassSpec rewardClass = rewardClass(object(root, "reward_class"));
-    SamplingPolicy sampling = SamplingPolicy.parse(text(root, "sampling"));
+    SamplingPolicy sampling = root.get("sampling") == null ? null
+        : SamplingPolicy.parse(text(root, "sampling"));
     String model = text(root, "model");
     List<ExperimentMethod> methods = methods(root);
     int[] n = sampleSizes(root);

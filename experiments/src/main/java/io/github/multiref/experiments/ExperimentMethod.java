@@ -1,5 +1,6 @@
 package io.github.multiref.experiments;
 
+import io.github.multiref.rewards.SamplingPolicy;
 import io.github.multiref.api.Stability;
 import io.github.multiref.bounds.Bounds;
 import io.github.multiref.divergences.ForwardKl;
@@ -65,6 +66,15 @@ public enum ExperimentMethod {
       case MRPO -> new Trial.Method(label, ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE,
           MrpoSolver.INSTANCE, Bounds.RKL_SUBOPTIMALITY, Bounds.RKL_OPTIMALITY_GAP);
     };
+  }
+
+  /**
+   * The policy this method's preference data is sampled from unless a config says otherwise: the
+   * reference its analysis assumes (Sections 5 and 6), the escort for reverse KL and MRPO, the
+   * mixture for forward KL.
+   */
+  public SamplingPolicy defaultSampling() {
+    return this == FKL ? SamplingPolicy.mixture() : SamplingPolicy.escort();
   }
 
   /**

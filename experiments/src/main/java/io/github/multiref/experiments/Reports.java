@@ -226,15 +226,13 @@ public final class Reports {
     if (r.summaries().isEmpty() || !r.summaries().get(0).boundsApply()) {
       return "";
     }
-    StringBuilder b = new StringBuilder("| n | measured mean (median, 95%) | eps_n | 95% / eps_n"
-        + " |\n|---|---|---|---|\n");
-    String first = r.summaries().get(0).method();
-    for (Experiment.Summary s : r.summaries()) {
-      if (s.method().equals(first)) { // the same for every method of a trial
-        b.append(String.format(Locale.ROOT, "| %d | %.3g (%.3g, %.3g) | %.3g | %.3g |%n", s.n(),
-            s.rewardError().mean(), s.rewardError().median(), s.rewardError().q95(),
-            s.rewardErrorBound(), s.rewardError().q95() / s.rewardErrorBound()));
-      }
+    StringBuilder b = new StringBuilder("| method (its pairs' policy) | n | measured mean (median,"
+        + " 95%) | eps_n | 95% / eps_n |\n|---|---|---|---|---|\n");
+    for (Experiment.Summary s : r.summaries()) { // methods sampling alike share the data
+      b.append(String.format(Locale.ROOT, "| %s (%s) | %d | %.3g (%.3g, %.3g) | %.3g | %.3g |%n",
+          s.method(), r.config().samplingFor(ExperimentMethod.parse(s.method())), s.n(),
+          s.rewardError().mean(), s.rewardError().median(), s.rewardError().q95(),
+          s.rewardErrorBound(), s.rewardError().q95() / s.rewardErrorBound()));
     }
     return b.toString();
   }
@@ -292,7 +290,7 @@ public final class Reports {
             + " (temperature %s), beta = %s, R_max = %s; %s reward class; pairs sampled from the"
             + " %s, labelled by %s; delta = %s; %d trials per n; seed %d; %.1f s.%n%n",
             c.prompts(), c.responses(), c.alpha().length, c.temperature(), c.beta(), c.rMax(),
-            c.rewardClass().kind(), c.sampling(), c.model(), c.delta(), c.trials(), c.seed(),
+            c.rewardClass().kind(), c.samplingDescription(), c.model(), c.delta(), c.trials(), c.seed(),
             r.seconds())
         + "## Gaps and bounds\n\nMeans over trials, with the 5% and 95% quantiles; bounds are"
         + " averaged over trials (the coverage constant is computed per trial); \"held\" is the"
@@ -358,24 +356,24 @@ public final class Reports {
 
   /** Lemma A.1: the measured reward error (median and 95% quantile) and eps_n, log-log. */
   private static void rewardErrorPlot(Experiment.Result r, Path file) throws IOException {
-    XYSeries median = new XYSeries("measured reward error, median");
-    XYSeries q95 = new XYSeries("measured reward error, 95% quantile");
+    XYSeriesCollection data = new XYSeriesCollection();
     XYSeries bound = new XYSeries("Lemma A.1 bound eps_n");
     String first = r.summaries().get(0).method();
-    for (Experiment.Summary s : r.summaries()) {
-      if (s.method().equals(first)) {
-        if (s.rewardError().median() > 0) {
-          median.add(s.n(), s.rewardError().median());
+    for (ExperimentMethod m : r.config().methods()) {
+      XYSeries q95 = new XYSeries(m.label() + " (pairs from the " + r.config().samplingFor(m)
+          + "): measured reward error, 95% quantile");
+      for (Experiment.Summary s : r.summaries()) {
+        if (s.method().equals(m.label())) {
+          if (s.rewardError().q95() > 0) {
+            q95.add(s.n(), s.rewardError().q95());
+          }
+          if (s.method().equals(first)) {
+            bound.add(s.n(), s.rewardErrorBound());
+          }
         }
-        if (s.rewardError().q95() > 0) {
-          q95.add(s.n(), s.rewardError().q95());
-        }
-        bound.add(s.n(), s.rewardErrorBound());
       }
+      data.addSeries(q95);
     }
-    XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(median);
-    data.addSeries(q95);
     data.addSeries(bound);
     JFreeChart chart = ChartFactory.createXYLineChart("MLE reward error against n (log-log)",
         "n", "error", data, PlotOrientation.VERTICAL, true, false, false);
@@ -383,7 +381,7 @@ public final class Reports {
     plot.setDomainAxis(new LogAxis("n (pairs)"));
     plot.setRangeAxis(new LogAxis("E[(reward difference error)^2]"));
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-    renderer.setSeriesStroke(2, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+    renderer.setSeriesStroke(data.getSeriesCount() - 1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
         BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     plot.setRenderer(renderer);
     plot.setBackgroundPaint(Color.WHITE);

@@ -184,6 +184,38 @@ public final class Trial {
       double rewardErrorBound, boolean learnedTheTruth) {}
 
   /**
+   * Runs one trial with each method's pairs drawn from its own policy: methods that share a
+   * policy share the data and the learned reward (the same as {@link #run(SyntheticBandit,
+   * SamplingPolicy, PreferenceModel, RewardClass, int, double, double, List, long)} with that
+   * policy and seed); outcomes in the order of the methods.
+   *
+   * @param sampling one policy per method
+   */
+  public static List<Outcome> run(SyntheticBandit bandit, List<SamplingPolicy> sampling,
+      PreferenceModel model, RewardClass rewardClass, int n, double beta, double delta,
+      List<Method> methods, long seed) {
+    if (sampling.size() != methods.size()) {
+      throw new IllegalArgumentException(sampling.size() + " sampling policies for "
+          + methods.size() + " methods");
+    }
+    Outcome[] out = new Outcome[methods.size()];
+    for (SamplingPolicy policy : new java.util.LinkedHashSet<>(sampling)) {
+      List<Integer> these = new ArrayList<>();
+      for (int m = 0; m < methods.size(); m++) {
+        if (sampling.get(m).equals(policy)) {
+          these.add(m);
+        }
+      }
+      List<Outcome> group = run(bandit, policy, model, rewardClass, n, beta, delta,
+          these.stream().map(methods::get).toList(), seed);
+      for (int j = 0; j < these.size(); j++) {
+        out[these.get(j)] = group.get(j);
+      }
+    }
+    return List.of(out);
+  }
+
+  /**
    * Runs one trial.
    *
    * @param delta the bounds' failure probability

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.multiref.rewards.BradleyTerry;
+import io.github.multiref.rewards.SamplingPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +82,34 @@ class ExperimentTest {
     try (var files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("report");
     }
+  }
+
+  /**
+   * Without a "sampling" key each method draws its pairs from its own reference: forward KL's rows
+   * are those of a run with the mixture for all, reverse KL's and MRPO's those of the escort.
+   */
+  @Test
+  void withoutASamplingKeyForwardKlSamplesFromTheMixture() {
+    String escort = config("{\"kind\": \"finite\", \"size\": 8, \"near\": 0.3}", "[100, 400]",
+        3);
+    ExperimentConfig own = ExperimentConfig.parse(escort.replace("\"sampling\": \"escort\", ",
+        ""));
+    assertThat(own.sampling()).isNull();
+    assertThat(own.samplingFor(ExperimentMethod.FKL)).isEqualTo(SamplingPolicy.mixture());
+    assertThat(own.samplingFor(ExperimentMethod.RKL)).isEqualTo(SamplingPolicy.escort());
+    List<Experiment.Row> rows = Experiment.run(own, BradleyTerry.INSTANCE, d -> { }).rows();
+    List<Experiment.Row> allEscort = Experiment.run(ExperimentConfig.parse(escort),
+        BradleyTerry.INSTANCE, d -> { }).rows();
+    List<Experiment.Row> allMixture = Experiment.run(ExperimentConfig.parse(escort.replace(
+        "\"escort\"", "\"mixture\"")), BradleyTerry.INSTANCE, d -> { }).rows();
+    assertThat(rows).hasSize(allEscort.size());
+    for (int i = 0; i < rows.size(); i++) {
+      Experiment.Row expected = rows.get(i).method().equals("fkl") ? allMixture.get(i)
+          : allEscort.get(i);
+      assertThat(rows.get(i)).isEqualTo(expected);
+    }
+    assertThat(rows).anySatisfy(r -> assertThat(r.method()).isEqualTo("fkl"));
+    assertThat(allMixture.get(1)).isNotEqualTo(allEscort.get(1)); // the choice matters
   }
 
   @Test

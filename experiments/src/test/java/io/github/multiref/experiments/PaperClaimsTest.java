@@ -79,7 +79,7 @@ class PaperClaimsTest {
     ExperimentConfig config = ExperimentConfig.parse("{\"bandit\": {\"prompts\": 5,"
         + " \"responses\": 6, \"temperature\": 1.0, \"alpha\": [0.5, 0.5], \"beta\": 0.5,"
         + " \"r_max\": 1.0}, \"reward_class\": {\"kind\": \"finite\", \"size\": 64, \"near\":"
-        + " 0.2}, \"sampling\": \"escort\", \"model\": \"bt\", \"methods\": [\"rkl\", \"fkl\"],"
+        + " 0.2}, \"model\": \"bt\", \"methods\": [\"rkl\", \"fkl\"],"
         + " \"n\": [100, 400, 1600], \"trials\": 100, \"delta\": 0.05, \"seed\": 2026}");
     Experiment.Result r = Experiment.run(config, BradleyTerry.INSTANCE, done -> { });
     for (Experiment.Summary s : r.summaries()) {
@@ -122,9 +122,9 @@ class PaperClaimsTest {
       double fklSub = 0;
       double fklOpt = 0;
       for (int t = 0; t < trials; t++) {
-        List<Trial.Outcome> out = Trial.run(bandit, SamplingPolicy.escort(),
-            BradleyTerry.INSTANCE, new Trial.Tabular(1e-3), ns[j], 0.5, 0.05, METHODS,
-            977L * ns[j] + t);
+        List<Trial.Outcome> out = Trial.run(bandit, List.of(SamplingPolicy.escort(),
+            SamplingPolicy.mixture()), BradleyTerry.INSTANCE, new Trial.Tabular(1e-3), ns[j], 0.5,
+            0.05, METHODS, 977L * ns[j] + t);
         sub += out.get(0).subOptimality() / trials;
         opt += Math.abs(out.get(0).optimalityGap()) / trials;
         fklSub += out.get(1).subOptimality() / trials;
