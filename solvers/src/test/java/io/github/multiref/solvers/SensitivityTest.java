@@ -121,6 +121,69 @@ class SensitivityTest {
     }
   }
 
+  /**
+   * Lemma A.4 (a per-prompt shift of the reward moves no policy), for reverse KL, forward KL and
+   * squared Hellinger, and the forward-KL multiplier's range (Appendix C): {@code lambda} lies in
+   * {@code [max(r_max, beta + r_min), beta + r_max]} over the mixture's support (where the optimum
+   * has no mass off that support), and shifts with the reward.
+   */
+  @Test
+  void aShiftOfTheRewardMovesNoPolicyAndLambdaLiesInItsRange() {
+    SplittableRandom rng = new SplittableRandom(44);
+    int inRange = 0;
+    for (int trial = 0; trial < 60; trial++) {
+      RegularizedProblem p = RealMagnitudeProblems.draw(rng, ForwardKl.INSTANCE,
+          1 + rng.nextInt(6), 2 + rng.nextInt(30));
+      double c = 100 * (rng.nextDouble() - 0.5);
+      double[] shifted = p.rewards().clone();
+      for (int y = 0; y < shifted.length; y++) {
+        shifted[y] += c;
+      }
+      Object[][] settings = {{ReverseKl.INSTANCE, ReverseKlSolver.INSTANCE},
+          {ForwardKl.INSTANCE, ForwardKlSolver.DEFAULT},
+          {io.github.multiref.divergences.SquaredHellinger.INSTANCE, GeneralFSolver.DEFAULT}};
+      for (Object[] setting : settings) {
+        io.github.multiref.api.Divergence f = (io.github.multiref.api.Divergence) setting[0];
+        Solver solver = (Solver) setting[1];
+        double[] at = solver.solve(Problems.with(p, f)).policy().probs();
+        double[] moved = solver.solve(RegularizedProblem.of(p.references(), shifted, p.beta(),
+            f)).policy().probs();
+        for (int y = 0; y < at.length; y++) {
+          assertThat(Math.abs(moved[y] - at[y])).as("%s, trial %d", f, trial)
+              .isLessThanOrEqualTo(1e-9);
+        }
+      }
+      var fkl = ForwardKlSolver.DEFAULT.solve(p);
+      double lambda = fkl.diagnostic(Diagnostic.MULTIPLIER).orElseThrow();
+      LogDistribution mixture = io.github.multiref.divergences.MixtureCombiner.INSTANCE.combine(
+          p.references()).distribution();
+      double rMin = Double.POSITIVE_INFINITY;
+      double rMax = Double.NEGATIVE_INFINITY;
+      for (int y = 0; y < p.rewards().length; y++) {
+        if (mixture.inSupport(y)) {
+          rMin = Math.min(rMin, p.rewards()[y]);
+          rMax = Math.max(rMax, p.rewards()[y]);
+        }
+      }
+      boolean inside = true; // else the optimum has mass off the mixture (lambda = max r)
+      for (int y = 0; y < p.rewards().length; y++) {
+        inside &= mixture.inSupport(y) || !fkl.policy().inSupport(y);
+      }
+      double slack = 1e-12 * (1 + Math.abs(rMax) + p.beta());
+      if (inside) {
+        assertThat(lambda).isBetween(Math.max(rMax, p.beta() + rMin) - slack,
+            p.beta() + rMax + slack);
+        inRange++;
+      }
+      double lambdaShifted = ForwardKlSolver.DEFAULT.solve(RegularizedProblem.of(p.references(),
+          shifted, p.beta(), ForwardKl.INSTANCE)).diagnostic(Diagnostic.MULTIPLIER)
+          .orElseThrow();
+      assertThat(lambdaShifted - c).isCloseTo(lambda, org.assertj.core.api.Assertions.within(
+          1e-9 * (1 + Math.abs(lambda) + Math.abs(c))));
+    }
+    assertThat(inRange).isGreaterThan(40);
+  }
+
   @Test
   void forwardKlRefusesAnOptimumOutsideTheMixturesSupport() {
     LogDistribution pi = LogDistribution.of(Math.log(0.5), Math.log(0.5));
