@@ -69,6 +69,12 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
       description = "Pairs held in memory at once (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--implicit-reward-bound", paramLabel = "B",
+      description = "Check the paper's bounded-implicit-reward assumption (D.1 for reverse KL,"
+          + " D.2 for forward KL): whether every chosen_reward and rejected_reward lies in [-B,"
+          + " B]. The summary names the first pair beyond it.")
+  Double implicitRewardBound;
+
   @Mixin FormatOptions formats;
 
   @Override
@@ -80,6 +86,11 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
   public Integer call() throws IOException {
     long start = System.nanoTime();
     CliIo.checkBeta(job.beta);
+    if (implicitRewardBound != null && !(implicitRewardBound > 0
+        && implicitRewardBound < Double.POSITIVE_INFINITY)) {
+      throw new InputException("--implicit-reward-bound must be finite and > 0, got "
+          + implicitRewardBound);
+    }
     int workers = CliIo.checkedThreads(job.threads, batch);
     if (adaptive && job.weights != null) {
       throw new InputException("--weights and --adaptive-weights exclude each other");
@@ -95,7 +106,7 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     }
     Registries registries = parent.registries(parent.effectiveOptions(this));
     Divergence divergence = registries.divergences().create(divergenceName);
-    Summary summary = new Summary();
+    Summary summary = new Summary(implicitRewardBound);
     ForkJoinPool pool = new ForkJoinPool(workers);
     try (PairReader pairs = PairReader.open(job.input, in, true);
         AtomicOutput out = outFormat == TableFormat.PARQUET ? AtomicOutput.binary(job.output)
@@ -146,7 +157,24 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         summary.lossSum / summary.count, (double) summary.correct / summary.count, q[0], q[1],
         q[2], summary.count > RESERVOIR ? " (from a sample of " + RESERVOIR + ")" : "", seconds,
         job.output == null ? "" : ", written to " + job.output);
+    parent.main().err().printf(Locale.ROOT, "multiref dpo-score: implicit rewards in [%.6g,"
+        + " %.6g]%s%n", summary.minReward, summary.maxReward, implicitRewardBound == null ? ""
+        : summary.beyond == null ? String.format(Locale.ROOT, "; bounded implicit reward"
+            + " (Assumption %s, |r| <= %s): holds for every pair", assumption(divergenceName),
+            implicitRewardBound) : String.format(Locale.ROOT, "; bounded implicit reward"
+            + " (Assumption %s, |r| <= %s): fails for %d pairs, first at %s (%s)",
+            assumption(divergenceName), implicitRewardBound, summary.beyondCount,
+            summary.beyond, summary.beyondValue));
     return 0;
+  }
+
+  /** The paper states the assumption for reverse KL (D.1) and forward KL (D.2). */
+  private static String assumption(String divergence) {
+    return switch (divergence) {
+      case "reverse-kl" -> "D.1";
+      case "forward-kl" -> "D.2";
+      default -> "D.1/D.2 for " + divergence;
+    };
   }
 
   /**
@@ -625,6 +653,8 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
         }
         for (int p = 0; p < n; p++) {
           summary.add(s.loss[p], s.logit[p]);
+          summary.rewards(s.chosenReward[p], s.rejectedReward[p], unit, positions[c * chunkSize
+              + p]);
         }
       }
     }
@@ -643,11 +673,39 @@ final class DpoScoreCommand implements Callable<Integer>, MultirefCommand.Subcom
     }
   }
 
-  /** Mean loss, reward accuracy, and a reservoir sample of the margins for their quantiles. */
+  /**
+   * Mean loss, reward accuracy, a reservoir sample of the margins for their quantiles, the range
+   * of the implicit rewards and, given a bound, the pairs beyond it.
+   */
   static final class Summary {
     long count;
     long correct;
     double lossSum;
+    double minReward = Double.POSITIVE_INFINITY;
+    double maxReward = Double.NEGATIVE_INFINITY;
+    final Double bound;
+    String beyond;
+    double beyondValue;
+    long beyondCount;
+
+    Summary(Double bound) {
+      this.bound = bound;
+    }
+
+    /** A pair's two implicit rewards, at its line or row. */
+    void rewards(double chosen, double rejected, String unit, long position) {
+      minReward = Math.min(minReward, Math.min(chosen, rejected));
+      maxReward = Math.max(maxReward, Math.max(chosen, rejected));
+      if (bound != null && (Math.abs(chosen) > bound || Math.abs(rejected) > bound)) {
+        if (beyond == null) {
+          boolean first = Math.abs(chosen) > bound;
+          beyond = unit + " " + position;
+          beyondValue = first ? chosen : rejected;
+          beyond += first ? ", chosen_reward" : ", rejected_reward";
+        }
+        beyondCount++;
+      }
+    }
     final double[] sample = new double[RESERVOIR];
     final SplittableRandom random = new SplittableRandom(0); // fixed: same file, same summary
 

@@ -32,6 +32,60 @@ class DpoScoreCommandTest {
     return p;
   }
 
+  /**
+   * The bounded-implicit-reward assumption (D.1, D.2) checked on the scored pairs: the range of
+   * the implicit rewards is the numpy twin's, and a bound at half the largest |reward| fails first
+   * at the line the twin's rewards first exceed it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"reverse-kl", "forward-kl"})
+  void theImplicitRewardAssumptionIsCheckedOnTheScoredPairs(String divergence)
+      throws IOException {
+    List<String> want = Files.readAllLines(resource("expected-" + divergence + ".jsonl"));
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (String line : want) {
+      JsonNode w = JsonLine.MAPPER.readTree(line);
+      for (String field : List.of("chosen_reward", "rejected_reward")) {
+        min = Math.min(min, w.get(field).asDouble());
+        max = Math.max(max, w.get(field).asDouble());
+      }
+    }
+    double bound = 0.5 * Math.max(Math.abs(min), Math.abs(max));
+    int firstLine = 0;
+    long beyond = 0;
+    String field = null;
+    for (int i = 0; i < want.size(); i++) {
+      JsonNode w = JsonLine.MAPPER.readTree(want.get(i));
+      boolean c = Math.abs(w.get("chosen_reward").asDouble()) > bound;
+      boolean r = Math.abs(w.get("rejected_reward").asDouble()) > bound;
+      if ((c || r) && firstLine == 0) {
+        firstLine = i + 1;
+        field = c ? "chosen_reward" : "rejected_reward";
+      }
+      beyond += c || r ? 1 : 0;
+    }
+    String[] args = {"dpo-score", "--input", resource("pairs.jsonl").toString(), "--output",
+        tmp.resolve("scores.jsonl").toString(), "--beta", "0.1", "--weights", "0.2,0.3,0.5",
+        "--divergence", divergence};
+    CliRunner.Result fails = CliTests.ok(CliTests.with(args, "--implicit-reward-bound",
+        Double.toString(bound)));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("implicit rewards in \\[([^,]+),"
+        + " ([^\\]]+)\\]").matcher(fails.err());
+    assertThat(m.find()).as(fails.err()).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isCloseTo(min, within(1e-5 * Math.abs(min)));
+    assertThat(Double.parseDouble(m.group(2))).isCloseTo(max, within(1e-5 * Math.abs(max)));
+    String name = divergence.equals("reverse-kl") ? "D.1" : "D.2";
+    assertThat(fails.err()).contains("bounded implicit reward (Assumption " + name + ", |r| <= "
+        + bound + "): fails for " + beyond + " pairs, first at line " + firstLine + ", " + field);
+    CliRunner.Result holds = CliTests.ok(CliTests.with(args, "--implicit-reward-bound",
+        Double.toString(3 * bound)));
+    assertThat(holds.err()).contains("(Assumption " + name + ", |r| <= " + 3 * bound
+        + "): holds for every pair");
+    assertThat(CliRunner.run(CliTests.with(args, "--implicit-reward-bound", "0")).err())
+        .contains("--implicit-reward-bound must be finite and > 0, got 0.0");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"reverse-kl", "forward-kl"})
   void matchesTheNumpyTwin(String divergence) throws IOException {
