@@ -106,7 +106,8 @@ class ProgramExperimentsEndToEndTest {
     assertThat(Files.readAllLines(tmp.resolve("b/results.csv")))
         .as("the same seed with another thread count").isEqualTo(rows);
     assertThat(rows.get(0)).isEqualTo("n,trial,method,sub_optimality,optimality_gap,"
-        + "sub_optimality_bound,optimality_gap_bound,coverage");
+        + "sub_optimality_bound,optimality_gap_bound,coverage,reward_error,reward_error_bound,"
+        + "learned_the_truth");
     assertThat(rows).hasSize(1 + 2 * 5 * 2);
     double sigma = 1 / (1 + Math.exp(-1.0));
     double kappa = 1 / (sigma * (1 - sigma));
@@ -121,9 +122,18 @@ class ProgramExperimentsEndToEndTest {
       assertThat(Double.parseDouble(f[5])).as("sub-optimality bound in %s", row)
           .isCloseTo(bound, within(1e-9 * bound));
       assertThat(sub).as("sub-optimality in %s", row).isBetween(0.0, bound);
+      // Lemma A.1's bound is eps_n; a trial that learned the truth has no reward error
+      assertThat(Double.parseDouble(f[9])).isCloseTo(eps, within(1e-9 * eps));
+      assertThat(f[10]).isIn("0", "1");
+      if (f[10].equals("1")) {
+        assertThat(Double.parseDouble(f[8])).isEqualTo(0.0);
+        assertThat(sub).isEqualTo(0.0);
+      } else {
+        assertThat(Double.parseDouble(f[8])).isGreaterThan(0.0);
+      }
     }
-    for (String file : List.of("gaps-vs-n.png", "combined-references.png",
-        "objective-vs-alpha.png")) {
+    for (String file : List.of("gaps-vs-n.png", "reward-error-vs-n.png",
+        "combined-references.png", "objective-vs-alpha.png")) {
       byte[] png = Files.readAllBytes(tmp.resolve("a").resolve(file));
       assertThat(png).as(file).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
     }
