@@ -172,7 +172,7 @@ public final class Trial {
    *
    * @param rewardError the learned reward's measured error, Lemma A.1's left side: {@code E_x
    *     E_{y, y' ~ pi_s} [((r_hat(y) - r_hat(y')) - (r*(y) - r*(y')))^2] = 2 E_x Var_{pi_s}(r_hat -
-   *     r*)} (the same for every method of a trial)
+   *     r*)}, prompts weighted alike (the same for the methods whose pairs share a policy)
    * @param rewardErrorBound its bound {@code eps_n = 2 kappa^2 log(|R|/delta) / n}; NaN for an
    *     infinite class
    * @param learnedTheTruth whether the learned reward is the truth (a finite class's MLE picked

@@ -24,8 +24,7 @@ class SensitivityTest {
   void reverseKlMatchesFiniteDifferences() {
     SplittableRandom rng = new SplittableRandom(54);
     for (int trial = 0; trial < 60; trial++) {
-      RegularizedProblem p = RealMagnitudeProblems.draw(rng, ReverseKl.INSTANCE,
-          1 + rng.nextInt(6), 2 + rng.nextInt(30));
+      RegularizedProblem p = small(rng, ReverseKl.INSTANCE);
       LogDistribution pi = ReverseKlSolver.INSTANCE.solve(p).policy();
       assertMatchesFiniteDifferences(p, ReverseKlSolver.INSTANCE,
           Sensitivity.reverseKl(pi, p.beta()), p.beta());
@@ -37,8 +36,7 @@ class SensitivityTest {
     SplittableRandom rng = new SplittableRandom(63);
     int checked = 0;
     for (int trial = 0; trial < 60; trial++) {
-      RegularizedProblem p = RealMagnitudeProblems.draw(rng, ForwardKl.INSTANCE,
-          1 + rng.nextInt(6), 2 + rng.nextInt(30));
+      RegularizedProblem p = small(rng, ForwardKl.INSTANCE);
       var solution = ForwardKlSolver.DEFAULT.solve(p);
       double lambda = solution.diagnostic(Diagnostic.MULTIPLIER).orElseThrow();
       if (!inside(solution.policy(), p.rewards(), lambda)) {
@@ -132,8 +130,7 @@ class SensitivityTest {
     SplittableRandom rng = new SplittableRandom(44);
     int inRange = 0;
     for (int trial = 0; trial < 60; trial++) {
-      RegularizedProblem p = RealMagnitudeProblems.draw(rng, ForwardKl.INSTANCE,
-          1 + rng.nextInt(6), 2 + rng.nextInt(30));
+      RegularizedProblem p = small(rng, ForwardKl.INSTANCE);
       double c = 100 * (rng.nextDouble() - 0.5);
       double[] shifted = p.rewards().clone();
       for (int y = 0; y < shifted.length; y++) {
@@ -190,6 +187,12 @@ class SensitivityTest {
     assertThatThrownBy(() -> Sensitivity.forwardKl(pi, new double[] {1.0, 2.0}, 2.0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("response 1 has mass and reward 2.0 >= lambda = 2.0");
+  }
+
+  /** A real-magnitude problem with 1 to 6 references over 2 to 31 responses. */
+  private static RegularizedProblem small(SplittableRandom rng,
+      io.github.multiref.api.Divergence f) {
+    return RealMagnitudeProblems.draw(rng, f, 1 + rng.nextInt(6), 2 + rng.nextInt(30));
   }
 
   private static boolean inside(LogDistribution pi, double[] r, double lambda) {
