@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer>, MultirefCommand.Subcommand
     o.printf(Locale.ROOT, "Bandit: 5 prompts x 6 responses, K = 2 references (alpha 0.5/0.5),"
         + " beta = 0.5, R_max = 1; Bradley-Terry labels on pairs sampled from each method's"
         + " reference: the escort for rkl and mrpo, the mixture for fkl.%n%n");
-    o.println("## Rates (tabular reward class; 12 trials per n)");
+    o.println("## Rates (tabular reward class; 24 trials per n)");
     o.println();
     o.print(Reports.slopes(tabular));
     o.println();

@@ -61,6 +61,65 @@ public final class RewardLearning {
   }
 
   /**
+   * The data's distinct (prompt, ranking) observations with their counts: a tabular likelihood
+   * depends on the data through these alone, so each optimizer step costs the number of distinct
+   * observations (at most prompts x responses^2 for pairs) instead of the number of pairs.
+   */
+  record Distinct(int[] prompt, int[][] ranked, double[] count) {
+
+    static Distinct of(PreferenceData data) {
+      java.util.Map<java.util.List<Integer>, Integer> index = new java.util.HashMap<>();
+      List<int[]> rankings = new java.util.ArrayList<>();
+      List<Integer> prompts = new java.util.ArrayList<>();
+      List<double[]> counts = new java.util.ArrayList<>();
+      for (int i = 0; i < data.size(); i++) {
+        int m = data.rankingLength(i);
+        Integer[] key = new Integer[m + 1];
+        int[] ranking = new int[m];
+        key[0] = data.prompt(i);
+        for (int j = 0; j < m; j++) {
+          ranking[j] = data.ranked(i, j);
+          key[j + 1] = ranking[j];
+        }
+        Integer at = index.putIfAbsent(java.util.List.of(key), rankings.size());
+        if (at == null) {
+          rankings.add(ranking);
+          prompts.add(data.prompt(i));
+          counts.add(new double[] {1});
+        } else {
+          counts.get(at)[0]++;
+        }
+      }
+      double[] count = new double[counts.size()];
+      for (int d = 0; d < count.length; d++) {
+        count[d] = counts.get(d)[0];
+      }
+      return new Distinct(prompts.stream().mapToInt(Integer::intValue).toArray(),
+          rankings.toArray(new int[0][]), count);
+    }
+
+    /** {@link RewardLearning#logLikelihood}, each distinct observation once, times its count. */
+    double logLikelihood(PreferenceModel model, double[][] r, double[][] gradient) {
+      double total = 0;
+      for (int d = 0; d < count.length; d++) {
+        int x = prompt[d];
+        int m = ranked[d].length;
+        double[] values = new double[m];
+        for (int j = 0; j < m; j++) {
+          values[j] = r[x][ranked[d][j]];
+        }
+        total += count[d] * model.logLikelihood(values);
+        double[] gr = new double[m];
+        model.logLikelihoodGradient(values, gr);
+        for (int j = 0; j < m; j++) {
+          gradient[x][ranked[d][j]] += count[d] * gr[j];
+        }
+      }
+      return total;
+    }
+  }
+
+  /**
    * The member of a finite reward class with the largest log-likelihood (the first on ties).
    *
    * @param candidates reward tables {@code r[x][y]}, at least one
@@ -143,12 +202,13 @@ public final class RewardLearning {
       table[x] = new double[data.responses(x)];
       grad[x] = new double[data.responses(x)];
     }
+    Distinct distinct = Distinct.of(data);
     Lbfgs.Objective f = (theta, g) -> {
       for (int x = 0; x < table.length; x++) {
         System.arraycopy(theta, offset[x], table[x], 0, table[x].length);
         java.util.Arrays.fill(grad[x], 0.0);
       }
-      double value = -logLikelihood(data, model, table, grad);
+      double value = -distinct.logLikelihood(model, table, grad);
       for (int x = 0; x < table.length; x++) {
         for (int y = 0; y < table[x].length; y++) {
           int k = offset[x] + y;

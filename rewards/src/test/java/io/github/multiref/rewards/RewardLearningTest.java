@@ -47,6 +47,38 @@ class RewardLearningTest {
     }
   }
 
+  /**
+   * The tabular fit's objective on distinct observations with counts is the per-pair likelihood:
+   * value and gradient agree to rounding, for both models, at random rewards.
+   */
+  @Test
+  void distinctObservationsWithCountsGiveThePerPairLikelihood() {
+    SplittableRandom rng = new SplittableRandom(12);
+    for (PreferenceModel model : List.of(BradleyTerry.INSTANCE, Thurstone.of(0.7))) {
+      PreferenceData data = bandit(3).sample(SamplingPolicy.uniform(), model, 5000, 2, 8);
+      RewardLearning.Distinct distinct = RewardLearning.Distinct.of(data);
+      assertThat(distinct.count().length).isLessThanOrEqualTo(5 * 6 * 6);
+      assertThat(java.util.Arrays.stream(distinct.count()).sum()).isEqualTo(5000.0);
+      double[][] r = new double[5][6];
+      for (double[] row : r) {
+        for (int y = 0; y < row.length; y++) {
+          row[y] = 3 * (rng.nextDouble() - 0.5);
+        }
+      }
+      double[][] perPair = new double[5][6];
+      double[][] counted = new double[5][6];
+      double a = RewardLearning.logLikelihood(data, model, r, perPair);
+      double b = distinct.logLikelihood(model, r, counted);
+      assertThat(b).isCloseTo(a, within(1e-12 * Math.abs(a)));
+      for (int x = 0; x < 5; x++) {
+        for (int y = 0; y < 6; y++) {
+          assertThat(counted[x][y]).isCloseTo(perPair[x][y], within(1e-10 * (1
+              + Math.abs(perPair[x][y]))));
+        }
+      }
+    }
+  }
+
   @Test
   void linearGradientMatchesFiniteDifferences() {
     SyntheticBandit b = bandit(4);
