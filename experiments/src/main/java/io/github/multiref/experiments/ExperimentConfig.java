@@ -154,11 +154,6 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
    */
   @Stability(Stability.Status.EXPERIMENTAL)
   public record FiniteClass(int size, double near) implements RewardClassSpec {
-    /** A class of members uniform in [0, R_max]. */
-    public FiniteClass(int size) {
-      this(size, 0.0);
-    }
-
     @Override
     public String kind() {
       return "finite";

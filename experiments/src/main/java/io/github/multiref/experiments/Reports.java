@@ -74,7 +74,7 @@ public final class Reports {
       json(result, tmp.resolve("summary.json"));
       markdown(result, tmp.resolve("report.md"));
       gapPlot(result, tmp.resolve("gaps-vs-n.png"));
-      if (!rewardErrors(result).isEmpty()) {
+      if (boundsApply(result)) {
         rewardErrorPlot(result, tmp.resolve("reward-error-vs-n.png"));
       }
       alphaPlot(result, tmp.resolve("objective-vs-alpha.png"));
@@ -203,7 +203,7 @@ public final class Reports {
    * which the MLE always finds the truth has every ratio 0 and tests nothing. Empty otherwise.
    */
   public static String ratios(Experiment.Result r) {
-    if (r.summaries().isEmpty() || !r.summaries().get(0).boundsApply()) {
+    if (!boundsApply(r)) {
       return "";
     }
     StringBuilder b = new StringBuilder("| method | n | MLE = truth | sub-optimality / bound"
@@ -223,7 +223,7 @@ public final class Reports {
    * bound does not apply.
    */
   public static String rewardErrors(Experiment.Result r) {
-    if (r.summaries().isEmpty() || !r.summaries().get(0).boundsApply()) {
+    if (!boundsApply(r)) {
       return "";
     }
     StringBuilder b = new StringBuilder("| method (its pairs' policy) | n | measured mean (median,"
@@ -235,6 +235,11 @@ public final class Reports {
           s.rewardErrorBound(), s.rewardError().q95() / s.rewardErrorBound()));
     }
     return b.toString();
+  }
+
+  /** Whether the finite-class bounds apply: there are summaries, of a finite class. */
+  private static boolean boundsApply(Experiment.Result r) {
+    return !r.summaries().isEmpty() && r.summaries().get(0).boundsApply();
   }
 
   private static String spread(Experiment.Spread s) {
@@ -297,8 +302,8 @@ public final class Reports {
         + " fraction of trials in which the gap was at most its bound; \"MLE = truth\" the"
         + " fraction in which the learned reward was the truth (all of whose gaps are 0).\n\n"
         + table(r)
-        + (ratios(r).isEmpty() ? "" : "\n## Gap / bound per trial\n\n" + ratios(r))
-        + (rewardErrors(r).isEmpty() ? "" : "\n## Lemma A.1: the MLE's reward error\n\n"
+        + (!boundsApply(r) ? "" : "\n## Gap / bound per trial\n\n" + ratios(r))
+        + (!boundsApply(r) ? "" : "\n## Lemma A.1: the MLE's reward error\n\n"
             + "Measured `E[((r_hat(y) - r_hat(y')) - (r*(y) - r*(y')))^2]` over pairs from the"
             + " sampling policy, against its bound `eps_n = 2 kappa^2 log(|R|/delta) / n`.\n\n"
             + rewardErrors(r) + "\n![reward error](reward-error-vs-n.png)\n")
