@@ -135,6 +135,12 @@ class ExperimentCommandsTest {
     assertThat(slope(r.out(), "rkl", "\\|optimality gap\\|")).isBetween(-0.8, -0.3);
     assertThat(out.resolve("finite-class/report.md")).exists();
     assertThat(out.resolve("tabular-class/gaps-vs-n.png")).exists();
+    assertThat(r.out()).as("Section 7 with one reference")
+        .containsPattern("\\| Zhao et al\\. \\(2024\\).* \\| at the rate \\|")
+        .containsPattern("\\| Song et al\\. \\(2024\\).* \\| faster: the rate is loose"
+            + " here \\|");
+    assertThat(out.resolve("single-reference/report.md")).content()
+        .contains("## Section 7: against single-reference results");
   }
 
   private static int percent(String cell) {

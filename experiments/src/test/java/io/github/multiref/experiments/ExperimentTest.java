@@ -199,4 +199,29 @@ class ExperimentTest {
     assertThat(rkl.slope()).isFinite();
     assertThat(Reports.slopes(three)).contains("| 3 of 3 |");
   }
+
+  @Test
+  void aMeasuredSlopeIsAtARateFasterOrSlower() {
+    Experiment.Slope wide = new Experiment.Slope("rkl", "sub-optimality", -0.8, -1.2, -0.4,
+        -1, 4, 4);
+    assertThat(Reports.againstRate(wide, -1)).isEqualTo("at the rate");
+    Experiment.Slope narrow = new Experiment.Slope("rkl", "sub-optimality", -1.06, -1.08, -1.04,
+        -1, 4, 4);
+    assertThat(Reports.againstRate(narrow, -1)).as("within the tolerance")
+        .isEqualTo("at the rate");
+    assertThat(Reports.againstRate(narrow, -0.5)).isEqualTo("faster: the rate is loose here");
+    assertThat(Reports.againstRate(narrow, -1.5)).isEqualTo(
+        "slower: the rate would fail at large n");
+    assertThat(Reports.againstRate(new Experiment.Slope("rkl", "sub-optimality", Double.NaN,
+        Double.NaN, Double.NaN, -1, 2, 4), -1)).isEqualTo("not fitted");
+  }
+
+  @Test
+  void theSingleReferenceComparisonNeedsOneReference() {
+    Experiment.Result two = Experiment.run(ExperimentConfig.parse(
+        config("{\"kind\": \"tabular\"}", "[300, 1200, 4800]", 3)), BradleyTerry.INSTANCE,
+        d -> { });
+    assertThat(two.config().alpha()).hasSize(2);
+    assertThat(Reports.singleReference(two)).isEmpty();
+  }
 }
