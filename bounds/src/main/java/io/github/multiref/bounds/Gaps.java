@@ -6,7 +6,10 @@ import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
 import io.github.multiref.api.Solver;
 import io.github.multiref.api.Stability;
+import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.solvers.Objectives;
+import io.github.multiref.solvers.ReverseKlSolver;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,5 +90,75 @@ public final class Gaps {
       bound += rho[x] * sum;
     }
     return bound;
+  }
+
+  /**
+   * The multi-reference reverse-KL solution against one reference's problem (the paper's
+   * Appendix B, eqs. (61)-(62), whose statement the text lost; the quantities and bounds here
+   * are derived in docs/math.md#against-each-reference).
+   *
+   * @param reference i, the reference compared with
+   * @param objectiveDifference {@code J_alpha(pi*) - J_i(pi*)} at the multi-reference optimum
+   *     {@code pi*}: {@code beta sum_j alpha_j E_pi*[log pi_j - log pi_i]}
+   * @param objectiveBound {@code beta sum_j alpha_j max_{y in supp pi*} |log pi_j(y) - log
+   *     pi_i(y)|}, which bounds |objectiveDifference|
+   * @param optimumDifference {@code J_alpha* - J_i*}, the two problems' optimal values; by
+   *     Hoelder (eqs. (46)-(48)) their alpha-average over i is at most 0
+   * @param rewardDifference {@code E_pi*[r] - E_{pi_i*}[r]}, the expected rewards of the two
+   *     optima
+   * @param rewardBound {@code (max r - min r) sqrt(KL(pi* || pi_i*) / 2)} (Pinsker), which
+   *     bounds |rewardDifference|
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public record AgainstReference(int reference, double objectiveDifference,
+      double objectiveBound, double optimumDifference, double rewardDifference,
+      double rewardBound) {}
+
+  /**
+   * For each reference i, the exact reverse-KL optimum of the K-reference problem against the
+   * single-reference problem of reference i, with the same reward and beta. The objectives are
+   * evaluated from their definitions ({@link Objectives#evaluate}).
+   */
+  public static List<AgainstReference> againstEachReference(ReferenceSet references,
+      double[] reward, double beta) {
+    RegularizedProblem multi = RegularizedProblem.of(references, reward, beta,
+        ReverseKl.INSTANCE);
+    var solution = ReverseKlSolver.INSTANCE.solve(multi);
+    LogDistribution pi = solution.policy();
+    double rMin = Double.POSITIVE_INFINITY;
+    double rMax = Double.NEGATIVE_INFINITY;
+    for (int y = 0; y < reward.length; y++) {
+      rMin = Math.min(rMin, reward[y]);
+      rMax = Math.max(rMax, reward[y]);
+    }
+    double expected = pi.expectation(reward);
+    List<AgainstReference> out = new ArrayList<>(references.size());
+    for (int i = 0; i < references.size(); i++) {
+      LogDistribution ref = references.reference(i);
+      RegularizedProblem single = RegularizedProblem.of(ReferenceSet.of(references.prompt(),
+          List.of(ref), 1.0), reward, beta, ReverseKl.INSTANCE);
+      var alone = ReverseKlSolver.INSTANCE.solve(single);
+      double bound = 0;
+      for (int j = 0; j < references.size(); j++) {
+        double alpha = references.weight(j);
+        if (alpha == 0) {
+          continue;
+        }
+        double largest = 0;
+        for (int y = 0; y < pi.size(); y++) {
+          if (pi.inSupport(y)) {
+            largest = Math.max(largest,
+                Math.abs(references.reference(j).logProb(y) - ref.logProb(y)));
+          }
+        }
+        bound += alpha * largest;
+      }
+      double kl = ReverseKl.INSTANCE.divergence(pi, alone.policy()); // KL(pi* || pi_i*)
+      out.add(new AgainstReference(i, Objectives.evaluate(pi, multi).value()
+          - Objectives.evaluate(pi, single).value(), beta * bound,
+          solution.objective() - alone.objective(), expected - alone.policy().expectation(reward),
+          (rMax - rMin) * Math.sqrt(Math.max(kl, 0) / 2)));
+    }
+    return out;
   }
 }
