@@ -49,9 +49,18 @@ final class BoundsCommand implements Callable<Integer>, MultirefCommand.Subcomma
   @Option(names = "--beta", required = true, description = "Regularization strength.")
   double beta;
 
-  @Option(names = "--r-max", defaultValue = "1", description = "Reward bound R_max (default:"
-      + " ${DEFAULT-VALUE}).")
-  double rMax;
+  @Option(names = "--r-max", paramLabel = "R", description = "Reward bound R_max (default: 1).")
+  Double rMaxOption;
+
+  @Option(names = "--implicit-reward-bound", paramLabel = "B", description = "Bounds for the"
+      + " policy multi-reference DPO learns (paper's Appendix D): its implicit rewards lie in"
+      + " [-B, B] (Assumptions D.1/D.2; dpo-score --implicit-reward-bound checks them on data),"
+      + " so every bound is taken with R_max = 2 B, after the per-prompt shift that moves no"
+      + " policy (Lemma A.4), and |R| the policy class's size.")
+  Double implicitRewardBound;
+
+  /** R_max as the bounds use it: --r-max, 2 B under --implicit-reward-bound, or 1. */
+  private double rMax;
 
   @Option(names = "--class-size", defaultValue = "64", description = "|R|, the finite reward"
       + " class's size (default: ${DEFAULT-VALUE}).")
@@ -120,6 +129,12 @@ final class BoundsCommand implements Callable<Integer>, MultirefCommand.Subcomma
     out.printf(Locale.ROOT, "inputs: n = %d, delta = %s, beta = %s, R_max = %s, |R| = %s,"
         + " kappa = %.6g (%s), C = %s%n", n, delta, beta, rMax, classSize, kappa, modelName,
         coverageSource(condition));
+    if (implicitRewardBound != null) {
+      out.printf(Locale.ROOT, "DPO (Appendix D): implicit rewards in [-B, B] with B = %s"
+          + " (Assumptions D.1/D.2), so R_max = 2 B = %s after a per-prompt shift (Lemma A.4);"
+          + " R is the DPO policy class's implicit rewards (|R| = %s), and each bound below is"
+          + " the learned DPO policy's%n", implicitRewardBound, rMax, classSize);
+    }
     out.printf(Locale.ROOT, "Lemma A.1: the MLE's reward error E[((r_hat(y) - r_hat(y')) - (r*(y)"
         + " - r*(y')))^2] <= eps_n = 2 kappa^2 log(|R|/delta) / n = %.6g (probability >= 1 -"
         + " delta)%n", new BoundInputs(n, delta, beta, rMax, classSize, kappa, 0.0)
@@ -288,6 +303,16 @@ final class BoundsCommand implements Callable<Integer>, MultirefCommand.Subcomma
       throw new InputException("--delta must be in (0, 1), got " + delta);
     }
     CliIo.checkBeta(beta);
+    if (rMaxOption != null && implicitRewardBound != null) {
+      throw new InputException("--r-max and --implicit-reward-bound both give R_max; choose one");
+    }
+    if (implicitRewardBound != null && !(implicitRewardBound > 0
+        && implicitRewardBound < Double.MAX_VALUE / 2)) {
+      throw new InputException("--implicit-reward-bound must be finite and > 0, got "
+          + implicitRewardBound);
+    }
+    rMax = implicitRewardBound != null ? 2 * implicitRewardBound
+        : rMaxOption != null ? rMaxOption : 1.0;
     if (!(rMax > 0 && rMax < Double.POSITIVE_INFINITY)) {
       throw new InputException("--r-max must be finite and > 0, got " + rMax);
     }
