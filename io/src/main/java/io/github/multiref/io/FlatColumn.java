@@ -39,6 +39,8 @@ final class FlatColumn {
 
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class,
       ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(
+      long[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
       ByteOrder.LITTLE_ENDIAN);
 
@@ -193,19 +195,30 @@ final class FlatColumn {
   }
 
   /** Unsigned byte order of the strings whose lengths are at {@code a[i]} and {@code b[j]}. */
-  private static int compare(byte[] a, int i, byte[] b, int j) {
+  static int compare(byte[] a, int i, byte[] b, int j) {
     int la = (int) INT.get(a, i);
     int lb = (int) INT.get(b, j);
-    // most strings differ in their first bytes: a plain loop there, the library's vectorized
-    // comparison (slower to start) for long common prefixes
-    int head = Math.min(16, Math.min(la, lb));
-    for (int x = 0; x < head; x++) {
+    int n = Math.min(la, lb);
+    int x = 0;
+    // eight bytes at a time, read big-endian so that unsigned long order is byte order; most
+    // strings differ within their first words, where the library's comparison is slow to start
+    for (; x + 8 <= n && x < 32; x += 8) {
+      long va = (long) BIG_LONG.get(a, i + 4 + x);
+      long vb = (long) BIG_LONG.get(b, j + 4 + x);
+      if (va != vb) {
+        return Long.compareUnsigned(va, vb);
+      }
+    }
+    if (n - x > 8) {
+      return Arrays.compareUnsigned(a, i + 4 + x, i + 4 + la, b, j + 4 + x, j + 4 + lb);
+    }
+    for (; x < n; x++) {
       int d = (a[i + 4 + x] & 0xff) - (b[j + 4 + x] & 0xff);
       if (d != 0) {
         return d;
       }
     }
-    return Arrays.compareUnsigned(a, i + 4 + head, i + 4 + la, b, j + 4 + head, j + 4 + lb);
+    return Integer.compare(la, lb);
   }
 
   private static byte[] room(byte[] a, int used, int more) {

@@ -2,8 +2,11 @@ package io.github.multiref.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -104,7 +107,7 @@ class FlatColumnTest extends DuckDbTests {
     // DuckDB skips row groups and pages by these statistics: a filter must still find its rows
     assertThat(duck.doubles("SELECT count(*) FROM " + file + " WHERE bound IS NULL"))
         .containsExactly(20_000.0);
-    long above = java.util.Arrays.stream(score).filter(v -> v > -1.0).count();
+    long above = Arrays.stream(score).filter(v -> v > -1.0).count();
     assertThat(duck.doubles("SELECT count(*) FROM " + file + " WHERE score > -1.0"))
         .containsExactly((double) above);
     assertThat(duck.doubles("SELECT count(*) FROM " + file + " WHERE \"unique\" = 'r69999'"))
@@ -152,5 +155,46 @@ class FlatColumnTest extends DuckDbTests {
     for (int i = 0; i < n; i++) {
       assertThat(text.get(i)).isEqualTo(i % 5 == 0 ? pad + i : "short " + i % 100);
     }
+  }
+
+  /**
+   * The statistics' string order, word by word, against the library's unsigned byte comparison,
+   * on strings with long common prefixes, bytes above 0x7f and every length from 0 to 80.
+   */
+  @Test
+  void stringOrderIsUnsignedByteOrder() {
+    SplittableRandom random = new SplittableRandom(12);
+    for (int trial = 0; trial < 200_000; trial++) {
+      byte[] a = randomString(random);
+      byte[] b = random.nextInt(3) == 0 ? a.clone() : randomString(random);
+      if (random.nextBoolean() && a.length > 0 && b.length >= a.length) {
+        System.arraycopy(a, 0, b, 0, a.length - 1); // a common prefix, then one byte differs
+      }
+      int i = random.nextInt(5);
+      int j = random.nextInt(5);
+      byte[] pa = withLength(a, i);
+      byte[] pb = withLength(b, j);
+      int expected = Integer.signum(Arrays.compareUnsigned(a, b));
+      assertThat(Integer.signum(FlatColumn.compare(pa, i, pb, j)))
+          .as("%s vs %s", Arrays.toString(a), Arrays.toString(b))
+          .isEqualTo(expected);
+    }
+  }
+
+  private static byte[] randomString(SplittableRandom random) {
+    byte[] s = new byte[random.nextInt(81)];
+    int alphabet = random.nextBoolean() ? 2 : 256; // few symbols: long equal runs
+    for (int k = 0; k < s.length; k++) {
+      s[k] = (byte) (alphabet == 2 ? 0x7f + random.nextInt(2) : random.nextInt(256));
+    }
+    return s;
+  }
+
+  /** {@code s} after {@code at} bytes of padding and its 4-byte little-endian length. */
+  private static byte[] withLength(byte[] s, int at) {
+    byte[] out = new byte[at + 4 + s.length];
+    ByteBuffer.wrap(out, at, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(s.length);
+    System.arraycopy(s, 0, out, at + 4, s.length);
+    return out;
   }
 }
