@@ -305,7 +305,7 @@ public final class Reports {
    */
   private static final List<PublishedRate> PUBLISHED = List.of(
       new PublishedRate("Zhao et al. (2024), arXiv:2411.04625",
-          "reverse KL, coverage of every policy, eps small", "O~(1/n) (samples O~(1/eps))", -1,
+          "reverse KL, all-policy coverage, eps small", "O~(1/n) (samples O~(1/eps))", -1,
           "not in public material: rate only"),
       new PublishedRate("Song et al. (2024), NeurIPS", "reverse KL, single-policy coverage",
           "O~(1/sqrt n) (samples O~(1/eps^2))", -0.5, "not in public material: rate only"));
