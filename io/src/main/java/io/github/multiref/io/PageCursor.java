@@ -119,6 +119,43 @@ final class PageCursor {
     }
   }
 
+  /**
+   * How many values, from the current one to the end of its page, are present PLAIN doubles that
+   * {@link #readPresentDoubles} can copy at once: 0 unless the page holds PLAIN doubles and the
+   * current value was not read.
+   */
+  int presentDoubleRun() {
+    if (kind != PLAIN || type != PrimitiveType.PrimitiveTypeName.DOUBLE || taken) {
+      return 0;
+    }
+    int e = at;
+    while (e < pageValues && definition[e] == maxDefinition) {
+      e++;
+    }
+    return e - at;
+  }
+
+  /** The repetition level {@code k} values after the current one, on the current page. */
+  int repetitionAhead(int k) {
+    return repetition[at + k];
+  }
+
+  /**
+   * Copies the next {@code count} values, at most {@link #presentDoubleRun()}, into {@code out}
+   * from {@code off} and moves past them, as {@code getDouble()} and {@code consume()} on each.
+   */
+  void readPresentDoubles(double[] out, int off, int count) {
+    data.slice(position, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
+        .get(out, off, count);
+    position += 8 * count;
+    read += count;
+    at += count;
+    taken = false;
+    if (at == pageValues && read < total) {
+      nextPage();
+    }
+  }
+
   double getDouble() {
     taken = true;
     switch (kind) {

@@ -317,6 +317,19 @@ public final class ParquetTableReader implements AutoCloseable {
     int element = leaf.defined[leaf.repeated[0]];
     int list = leaf.definedAbove(leaf.repeated[0]);
     for (long v = 0; v < total; v++) {
+      int run = r.presentDoubleRun();
+      if (run > 1) { // a run of present PLAIN doubles: their row starts, then one copy
+        for (int k = 0; k < run; k++) {
+          if (r.repetitionAhead(k) == 0) {
+            row = leaf.nextRow(row, column);
+            offsets[row] = n + k;
+          }
+        }
+        r.readPresentDoubles(values, n, run);
+        n += run;
+        v += run - 1;
+        continue;
+      }
       int def = r.getCurrentDefinitionLevel();
       if (r.getCurrentRepetitionLevel() == 0) {
         row = leaf.nextRow(row, column);
