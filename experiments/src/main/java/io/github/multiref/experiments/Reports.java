@@ -292,10 +292,16 @@ public final class Reports {
   /**
    * One single-reference result the paper's Section 7 (Table 1) sets beside its own: the rate
    * in n its reverse-KL sub-optimality bound decays at, the exponent, and its constant where
-   * one is computed here.
+   * one is computed here. {@code who} and {@code decay} name its line on the gap plot.
    */
-  private record PublishedRate(String result, String setting, String rate, double exponent,
-      String constant) {}
+  private record PublishedRate(String who, String source, String setting, String rate,
+      String decay, double exponent, String constant) {
+
+    /** The table's first cell: who, and where it is published. */
+    String result() {
+      return source.isEmpty() ? who : who + ", " + source;
+    }
+  }
 
   /**
    * Zhao et al. (2024) and Song et al. (2024) as the paper and the public abstracts state them:
@@ -304,11 +310,12 @@ public final class Reports {
    * they are compared by rate only.
    */
   private static final List<PublishedRate> PUBLISHED = List.of(
-      new PublishedRate("Zhao et al. (2024), arXiv:2411.04625",
-          "reverse KL, all-policy coverage, eps small", "O~(1/n) (samples O~(1/eps))", -1,
-          "not in public material: rate only"),
-      new PublishedRate("Song et al. (2024), NeurIPS", "reverse KL, single-policy coverage",
-          "O~(1/sqrt n) (samples O~(1/eps^2))", -0.5, "not in public material: rate only"));
+      new PublishedRate("Zhao et al. (2024)", "arXiv:2411.04625",
+          "reverse KL, all-policy coverage, eps small", "O~(1/n) (samples O~(1/eps))", "1/n",
+          -1, "not in public material: rate only"),
+      new PublishedRate("Song et al. (2024)", "NeurIPS", "reverse KL, single-policy coverage",
+          "O~(1/sqrt n) (samples O~(1/eps^2))", "1/sqrt(n)", -0.5,
+          "not in public material: rate only"));
 
   /**
    * Section 7's comparison with single-reference results, where the experiment has one
@@ -318,9 +325,7 @@ public final class Reports {
    * would be violated for large n). Empty otherwise.
    */
   public static String singleReference(Experiment.Result r) {
-    Experiment.Slope s = r.config().alpha().length != 1 ? null : r.slopes().stream()
-        .filter(x -> x.method().equals("rkl") && x.gap().equals("sub-optimality"))
-        .findFirst().orElse(null);
+    Experiment.Slope s = singleReferenceSlope(r);
     if (s == null) {
       return "";
     }
@@ -335,8 +340,8 @@ public final class Reports {
         + " measured slope (95% CI) | measured against the rate (tolerance "
         + RATE_TOLERANCE + ") |\n|---|---|---|---|---|---|\n");
     List<PublishedRate> rows = new ArrayList<>();
-    rows.add(new PublishedRate("this project, Theorem 5.5 with K = 1",
-        "reverse KL, finite reward class, global or local coverage", "O(1/n)", -1,
+    rows.add(new PublishedRate("this project, Theorem 5.5 with K = 1", "",
+        "reverse KL, finite reward class, global or local coverage", "O(1/n)", "1/n", -1,
         bounds.length() > 0 ? "computed: " + bounds
             : "computed for finite classes only (this class is " + r.config().rewardClass()
                 .kind() + ")"));
@@ -348,6 +353,16 @@ public final class Reports {
           p.setting(), p.rate(), p.constant(), measured, againstRate(s, p.exponent())));
     }
     return b.toString();
+  }
+
+  /**
+   * The reverse-KL sub-optimality slope the Section 7 comparison rests on: there when the
+   * experiment has one reference and a reverse-KL method, else null.
+   */
+  private static Experiment.Slope singleReferenceSlope(Experiment.Result r) {
+    return r.config().alpha().length != 1 ? null : r.slopes().stream()
+        .filter(x -> x.method().equals("rkl") && x.gap().equals("sub-optimality"))
+        .findFirst().orElse(null);
   }
 
   /**
@@ -375,6 +390,7 @@ public final class Reports {
 
   private static void markdown(Experiment.Result r, Path file) throws IOException {
     ExperimentConfig c = r.config();
+    String single = singleReference(r);
     String text = "# Experiment report\n\n"
         + String.format(Locale.ROOT, "%d prompts x %d responses, K = %d references"
             + " (temperature %s), beta = %s, R_max = %s; %s reward class; pairs sampled from the"
@@ -395,10 +411,9 @@ public final class Reports {
         + "\n## Rates\n\nLog-log slope against n of the mean sub-optimality, and of the mean"
         + " |optimality gap| (a trial's optimality gap can be negative; the signed means are"
         + " beside it), with a 95% bootstrap interval over trials.\n\n" + slopes(r)
-        + (singleReference(r).isEmpty() ? "" : "\n## Section 7: against single-reference"
-            + " results\n\nWith one reference the paper's bounds are single-reference bounds;"
-            + " the measured reverse-KL sub-optimality rate beside theirs.\n\n"
-            + singleReference(r))
+        + (single.isEmpty() ? "" : "\n## Section 7: against single-reference results\n\n"
+            + "With one reference the paper's bounds are single-reference bounds; the measured"
+            + " reverse-KL sub-optimality rate beside theirs.\n\n" + single)
         + "\n## Plots\n\n![gaps](gaps-vs-n.png)\n\n![alpha](objective-vs-alpha.png)\n\n"
         + "![references](combined-references.png)\n";
     Files.writeString(file, text);
@@ -431,7 +446,7 @@ public final class Reports {
         data.addSeries(subBound);
       }
     }
-    if (!singleReference(r).isEmpty()) {
+    if (singleReferenceSlope(r) != null) {
       rateLines(r, data);
     }
     JFreeChart chart = ChartFactory.createXYLineChart("Gaps against n (log-log)", "n",
@@ -464,8 +479,7 @@ public final class Reports {
     }
     Experiment.Summary first = rkl.get(0);
     for (PublishedRate p : PUBLISHED) {
-      XYSeries line = new XYSeries(p.result().substring(0, p.result().indexOf(')') + 1)
-          + " rate " + (p.exponent() == -1 ? "1/n" : "1/sqrt(n)") + ", through rkl's first"
+      XYSeries line = new XYSeries(p.who() + " rate " + p.decay() + ", through rkl's first"
           + " point (rate only)");
       for (Experiment.Summary s : rkl) {
         line.add(s.n(), first.subOptimality().mean()
