@@ -9,7 +9,7 @@ import io.github.multiref.api.internal.ArrayKernels;
  * only through {@code t = theta . (phi_w - phi_l)}), processed in fixed chunks in parallel and
  * summed in a fixed order, so results do not depend on the thread count.
  */
-final class LinearObjective {
+final class LinearObjective implements RewardLearning.LinearLikelihood {
 
   private static final int CHUNK = 4096;
 
@@ -65,7 +65,8 @@ final class LinearObjective {
   }
 
   /** The negative log-likelihood at theta, gradient (of it) into g; no penalty. */
-  double negativeLogLikelihood(double[] theta, double[] g) {
+  @Override
+  public double negativeLogLikelihood(double[] theta, double[] g) {
     java.util.Arrays.fill(g, 0.0);
     if (pairs) {
       return pairwise(theta, g);
@@ -127,7 +128,12 @@ final class LinearObjective {
   /** Minimizes with ridge l2, then, if {@code ||theta|| > bound}, with the smallest extra ridge. */
   static RewardLearning.LinearFit fitWithBound(LinearObjective objective, double l2,
       double bound, Lbfgs optimizer) {
-    int d = objective.dimension();
+    return fitWithBound(objective, objective.dimension(), l2, bound, optimizer);
+  }
+
+  /** {@link #fitWithBound(LinearObjective, double, double, Lbfgs)} for any likelihood. */
+  static RewardLearning.LinearFit fitWithBound(RewardLearning.LinearLikelihood objective, int d,
+      double l2, double bound, Lbfgs optimizer) {
     int[] iterations = {0};
     double[] start = new double[d];
     Lbfgs.Result result = solve(objective, l2, optimizer, start, iterations);
@@ -160,7 +166,7 @@ final class LinearObjective {
     return new RewardLearning.LinearFit(theta, ll, iterations[0]);
   }
 
-  private static Lbfgs.Result solve(LinearObjective objective, double ridge, Lbfgs optimizer,
+  private static Lbfgs.Result solve(RewardLearning.LinearLikelihood objective, double ridge, Lbfgs optimizer,
       double[] start, int[] iterations) {
     Lbfgs.Result r = optimizer.minimize((theta, g) -> {
       double value = objective.negativeLogLikelihood(theta, g);

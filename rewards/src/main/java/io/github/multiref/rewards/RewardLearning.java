@@ -360,6 +360,42 @@ public final class RewardLearning {
   }
 
   /**
+   * The negative log-likelihood of linear rewards {@code theta . phi} over some preference data,
+   * and its gradient, however it is computed: in this JVM, or summed over a cluster's partitions.
+   */
+  @FunctionalInterface
+  @Stability(Stability.Status.EXPERIMENTAL)
+  public interface LinearLikelihood {
+    /**
+     * {@code -log L(theta)}, without any penalty, with its gradient written into {@code
+     * gradient} (overwritten, not added to).
+     */
+    double negativeLogLikelihood(double[] theta, double[] gradient);
+  }
+
+  /**
+   * Linear rewards by penalized maximum likelihood over any {@link LinearLikelihood} (the same
+   * ridge, norm bound and optimizer as {@link #fitLinear(PreferenceData, PreferenceModel,
+   * FeatureMap, double, double, Lbfgs)}); a distributed job passes a likelihood summed over its
+   * partitions and gets the optimum this JVM would find, up to the order of the sums.
+   *
+   * @param dimension the number of features, {@code >= 1}
+   * @param l2 ridge on theta, {@code >= 0}
+   * @param bound the largest allowed norm of theta, or {@code +inf}
+   */
+  public static LinearFit fitLinear(LinearLikelihood likelihood, int dimension, double l2,
+      double bound, Lbfgs optimizer) {
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+    }
+    if (!(l2 >= 0 && l2 < Double.POSITIVE_INFINITY) || !(bound > 0)) {
+      throw new IllegalArgumentException("l2 must be finite and >= 0 and bound > 0, got " + l2
+          + " and " + bound);
+    }
+    return LinearObjective.fitWithBound(likelihood, dimension, l2, bound, optimizer);
+  }
+
+  /**
    * A linear fit.
    *
    * @param theta the weights

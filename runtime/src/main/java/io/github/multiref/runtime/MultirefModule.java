@@ -25,9 +25,20 @@ import java.util.List;
 public final class MultirefModule extends AbstractModule {
 
   private final PluginSettings settings;
+  private final ClassLoader classPath;
 
+  /** Built-ins, the plugins on this program's class path, and the settings' directories. */
   public MultirefModule(PluginSettings settings) {
+    this(settings, MultirefModule.class.getClassLoader());
+  }
+
+  /**
+   * Built-ins, the plugins visible to {@code classPath} (on a Spark executor, the task's class
+   * loader, which holds the jars given with {@code --jars}), and the settings' directories.
+   */
+  public MultirefModule(PluginSettings settings, ClassLoader classPath) {
     this.settings = settings;
+    this.classPath = java.util.Objects.requireNonNull(classPath, "classPath");
   }
 
   @Override
@@ -38,12 +49,11 @@ public final class MultirefModule extends AbstractModule {
   /** Built-ins first, then class-path plugins, then each plugin directory in order. */
   @Provides
   @Singleton
-  static List<PluginSource> pluginSources(PluginSettings settings) {
-    ClassLoader appLoader = MultirefModule.class.getClassLoader();
+  List<PluginSource> pluginSources(PluginSettings settings) {
     List<PluginSource> sources = new ArrayList<>(BuiltinPlugins.all());
-    sources.addAll(PluginDiscovery.fromClassLoader(appLoader));
+    sources.addAll(PluginDiscovery.fromClassLoader(classPath));
     for (Path dir : settings.directories()) {
-      sources.addAll(PluginDiscovery.fromDirectory(dir, appLoader));
+      sources.addAll(PluginDiscovery.fromDirectory(dir, classPath));
     }
     return List.copyOf(sources);
   }

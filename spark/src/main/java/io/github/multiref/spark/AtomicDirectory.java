@@ -1,0 +1,76 @@
+package io.github.multiref.spark;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * An output directory that appears whole or not at all: the job writes to a temporary sibling
+ * ({@code .NAME.multiref-<uuid>.tmp}), and {@link #commit} renames it into place (replacing what
+ * was there) after every part is written. A job that fails or is killed leaves the target as it
+ * was; its temporary sibling is deleted on failure, and a hidden directory of its own is all a kill
+ * can leave (Spark's readers skip names starting with a dot).
+ */
+final class AtomicDirectory {
+
+  private final FileSystem fs;
+  private final Path target;
+  private final Path temporary;
+
+  private AtomicDirectory(FileSystem fs, Path target, Path temporary) {
+    this.fs = fs;
+    this.target = target;
+    this.temporary = temporary;
+  }
+
+  /** An output at {@code target} (any Hadoop file system: a local path, hdfs://, s3a://). */
+  static AtomicDirectory of(String target, Configuration conf) throws IOException {
+    Path path = new Path(target);
+    FileSystem fs = path.getFileSystem(conf);
+    Path qualified = fs.makeQualified(path);
+    if (qualified.getParent() == null) {
+      throw new IllegalArgumentException("the output " + target + " is a file system's root");
+    }
+    if (fs.exists(qualified) && !fs.getFileStatus(qualified).isDirectory()) {
+      throw new IllegalArgumentException("the output " + target + " is a file; as Spark writes"
+          + " it, the output is a directory of Parquet part files");
+    }
+    Path temporary = new Path(qualified.getParent(), "." + qualified.getName() + ".multiref-"
+        + UUID.randomUUID() + ".tmp");
+    return new AtomicDirectory(fs, qualified, temporary);
+  }
+
+  /** Where the job writes. */
+  String temporary() {
+    return temporary.toString();
+  }
+
+  /** Moves the written directory into place, replacing an earlier output of the same name. */
+  void commit() throws IOException {
+    if (fs.exists(target)) {
+      Path old = new Path(target.getParent(), "." + target.getName() + ".multiref-"
+          + UUID.randomUUID() + ".old");
+      if (!fs.rename(target, old)) {
+        throw new IOException("could not move the earlier " + target + " aside");
+      }
+      if (!fs.rename(temporary, target)) {
+        fs.rename(old, target);
+        throw new IOException("could not move the output into " + target);
+      }
+      fs.delete(old, true);
+    } else if (!fs.rename(temporary, target)) {
+      throw new IOException("could not move the output into " + target);
+    }
+  }
+
+  /** Deletes the temporary directory (after a failure); the target is left as it was. */
+  void abandon() {
+    try {
+      fs.delete(temporary, true);
+    } catch (IOException ignored) {
+      // the failure being reported matters more than a temporary directory left behind
+    }
+  }
+}
