@@ -8,21 +8,23 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An output directory that appears whole or not at all: the job writes to a temporary sibling
- * ({@code .NAME.multiref-<uuid>.tmp}), and {@link #commit} renames it into place (replacing what
- * was there) after every part is written. A job that fails or is killed leaves the target as it
- * was; its temporary sibling is deleted on failure, and a hidden directory of its own is all a kill
- * can leave (Spark's readers skip names starting with a dot).
+ ({@code NAME} inside a hidden {@code .NAME.multiref-<uuid>.tmp}), and {@link #commit} renames it
+ * into place (replacing what was there) after every part is written. A job that fails or is killed
+ * leaves the target as it was; its temporary directory is deleted on failure, and a hidden
+ * directory is all a kill can leave (Spark's readers skip names starting with a dot).
  */
 final class AtomicDirectory {
 
   private final FileSystem fs;
   private final Path target;
+  private final Path hidden;
   private final Path temporary;
 
-  private AtomicDirectory(FileSystem fs, Path target, Path temporary) {
+  private AtomicDirectory(FileSystem fs, Path target, Path hidden) {
     this.fs = fs;
     this.target = target;
-    this.temporary = temporary;
+    this.hidden = hidden;
+    this.temporary = new Path(hidden, target.getName()); // a name Spark's reader does not skip
   }
 
   /** An output at {@code target} (any Hadoop file system: a local path, hdfs://, s3a://). */
@@ -37,9 +39,9 @@ final class AtomicDirectory {
       throw new IllegalArgumentException("the output " + target + " is a file; as Spark writes"
           + " it, the output is a directory of Parquet part files");
     }
-    Path temporary = new Path(qualified.getParent(), "." + qualified.getName() + ".multiref-"
+    Path hidden = new Path(qualified.getParent(), "." + qualified.getName() + ".multiref-"
         + UUID.randomUUID() + ".tmp");
-    return new AtomicDirectory(fs, qualified, temporary);
+    return new AtomicDirectory(fs, qualified, hidden);
   }
 
   /** Where the job writes. */
@@ -63,12 +65,13 @@ final class AtomicDirectory {
     } else if (!fs.rename(temporary, target)) {
       throw new IOException("could not move the output into " + target);
     }
+    fs.delete(hidden, true);
   }
 
   /** Deletes the temporary directory (after a failure); the target is left as it was. */
   void abandon() {
     try {
-      fs.delete(temporary, true);
+      fs.delete(hidden, true);
     } catch (IOException ignored) {
       // the failure being reported matters more than a temporary directory left behind
     }

@@ -27,7 +27,7 @@ final class Outputs {
       long refused = 0;
       if (bad == null) {
         plain.get().write().parquet(out.temporary());
-        written = spark.read().parquet(out.temporary()).count();
+        written = count(spark, out);
       } else {
         MultirefSpark.Split split = quarantining.get();
         try {
@@ -36,8 +36,8 @@ final class Outputs {
         } finally {
           split.unpersist();
         }
-        written = spark.read().parquet(out.temporary()).count();
-        refused = spark.read().parquet(bad.temporary()).count();
+        written = count(spark, out);
+        refused = count(spark, bad);
       }
       if (written + refused != read) {
         throw new IllegalStateException("read " + read + " rows but wrote " + written
@@ -59,6 +59,11 @@ final class Outputs {
       }
       throw e;
     }
+  }
+
+  /** The rows written to a temporary directory. */
+  private static long count(SparkSession spark, AtomicDirectory d) {
+    return spark.read().parquet(d.temporary()).count();
   }
 
   /**
