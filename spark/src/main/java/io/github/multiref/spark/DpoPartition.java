@@ -40,6 +40,7 @@ final class DpoPartition implements Iterator<Row> {
   private final int k;
   private final boolean[] keys;
   private final boolean quarantine;
+  private final boolean weightsGiven;
   private final MultiReferenceDpo dpo;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
@@ -56,6 +57,7 @@ final class DpoPartition implements Iterator<Row> {
     this.k = k;
     this.keys = keys.clone();
     this.quarantine = quarantine;
+    this.weightsGiven = spec.weights() != null;
     Divergence divergence = Components.registries(spec.pluginDirs()).divergences()
         .create(spec.divergence());
     ReferenceWeighting weighting = spec.adaptive() ? ReferenceWeighting.adaptive()
@@ -168,7 +170,8 @@ final class DpoPartition implements Iterator<Row> {
     List<Object> rr = Rows.list(row, 6, NUMBERS[3]);
     if (rc.size() != k) {
       throw new IllegalArgumentException("column '" + NUMBERS[2] + "': " + (rc.isEmpty()
-          ? "an empty list; expected K >= 1 numbers" : "has " + rc.size() + " references but the first pair has " + k));
+          ? "an empty list; expected K >= 1 numbers" : "has " + rc.size() + " references but " + (weightsGiven ? "the weights have "
+          : "the first pair has ") + k));
     }
     if (rr.size() != k) {
       throw new IllegalArgumentException("column '" + NUMBERS[3] + "': has " + rr.size()

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 
 /** {@code multiref spark fit-reward}: fit-reward's options, over Parquet on Spark. */
 @Command(name = "fit-reward", mixinStandardHelpOptions = true,
+    versionProvider = SparkMain.Version.class,
     description = {"Fit a reward by maximum likelihood from preference pairs (Parquet with"
         + " prompt, chosen, rejected), as multiref fit-reward does.",
         "tabular: --output is a Parquet directory, one row per prompt (responses, rewards,"

@@ -106,7 +106,7 @@ public final class RewardFits {
     JavaRDD<double[]> differences = joined.javaRDD()
         .map(new Differences(d)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long n = differences.count(); // checks every pair's features, once
+      differences.count(); // checks every pair's features, once, before the first step
       DistributedLikelihood likelihood = new DistributedLikelihood(differences, d, spec);
       RewardLearning.LinearFit fit = RewardLearning.fitLinear(likelihood, d, spec.l2(),
           spec.bound(), spec.optimizer());
@@ -115,9 +115,6 @@ public final class RewardFits {
         throw new IllegalArgumentException("the pairs are separable by the features (the fit"
             + " orders every pair as observed), so with l2 = 0 the maximum-likelihood theta is"
             + " infinite; give a ridge (e.g. --l2 1e-3) or --bound");
-      }
-      if (n == 0) {
-        throw new IllegalArgumentException("there are no pairs");
       }
       return fit;
     } finally {

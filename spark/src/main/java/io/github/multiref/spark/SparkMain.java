@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Stability(Stability.Status.INTERNAL)
 @Command(name = "multiref spark", mixinStandardHelpOptions = true,
+    versionProvider = SparkMain.Version.class,
     subcommands = {SparkMain.Solve.class, SparkMain.DpoScore.class, RewardCommand.class},
     description = "Solve, score DPO pairs or fit rewards over Parquet on Apache Spark.")
 public final class SparkMain implements Runnable {
@@ -66,6 +67,18 @@ public final class SparkMain implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this),
         "name a job: solve, dpo-score or fit-reward");
+  }
+
+  /** multiref's version (the job jar's manifest) and Spark's. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SparkMain.class.getPackage().getImplementationVersion();
+      return new String[] {"multiref spark " + (v == null ? "(development)" : v) + ", Apache Spark "
+          + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java "
+          + System.getProperty("java.version") + ", SIMD kernels "
+          + (io.github.multiref.api.LogMath.vectorized() ? "on (Vector API)" : "off")};
+    }
   }
 
   /** A job's Spark options. */
@@ -154,7 +167,7 @@ public final class SparkMain implements Runnable {
     double[] weights;
   }
 
-  @Command(name = "solve", mixinStandardHelpOptions = true,
+  @Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = Version.class,
       description = {"The optimal policy for every prompt of a Parquet table, as multiref solve"
           + " computes it: the same columns and numbers."})
   static final class Solve implements Callable<Integer>, Job {
@@ -199,7 +212,7 @@ public final class SparkMain implements Runnable {
     }
   }
 
-  @Command(name = "dpo-score", mixinStandardHelpOptions = true,
+  @Command(name = "dpo-score", mixinStandardHelpOptions = true, versionProvider = Version.class,
       description = {"Multi-reference DPO losses, gradients and implicit rewards of every pair of"
           + " a Parquet table, as multiref dpo-score computes them."})
   static final class DpoScore implements Callable<Integer>, Job {
