@@ -7,11 +7,8 @@ import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
 import io.github.multiref.solvers.dpo.PairScores;
 import io.github.multiref.solvers.dpo.ReferenceWeighting;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -27,7 +24,7 @@ import org.apache.spark.sql.RowFactory;
  * ref_chosen_logps}, {@code ref_rejected_logps} (lists of K doubles; one reference's scalar
  * column is made a list of one on the driver).
  */
-final class DpoPartition implements Iterator<Row> {
+final class DpoPartition extends BatchedRows {
 
   static final String[] KEYS = {"prompt", "chosen", "rejected"};
   static final String[] NUMBERS = {"chosen_logps", "rejected_logps", "ref_chosen_logps",
@@ -35,14 +32,12 @@ final class DpoPartition implements Iterator<Row> {
   static final String[] SCORES = {"loss", "logit", "grad_chosen", "grad_rejected",
       "chosen_reward", "rejected_reward"};
 
-  private final Iterator<Row> in;
   private final int batch;
   private final int k;
   private final boolean[] keys;
   private final boolean quarantine;
   private final boolean weightsGiven;
   private final MultiReferenceDpo dpo;
-  private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
   private final List<Row> rows = new ArrayList<>();
   private final double[] chosen;
@@ -51,8 +46,8 @@ final class DpoPartition implements Iterator<Row> {
   private final double[][] refRejected;
   private final PairScores scores;
 
-  DpoPartition(Iterator<Row> in, DpoSpec spec, int k, boolean[] keys, boolean quarantine) {
-    this.in = in;
+  DpoPartition(java.util.Iterator<Row> in, DpoSpec spec, int k, boolean[] keys, boolean quarantine) {
+    super(in);
     this.batch = spec.batch();
     this.k = k;
     this.keys = keys.clone();
@@ -73,32 +68,8 @@ final class DpoPartition implements Iterator<Row> {
   }
 
   @Override
-  public boolean hasNext() {
-    while (ready.isEmpty() && in.hasNext()) {
-      fillAndScore();
-    }
-    return !ready.isEmpty();
-  }
-
-  @Override
-  public Row next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    return ready.poll();
-  }
-
-  private void fillAndScore() {
-    rows.clear();
-    while (rows.size() < batch && in.hasNext()) {
-      Row row = in.next();
-      try {
-        read(row, rows.size());
-        rows.add(row);
-      } catch (IllegalArgumentException e) {
-        refuse(row, e.getMessage());
-      }
-    }
+  void nextBatch() {
+    fill(rows, batch, this::read, this::refuse);
     score();
   }
 

@@ -9,12 +9,9 @@ import io.github.multiref.api.Solver;
 import io.github.multiref.rewards.io.JsonLine;
 import io.github.multiref.runtime.Registries;
 import io.github.multiref.solvers.DatasetSolver;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -28,29 +25,26 @@ import org.apache.spark.sql.RowFactory;
  * <p>Input columns, in this order: {@code prompt}, {@code responses} (or null when absent),
  * {@code reward}, {@code ref_logprobs}, the numbers already cast to double.
  */
-final class SolvePartition implements Iterator<Row> {
+final class SolvePartition extends BatchedRows {
 
   static final int PROMPT = 0;
   static final int RESPONSES = 1;
   static final int REWARD = 2;
   static final int REFS = 3;
 
-  private final Iterator<Row> in;
   private final SolveSpec spec;
   private final int k;
   private final boolean quarantine;
   private final Solver solver;
   private final BatchSpec batchSpec;
-  private final ArrayDeque<Row> ready = new ArrayDeque<>();
-
   // the batch being filled: row objects only for the keys that go to the output
   private final List<Row> rows = new ArrayList<>();
   private int[] offsets = new int[1];
   private double[] rewards = new double[1024];
   private double[] refs = new double[1024];
 
-  SolvePartition(Iterator<Row> in, SolveSpec spec, int k, boolean quarantine) {
-    this.in = in;
+  SolvePartition(java.util.Iterator<Row> in, SolveSpec spec, int k, boolean quarantine) {
+    super(in);
     this.spec = spec;
     this.k = k;
     this.quarantine = quarantine;
@@ -63,34 +57,9 @@ final class SolvePartition implements Iterator<Row> {
   }
 
   @Override
-  public boolean hasNext() {
-    while (ready.isEmpty() && in.hasNext()) {
-      fill();
-      solve();
-    }
-    return !ready.isEmpty();
-  }
-
-  @Override
-  public Row next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    return ready.poll();
-  }
-
-  private void fill() {
-    rows.clear();
-    while (rows.size() < spec.batch() && in.hasNext()) {
-      Row row = in.next();
-      int p = rows.size();
-      try {
-        read(row, p);
-        rows.add(row);
-      } catch (IllegalArgumentException e) {
-        refuse(row, e.getMessage());
-      }
-    }
+  void nextBatch() {
+    fill(rows, spec.batch(), this::read, this::refuse);
+    solve();
   }
 
   /** Row p's numbers into the batch's arrays after offsets[p], checked; offsets[p + 1] set. */

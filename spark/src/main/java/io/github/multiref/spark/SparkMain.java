@@ -165,6 +165,10 @@ public final class SparkMain implements Runnable {
     @Option(names = "--weights", paramLabel = "A1,...,AK", split = ",",
         description = "Reference weights alpha, non-negative, summing to 1 (default: uniform).")
     double[] weights;
+
+    @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
+        description = "Any registered divergence (default: ${DEFAULT-VALUE}).")
+    String divergence;
   }
 
   @Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -174,10 +178,6 @@ public final class SparkMain implements Runnable {
     @picocli.CommandLine.ParentCommand SparkMain parent;
     @Mixin SparkOptions spark;
     @Mixin TableOptions table;
-
-    @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
-        description = "Any registered divergence (default: ${DEFAULT-VALUE}).")
-    String divergence;
 
     @Option(names = "--solver", paramLabel = "NAME", defaultValue = "auto",
         description = "Any registered solver (default: ${DEFAULT-VALUE}).")
@@ -198,7 +198,7 @@ public final class SparkMain implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      SolveSpec spec = new SolveSpec(divergence, solver, table.beta, table.weights,
+      SolveSpec spec = new SolveSpec(table.divergence, solver, table.beta, table.weights,
           !noNormalize, batch, spark.pluginDirs);
       try (Session job = spark.session("solve")) {
         SparkSession session = job.spark();
@@ -206,7 +206,7 @@ public final class SparkMain implements Runnable {
         Summary s = Outputs.write(session, in, table,
             () -> MultirefSpark.solve(in, spec), () -> MultirefSpark.solveQuarantining(in, spec));
         parent.err().printf(Locale.ROOT, "multiref spark solve: %s, divergence %s, beta %s%n",
-            s, divergence, table.beta);
+            s, table.divergence, table.beta);
       }
       return 0;
     }
@@ -219,10 +219,6 @@ public final class SparkMain implements Runnable {
     @picocli.CommandLine.ParentCommand SparkMain parent;
     @Mixin SparkOptions spark;
     @Mixin TableOptions table;
-
-    @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
-        description = "Any registered divergence (default: ${DEFAULT-VALUE}).")
-    String divergence;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "sigmoid",
         description = "sigmoid (default; sigmoid:label-smoothing=EPS), hinge or ipo.")
@@ -243,7 +239,7 @@ public final class SparkMain implements Runnable {
     @Override
     public Integer call() throws IOException {
       io.github.multiref.solvers.dpo.DpoLosses.parse(loss); // a bad name fails here, at once
-      DpoSpec spec = new DpoSpec(divergence, loss, table.beta, table.weights, adaptive, batch,
+      DpoSpec spec = new DpoSpec(table.divergence, loss, table.beta, table.weights, adaptive, batch,
           spark.pluginDirs);
       try (Session job = spark.session("dpo-score")) {
         SparkSession session = job.spark();
@@ -251,7 +247,7 @@ public final class SparkMain implements Runnable {
         Summary s = Outputs.write(session, in, table, () -> MultirefSpark.scoreDpo(in, spec),
             () -> MultirefSpark.scoreDpoQuarantining(in, spec));
         parent.err().printf(Locale.ROOT, "multiref spark dpo-score: %s, divergence %s, loss %s,"
-            + " beta %s%n", s, divergence, loss, table.beta);
+            + " beta %s%n", s, table.divergence, loss, table.beta);
       }
       return 0;
     }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,19 +26,25 @@ class JobJarIT {
 
   @TempDir Path dir;
 
+  private static SparkSession spark; // this JVM's, for the files; the job runs in its own
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSupport.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
   @Test
   void theJobJarRunsOnSparksClassPathAlone() throws Exception {
     Path jar = Path.of(System.getProperty("multiref.sparkJar"));
     assertThat(jar).exists();
-    Path input;
+    Path input = SparkTestSupport.oneParquetFile(SparkTestSupport.pairs(spark, 3000, 4, 17),
+        dir.resolve("pairs"));
     Path cliOut = dir.resolve("cli.parquet");
-    SparkSession spark = SparkTestSupport.session("local[2]");
-    try {
-      input = SparkTestSupport.oneParquetFile(SparkTestSupport.pairs(spark, 3000, 4, 17),
-          dir.resolve("pairs"));
-    } finally {
-      spark.stop();
-    }
     SparkTestSupport.cli(dir, "dpo-score", "--input", input.toString(), "--output",
         cliOut.toString(), "--beta", "0.1");
 
@@ -58,20 +66,14 @@ class JobJarIT {
     assertThat(job.exitValue()).as(output).isZero();
     assertThat(output).contains("3000 rows read, 3000 written");
 
-    spark = SparkTestSupport.session("local[2]");
-    try {
-      Map<String, org.apache.spark.sql.Row> expected = SparkTestSupport.byKey(
-          spark.read().parquet(cliOut.toString()), "prompt");
-      Map<String, org.apache.spark.sql.Row> actual = SparkTestSupport.byKey(
-          spark.read().parquet(dir.resolve("spark").toString()), "prompt");
-      assertThat(actual.keySet()).isEqualTo(expected.keySet());
-      for (String key : expected.keySet()) {
-        SparkTestSupport.assertSameBits(expected.get(key), actual.get(key), new String[] {
-            "loss", "logit", "grad_chosen", "grad_rejected", "chosen_reward",
-            "rejected_reward"});
-      }
-    } finally {
-      spark.stop();
+    Map<String, org.apache.spark.sql.Row> expected = SparkTestSupport.byKey(
+        spark.read().parquet(cliOut.toString()), "prompt");
+    Map<String, org.apache.spark.sql.Row> actual = SparkTestSupport.byKey(
+        spark.read().parquet(dir.resolve("spark").toString()), "prompt");
+    assertThat(actual.keySet()).isEqualTo(expected.keySet()).hasSize(3000);
+    for (String key : expected.keySet()) {
+      SparkTestSupport.assertSameBits(expected.get(key), actual.get(key), new String[] {
+          "loss", "logit", "grad_chosen", "grad_rejected", "chosen_reward", "rejected_reward"});
     }
   }
 
