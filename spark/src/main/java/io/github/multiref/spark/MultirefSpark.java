@@ -15,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -95,7 +96,20 @@ public final class MultirefSpark {
     boolean[] keys = keyColumns(pairs);
     Dataset<Row> in = pairColumns(pairs, keys);
     int k = references(in, "ref_chosen_logps", spec.weights());
-    return in.mapPartitions(new Scoring(spec, k, keys, false), Encoders.row(dpoSchema(keys)));
+    return internal(in, new Scoring(spec, k, keys, false, dpoSchema(keys)), dpoSchema(keys));
+  }
+
+  /**
+   * A partition function over Spark's internal rows (its Parquet reader's, without conversion to
+   * {@code Row} objects), and the Dataset of what it gives.
+   */
+  private static Dataset<Row> internal(Dataset<Row> in,
+      org.apache.spark.api.java.function.FlatMapFunction<Iterator<InternalRow>, InternalRow> f,
+      StructType schema) {
+    org.apache.spark.sql.classic.Dataset<Row> classic = (org.apache.spark.sql.classic.Dataset<Row>) in;
+    org.apache.spark.rdd.RDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(f).rdd();
+    return classic.sparkSession().internalCreateDataFrame(rows, schema, false);
   }
 
   /** {@link #scoreDpo}, with bad rows quarantined instead of failing the job. */
@@ -104,7 +118,7 @@ public final class MultirefSpark {
     Dataset<Row> in = pairColumns(pairs, keys);
     int k = references(in, "ref_chosen_logps", spec.weights());
     StructType schema = quarantined(dpoSchema(keys), in.schema());
-    return split(in.mapPartitions(new Scoring(spec, k, keys, true), Encoders.row(schema)),
+    return split(internal(in, new Scoring(spec, k, keys, true, schema), schema),
         dpoSchema(keys));
   }
 
@@ -289,24 +303,27 @@ public final class MultirefSpark {
   }
 
   /** The scoring of one partition, shipped to the executors. */
-  private static final class Scoring implements MapPartitionsFunction<Row, Row> {
+  private static final class Scoring implements
+      org.apache.spark.api.java.function.FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private static final long serialVersionUID = 1L;
     private final DpoSpec spec;
     private final int k;
     private final boolean[] keys;
     private final boolean quarantine;
+    private final StructType schema;
 
-    Scoring(DpoSpec spec, int k, boolean[] keys, boolean quarantine) {
+    Scoring(DpoSpec spec, int k, boolean[] keys, boolean quarantine, StructType schema) {
       this.spec = spec;
       this.k = k;
       this.keys = keys.clone();
       this.quarantine = quarantine;
+      this.schema = schema;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
       FaultInjection.beforePartition();
-      return new DpoPartition(rows, spec, k, keys, quarantine);
+      return new DpoPartition(rows, spec, k, keys, quarantine, schema);
     }
   }
 }
