@@ -3,7 +3,7 @@ package io.github.multiref.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.multiref.io.DuckDbTests;
+import io.github.multiref.referee.DuckDbTests;
 import io.github.multiref.rewards.io.JsonLine;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -89,7 +89,7 @@ class ExperimentCommandsTest {
     assertThat(out.resolve("report.md")).exists();
     assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + 2 * 4 * 2);
     // results.parquet holds results.csv's rows, as DuckDB reads both (empty CSV fields as NULL)
-    try (io.github.multiref.io.DuckDb duck = new io.github.multiref.io.DuckDb()) {
+    try (io.github.multiref.referee.DuckDb duck = new io.github.multiref.referee.DuckDb()) {
       String csv = "read_csv('" + out.resolve("results.csv") + "', header = true)";
       String parquet = "'" + out.resolve("results.parquet") + "'";
       assertThat(duck.strings("SELECT count(*) FROM " + parquet)).containsExactly("16");

@@ -2,7 +2,7 @@ package io.github.multiref.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiref.io.DuckDbTests;
+import io.github.multiref.referee.DuckDbTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

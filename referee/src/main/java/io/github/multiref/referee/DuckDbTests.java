@@ -1,4 +1,4 @@
-package io.github.multiref.io;
+package io.github.multiref.referee;
 
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.github.multiref.io;
+package io.github.multiref.referee;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The referee of every Parquet test: DuckDB in this process, through its JDBC driver, an engine
- * that shares no code with parquet-java. Shared with other modules' tests through this module's
- * test jar.
+ * that shares no code with parquet-java. The tests of {@code io} and {@code cli} use it (test
+ * scope).
  */
 public final class DuckDb implements AutoCloseable {
 
