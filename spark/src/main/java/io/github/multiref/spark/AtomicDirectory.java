@@ -49,6 +49,23 @@ final class AtomicDirectory {
     return temporary.toString();
   }
 
+  /**
+   * The temporary directory for Spark's readers, which take a path as a glob pattern: Hadoop's
+   * glob characters escaped, so that an output named {@code scores[1]} is read back as itself.
+   */
+  String temporaryToRead() {
+    String path = temporary.toString();
+    StringBuilder literal = new StringBuilder(path.length() + 8);
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if ("\\[]{}*?".indexOf(c) >= 0) {
+        literal.append('\\');
+      }
+      literal.append(c);
+    }
+    return literal.toString();
+  }
+
   /** Moves the written directory into place, replacing an earlier output of the same name. */
   void commit() throws IOException {
     if (fs.exists(target)) {

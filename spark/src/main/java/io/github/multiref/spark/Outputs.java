@@ -63,7 +63,7 @@ final class Outputs {
 
   /** The rows written to a temporary directory. */
   private static long count(SparkSession spark, AtomicDirectory d) {
-    return spark.read().parquet(d.temporary()).count();
+    return spark.read().parquet(d.temporaryToRead()).count();
   }
 
   /**

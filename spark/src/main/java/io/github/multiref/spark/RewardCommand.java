@@ -104,7 +104,7 @@ final class RewardCommand implements Callable<Integer>, SparkMain.Job {
             session.sparkContext().hadoopConfiguration());
         try {
           RewardFits.fitTabular(in, spec).write().parquet(out.temporary());
-          Row totals = session.read().parquet(out.temporary())
+          Row totals = session.read().parquet(out.temporaryToRead())
               .selectExpr("sum(pairs)", "sum(log_likelihood)", "max(iterations)", "count(*)")
               .first();
           if (totals.getLong(3) == 0) {

@@ -141,14 +141,15 @@ class RewardFitsTest {
 
   @Test
   void theCommandLineEntryWritesTheFitsWholeAndRefusesMissingFeatures() throws Exception {
-    Path out = dir.resolve("tabular-out");
+    Path out = dir.resolve("tabular[1]"); // glob characters in the name, taken literally
     StringWriter err = new StringWriter();
     int code = SparkMain.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
         "fit-reward", "--pairs", pairs.toString(), "--output", out.toString());
     assertThat(code).as(err.toString()).isZero();
     assertThat(err.toString()).contains("multiref spark fit-reward: 2400 pairs, model bt,"
         + " class tabular");
-    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(80);
+    assertThat(spark.read().parquet(out.toString().replace("[", "\\[").replace("]", "\\]"))
+        .count()).isEqualTo(80);
     JsonNode summary = new ObjectMapper().readTree(out.resolve("_fit.json").toFile());
     assertThat(summary.get("prompts").asInt()).isEqualTo(80);
 

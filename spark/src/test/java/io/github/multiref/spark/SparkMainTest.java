@@ -171,6 +171,19 @@ class SparkMainTest {
   }
 
   @Test
+  void outputNamesWithGlobCharactersAreTakenLiterally() {
+    Path in = prompts(List.of(prompt("nan", List.of(Double.NaN), List.of(List.of(-1.0)))));
+    Path out = dir.resolve("out[1]{a,b}*?");
+    Path bad = dir.resolve("bad[2]");
+    Run r = run("solve", "--input", in.toString(), "--output", out.toString(), "--beta", "1",
+        "--bad-rows", bad.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("41 rows read, 40 written");
+    assertThat(out.resolve("_SUCCESS")).exists();
+    assertThat(bad.resolve("_SUCCESS")).exists();
+  }
+
+  @Test
   void missingColumnsAndBadOptionsAreRefusedAtOnce() {
     Path in = dir.resolve("keys-only");
     spark.sql("SELECT 'p' AS prompt, array(1.0D) AS reward").write().parquet(in.toString());
