@@ -8,4 +8,5 @@ module io.github.multiref.solvers {
 
   exports io.github.multiref.solvers;
   exports io.github.multiref.solvers.dpo;
+  exports io.github.multiref.solvers.sampled;
 }

@@ -394,6 +394,10 @@ public final class ParquetTableWriter implements AutoCloseable {
       start(column, TableSchema.Kind.LONG).write(value, 0, present(column));
     }
 
+    public void bool(int column, boolean value) {
+      start(column, TableSchema.Kind.BOOLEAN).write(value, 0, present(column));
+    }
+
     /** {@code values[from .. to - 1]} as one list. */
     public void numbers(int column, double[] values, int from, int to) {
       ColumnWriter w = start(column, TableSchema.Kind.DOUBLE_LIST);

@@ -17,7 +17,7 @@ public final class TableSchema {
   /** What one column holds. */
   @Stability(Stability.Status.EXPERIMENTAL)
   public enum Kind {
-    STRING, DOUBLE, LONG, DOUBLE_LIST, STRING_LIST, DOUBLE_LIST_LIST
+    STRING, DOUBLE, LONG, BOOLEAN, DOUBLE_LIST, STRING_LIST, DOUBLE_LIST_LIST
   }
 
   /**
@@ -82,6 +82,9 @@ public final class TableSchema {
           break;
         case LONG:
           fields.add(Types.primitive(PrimitiveTypeName.INT64, rep).named(c.name()));
+          break;
+        case BOOLEAN:
+          fields.add(Types.primitive(PrimitiveTypeName.BOOLEAN, rep).named(c.name()));
           break;
         case DOUBLE_LIST:
           fields.add(Types.list(rep).requiredElement(PrimitiveTypeName.DOUBLE).named(c.name()));
