@@ -6,7 +6,8 @@ perturbations (DISAGREEMENT nats each); rewards uniform on [0, 4]; N responses d
 the proposal q = (pi_1 + pi_2) / 2, as a user who samples from both models has them. Writes the
 samples as `multiref estimate` input (samples.jsonl), and exact.json with, per prompt, the exact
 reverse-KL optimum J* = beta log C (a log-sum-exp over the whole space), this twin's own
-self-normalized estimate of it from the same samples, and every field `multiref estimate` writes
+self-normalized estimate of it from the same samples, the value `solve` tends to on such samples as
+N grows, and every field `multiref estimate` writes
 for reverse and forward KL, computed here (the fixture of EstimateCommandTest).
 
     python3 sampled_twin.py OUT_DIR [prompts] [vocabulary] [samples] [seed] [spread] [disagreement]
@@ -83,7 +84,7 @@ def forward_kl(reward, refs, log_q):
             "kl_to_references": kl, "ess": float(n * n / np.sum(w ** 2))}
 
 
-exact, twin, fields = [], [], []
+exact, twin, fields, limit = [], [], [], []
 with open(f"{out}/samples.jsonl", "w") as f:
     for p in range(P):
         refs = S * rng.standard_normal(V) + D * rng.standard_normal((2, V))
@@ -92,7 +93,10 @@ with open(f"{out}/samples.jsonl", "w") as f:
         log_u = alpha @ refs + reward / beta
         exact.append(beta * logsumexp(log_u))
         log_q = np.full(V, -np.log(V)) if uniform else logsumexp(refs + np.log(0.5), axis=0)
-        draws = rng.choice(V, N, p=np.exp(log_q - logsumexp(log_q)))
+        q = np.exp(log_q - logsumexp(log_q))
+        # where `solve` on the samples goes as N grows: beta log(E_q u / prod_i E_q[pi_i]^alpha_i)
+        limit.append(beta * (logsumexp(log_u + np.log(q)) - alpha @ logsumexp(refs + np.log(q), axis=1)))
+        draws = rng.choice(V, N, p=q)
         log_w = log_u[draws] - log_q[draws]
         twin.append(beta * (logsumexp(log_w) - np.log(N)))
         fields.append({"reverse-kl": reverse_kl(reward[draws], refs[:, draws], log_q[draws]),
@@ -101,5 +105,5 @@ with open(f"{out}/samples.jsonl", "w") as f:
             "prompt": f"p{p}", "responses": [f"y{d}" for d in draws],
             "reward": reward[draws].tolist(), "ref_logprobs": refs[:, draws].tolist(),
             "proposal_logprobs": log_q[draws].tolist()}) + "\n")
-json.dump({"beta": beta, "exact": exact, "twin": twin, "fields": fields},
+json.dump({"beta": beta, "exact": exact, "twin": twin, "solve_limit": limit, "fields": fields},
           open(f"{out}/exact.json", "w"))

@@ -99,6 +99,9 @@ final class EstimateCommand implements Callable<Integer>, MultirefCommand.Subcom
   /** One prompt's estimate, and its resampled indices (null without --resample). */
   record Result(PromptRecord record, Estimate estimate, int[] resampled) {}
 
+  /** How many low-ESS prompts are named on stderr; the rest are counted. */
+  static final int WARNINGS_SHOWN = 10;
+
   private boolean forward;
   private double[] alpha;
   private int references = -1;
@@ -359,9 +362,13 @@ final class EstimateCommand implements Callable<Integer>, MultirefCommand.Subcom
     valueSum += e.value();
     if (e.essWarning()) {
       warnings++;
-      parent.main().err().printf(Locale.ROOT, "multiref estimate: warning: %s (prompt '%s'):"
-          + " effective sample size %.4g of %d samples, below 0.1 N; the estimate is not to be"
-          + " trusted%n", r.where(), r.prompt(), e.ess(), e.samples());
+      if (warnings <= WARNINGS_SHOWN) {
+        parent.main().err().printf(Locale.ROOT, "multiref estimate: warning: %s (prompt '%s'):"
+            + " effective sample size %.4g of %d samples, below 0.1 N; the estimate is not to be"
+            + " trusted%s%n", r.where(), r.prompt(), e.ess(), e.samples(),
+            warnings == WARNINGS_SHOWN ? " (further prompts like this are counted in the summary"
+                + " and flagged by ess_warning)" : "");
+      }
     }
     String[] drawn = null;
     if (result.resampled() != null) {

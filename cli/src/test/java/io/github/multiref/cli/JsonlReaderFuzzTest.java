@@ -58,6 +58,15 @@ class JsonlReaderFuzzTest {
       } catch (IllegalArgumentException | InputException e) { // JsonLine's and solve's own
         assertOneLine(e);
       }
+      try {
+        EstimateCommand.Samples s = EstimateCommand.read(line, text);
+        assertThat(s.proposal()).hasSize(s.record().size());
+        for (double q : s.proposal()) {
+          assertThat(q).isFinite().isLessThanOrEqualTo(1e-12);
+        }
+      } catch (IllegalArgumentException | InputException e) { // and estimate's
+        assertOneLine(e);
+      }
     }
   }
 
