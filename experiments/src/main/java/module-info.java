@@ -5,6 +5,7 @@ module io.github.multiref.experiments {
   requires transitive io.github.multiref.rewards;
   requires io.github.multiref.solvers;
   requires io.github.multiref.bounds;
+  requires io.github.multiref.sequences;
   requires com.fasterxml.jackson.databind;
   requires org.jfree.jfreechart;
   requires java.desktop;

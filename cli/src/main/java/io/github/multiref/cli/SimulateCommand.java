@@ -3,6 +3,7 @@ package io.github.multiref.cli;
 import io.github.multiref.experiments.Experiment;
 import io.github.multiref.experiments.ExperimentConfig;
 import io.github.multiref.experiments.Reports;
+import io.github.multiref.experiments.TokenExperiment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,6 +48,13 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer>,
     } catch (NoSuchFileException e) {
       throw new InputException("config file " + config + " does not exist");
     }
+    try {
+      if (TokenExperiment.isFor(text)) {
+        return perToken(TokenExperiment.parse(text));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InputException(config + ": " + e.getMessage(), e);
+    }
     ExperimentConfig c;
     try {
       c = ExperimentConfig.parse(text);
@@ -61,4 +69,24 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer>,
     return 0;
   }
 
+  /** A per-token config: the sweeps and the estimator, their tables on stdout. */
+  private int perToken(TokenExperiment.Config c) throws java.io.IOException {
+    TokenExperiment.Result r = runPerToken(c, out, parent.main().err(), "simulate");
+    parent.main().out().print(TokenExperiment.tables(r));
+    parent.main().out().flush();
+    parent.main().err().printf(Locale.ROOT, "multiref simulate: per-token experiment, %d"
+        + " measurements in %.1f s, written to %s%n", r.rows().size(), r.seconds(), out);
+    return 0;
+  }
+
+  /** Runs a per-token experiment with a progress line, and writes its report into {@code dir}. */
+  static TokenExperiment.Result runPerToken(TokenExperiment.Config c, Path dir,
+      java.io.PrintWriter err, String label) throws java.io.IOException {
+    TokenExperiment.Result r;
+    try (Progress progress = Progress.start(err, "multiref " + label, "points")) {
+      r = TokenExperiment.run(c, point -> progress.add(1));
+    }
+    TokenExperiment.write(r, dir);
+    return r;
+  }
 }

@@ -141,6 +141,16 @@ class ExperimentCommandsTest {
             + " here \\|");
     assertThat(out.resolve("single-reference/report.md")).content()
         .contains("## Section 7: against single-reference results");
+    // per-token mixing: exact with identical references, strictly worse when they disagree
+    assertThat(r.out()).contains("| disagreement | geometric-tilted | arithmetic-tilted | mrpo |")
+        .contains("| 0 | 0 | 0 | 0 |");
+    Matcher slope = Pattern.compile("slope of log RMSE against log N: ([0-9.-]+)")
+        .matcher(r.out());
+    assertThat(slope.find()).isTrue();
+    assertThat(Double.parseDouble(slope.group(1))).isBetween(-0.6, -0.4);
+    assertThat(out.resolve("per-token/gap-vs-disagreement.png")).exists();
+    assertThat(out.resolve("per-token/report.md")).content()
+        .contains("# Per-token mixing against the exact multi-reference optimum");
   }
 
   private static int percent(String cell) {

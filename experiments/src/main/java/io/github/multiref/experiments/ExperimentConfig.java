@@ -289,7 +289,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
         sampling, model, methods, n, trials, delta, seed.asLong(), truth);
   }
 
-  private static JsonNode readObject(String json) {
+  static JsonNode readObject(String json) {
     JsonNode root;
     try {
       root = JsonLine.MAPPER.readTree(json);
@@ -406,7 +406,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
       "alpha", "beta", "r_max");
 
   /** Refuses a key that is not in {@code known}, naming its path and the closest known key. */
-  private static void rejectUnknownKeys(JsonNode node, String prefix, List<String> known) {
+  static void rejectUnknownKeys(JsonNode node, String prefix, List<String> known) {
     for (var names = node.fieldNames(); names.hasNext(); ) {
       String key = names.next();
       if (!known.contains(key)) {
@@ -443,7 +443,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return previous[b.length()];
   }
 
-  private static JsonNode object(JsonNode root, String field) {
+  static JsonNode object(JsonNode root, String field) {
     JsonNode v = root.get(field);
     if (v == null || !v.isObject()) {
       throw new IllegalArgumentException(field + " must be an object");
@@ -451,7 +451,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return v;
   }
 
-  private static String text(JsonNode node, String path) {
+  static String text(JsonNode node, String path) {
     JsonNode v = node.get(path.substring(path.lastIndexOf('.') + 1));
     if (v == null || !v.isTextual()) {
       throw new IllegalArgumentException(path + " must be a string");
@@ -459,7 +459,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return v.asText();
   }
 
-  private static double number(JsonNode node, String path) {
+  static double number(JsonNode node, String path) {
     JsonNode v = node.get(path.substring(path.lastIndexOf('.') + 1));
     if (v == null || !v.isNumber()) {
       throw new IllegalArgumentException(path + " must be a number");
@@ -467,7 +467,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return v.asDouble();
   }
 
-  private static double positive(JsonNode node, String path) {
+  static double positive(JsonNode node, String path) {
     double v = number(node, path);
     if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(path + " must be finite and > 0, got " + v);
@@ -475,7 +475,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return v;
   }
 
-  private static double nonNegative(JsonNode node, String path, double otherwise) {
+  static double nonNegative(JsonNode node, String path, double otherwise) {
     if (node.get(path.substring(path.lastIndexOf('.') + 1)) == null) {
       return otherwise;
     }
@@ -486,7 +486,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return v;
   }
 
-  private static int integer(JsonNode node, String path, int minimum) {
+  static int integer(JsonNode node, String path, int minimum) {
     double v = number(node, path);
     if (!(v >= minimum && v == Math.rint(v) && v <= Integer.MAX_VALUE)) {
       throw new IllegalArgumentException(path + " must be an integer >= " + minimum + ", got "
@@ -495,7 +495,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return (int) v;
   }
 
-  private static double[] numbers(JsonNode node, String path) {
+  static double[] numbers(JsonNode node, String path) {
     return numbers(node, path.substring(path.lastIndexOf('.') + 1), path);
   }
 
