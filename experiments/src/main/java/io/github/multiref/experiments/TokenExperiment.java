@@ -2,6 +2,7 @@ package io.github.multiref.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.api.Stability;
+import io.github.multiref.sequences.CharNgram;
 import io.github.multiref.sequences.PerToken;
 import io.github.multiref.sequences.SyntheticReferences;
 import io.github.multiref.sequences.TokenPolicy;
@@ -65,7 +66,7 @@ public final class TokenExperiment {
 
   private static final List<String> KEYS = List.of("experiment", "vocabulary", "length",
       "temperatures", "spread", "disagreement", "alpha", "beta", "token_reward",
-      "sequence_reward", "seeds", "seed", "sweeps", "estimator");
+      "sequence_reward", "seeds", "seed", "sweeps", "estimator", "ngram");
   private static final List<String> SWEEPS = List.of("length", "vocabulary", "temperature",
       "disagreement", "spread", "alpha", "beta");
 
@@ -75,11 +76,17 @@ public final class TokenExperiment {
   @Stability(Stability.Status.EXPERIMENTAL)
   public record Setting(int vocabulary, int length, double[] temperatures, double spread,
       double disagreement, double[] alpha, double beta, double tokenReward,
-      double sequenceReward) {
+      double sequenceReward, List<CharNgram> ngrams) {
 
     public Setting {
       temperatures = temperatures.clone();
       alpha = alpha.clone();
+      ngrams = ngrams == null ? null : List.copyOf(ngrams);
+    }
+
+    /** K. */
+    public int references() {
+      return alpha.length;
     }
 
     @Override
@@ -98,42 +105,54 @@ public final class TokenExperiment {
       switch (parameter) {
         case "length":
           return new Setting(vocabulary, (int) value, temperatures, spread, disagreement, alpha,
-              beta, tokenReward, sequenceReward);
+              beta, tokenReward, sequenceReward, ngrams);
         case "vocabulary":
+          requireSynthetic(parameter);
           return new Setting((int) value, length, temperatures, spread, disagreement, alpha, beta,
-              tokenReward, sequenceReward);
+              tokenReward, sequenceReward, ngrams);
         case "temperature": {
+          requireSynthetic(parameter);
           double[] t = temperatures.clone();
           t[k - 1] = value;
           return new Setting(vocabulary, length, t, spread, disagreement, alpha, beta,
-              tokenReward, sequenceReward);
+              tokenReward, sequenceReward, ngrams);
         }
         case "disagreement":
+          requireSynthetic(parameter);
           return new Setting(vocabulary, length, temperatures, spread, value, alpha, beta,
-              tokenReward, sequenceReward);
+              tokenReward, sequenceReward, ngrams);
         case "spread":
+          requireSynthetic(parameter);
           return new Setting(vocabulary, length, temperatures, value, disagreement, alpha, beta,
-              tokenReward, sequenceReward);
+              tokenReward, sequenceReward, ngrams);
         case "alpha": {
-          double[] a = new double[k];
-          Arrays.fill(a, (1 - value) / (k - 1));
-          a[k - 1] = value;
+          double[] a = new double[alpha.length];
+          Arrays.fill(a, (1 - value) / (alpha.length - 1));
+          a[alpha.length - 1] = value;
           return new Setting(vocabulary, length, temperatures, spread, disagreement, a, beta,
-              tokenReward, sequenceReward);
+              tokenReward, sequenceReward, ngrams);
         }
         case "beta":
           return new Setting(vocabulary, length, temperatures, spread, disagreement, alpha, value,
-              tokenReward, sequenceReward);
+              tokenReward, sequenceReward, ngrams);
         default:
           throw new IllegalArgumentException("unknown sweep '" + parameter + "'; known: "
               + SWEEPS);
       }
     }
 
+    private void requireSynthetic(String parameter) {
+      if (ngrams != null) {
+        throw new IllegalArgumentException("sweeps." + parameter + " changes the synthetic"
+            + " references; with n-gram references sweep length, alpha or beta");
+      }
+    }
+
     /** The full tree of this setting, its references and rewards drawn with {@code seed}. */
     public TokenTree tree(long seed) {
-      return TokenTree.full(vocabulary, length, temperatures.length,
-          new SyntheticReferences(vocabulary, temperatures, spread, disagreement, seed),
+      TokenTree.Model model = ngrams != null ? CharNgram.references(ngrams)
+          : new SyntheticReferences(vocabulary, temperatures, spread, disagreement, seed);
+      return TokenTree.full(vocabulary, length, references(), model,
           SyntheticReferences.rewards(seed, tokenReward, sequenceReward));
     }
   }
@@ -170,27 +189,45 @@ public final class TokenExperiment {
     if (!KIND.equals(ExperimentConfig.text(root, "experiment"))) {
       throw new IllegalArgumentException("experiment must be '" + KIND + "'");
     }
-    double[] temperatures = ExperimentConfig.numbers(root, "temperatures");
-    for (int i = 0; i < temperatures.length; i++) {
-      if (!(temperatures[i] > 0 && temperatures[i] < Double.POSITIVE_INFINITY)) {
-        throw new IllegalArgumentException("temperatures[" + i + "] must be finite and > 0, got "
-            + temperatures[i]);
+    List<CharNgram> ngrams = root.get("ngram") == null ? null
+        : ngrams(ExperimentConfig.object(root, "ngram"));
+    double[] temperatures;
+    int vocabulary;
+    if (ngrams != null) {
+      for (String synthetic : List.of("temperatures", "vocabulary", "spread", "disagreement")) {
+        if (root.get(synthetic) != null) {
+          throw new IllegalArgumentException(synthetic + " describes the synthetic references;"
+              + " with ngram the references are the n-gram models (leave it out)");
+        }
       }
+      temperatures = new double[ngrams.size()];
+      Arrays.fill(temperatures, 1);
+      vocabulary = ngrams.get(0).alphabet().length();
+    } else {
+      temperatures = ExperimentConfig.numbers(root, "temperatures");
+      for (int i = 0; i < temperatures.length; i++) {
+        if (!(temperatures[i] > 0 && temperatures[i] < Double.POSITIVE_INFINITY)) {
+          throw new IllegalArgumentException("temperatures[" + i + "] must be finite and > 0,"
+              + " got " + temperatures[i]);
+        }
+      }
+      vocabulary = ExperimentConfig.integer(root, "vocabulary", 2);
     }
     if (temperatures.length < 2) {
-      throw new IllegalArgumentException("temperatures must have one entry per reference, K >= 2");
+      throw new IllegalArgumentException("K >= 2 references: temperatures (or ngram.orders) must"
+          + " have at least 2 entries");
     }
     double[] alpha = ExperimentConfig.numbers(root, "alpha");
     if (alpha.length != temperatures.length) {
-      throw new IllegalArgumentException("alpha has " + alpha.length + " weights but temperatures"
-          + " has " + temperatures.length + " references");
+      throw new IllegalArgumentException("alpha has " + alpha.length + " weights but there are "
+          + temperatures.length + " references");
     }
-    Setting base = new Setting(ExperimentConfig.integer(root, "vocabulary", 2),
+    Setting base = new Setting(vocabulary,
         ExperimentConfig.integer(root, "length", 1), temperatures,
         ExperimentConfig.nonNegative(root, "spread", 2), ExperimentConfig.nonNegative(root,
             "disagreement", 1), alpha, ExperimentConfig.positive(root, "beta"),
         ExperimentConfig.nonNegative(root, "token_reward", 0),
-        ExperimentConfig.nonNegative(root, "sequence_reward", 1));
+        ExperimentConfig.nonNegative(root, "sequence_reward", 1), ngrams);
     check(base, "");
     Map<String, double[]> sweeps = new LinkedHashMap<>();
     JsonNode s = ExperimentConfig.object(root, "sweeps");
@@ -225,6 +262,54 @@ public final class TokenExperiment {
       repetitions = ExperimentConfig.integer(e, "estimator.repetitions", 2);
     }
     return new Config(base, sweeps, seeds, seed.asLong(), samples, repetitions);
+  }
+
+  /**
+   * {@code "ngram": {"text": FILE, "orders": [1, 3], "alphabet": " etaoins", "add_k": 0.5}}: one
+   * character n-gram reference per order, trained on the text file (UTF-8; characters outside
+   * the alphabet skipped; the alphabet defaults to the text's 6 most frequent characters).
+   */
+  private static List<CharNgram> ngrams(JsonNode n) {
+    ExperimentConfig.rejectUnknownKeys(n, "ngram.", List.of("text", "orders", "alphabet",
+        "add_k"));
+    Path file = Path.of(ExperimentConfig.text(n, "ngram.text"));
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("ngram.text: cannot read " + file + " ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
+    String alphabet = n.get("alphabet") != null ? ExperimentConfig.text(n, "ngram.alphabet")
+        : mostFrequent(text, 6);
+    double addK = ExperimentConfig.nonNegative(n, "ngram.add_k", 0.5);
+    List<CharNgram> models = new ArrayList<>();
+    for (double order : ExperimentConfig.numbers(n, "ngram.orders")) {
+      if (!(order >= 1 && order <= 8 && order == Math.rint(order))) {
+        throw new IllegalArgumentException("ngram.orders must hold integers from 1 to 8, got "
+            + order);
+      }
+      models.add(CharNgram.train(text, alphabet, (int) order, addK));
+    }
+    return models;
+  }
+
+  /** The text's {@code count} most frequent characters, most frequent first. */
+  static String mostFrequent(String text, int count) {
+    Map<Character, Integer> counts = new java.util.HashMap<>();
+    for (char c : text.toCharArray()) {
+      if (c != '\n' && c != '\r') {
+        counts.merge(c, 1, Integer::sum);
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    counts.entrySet().stream().sorted(Map.Entry.<Character, Integer>comparingByValue().reversed()
+        .thenComparing(Map.Entry.comparingByKey())).limit(count)
+        .forEach(e -> b.append(e.getKey()));
+    if (b.length() < 2) {
+      throw new IllegalArgumentException("ngram.text holds fewer than 2 distinct characters");
+    }
+    return b.toString();
   }
 
   private static void check(Setting s, String where) {
@@ -386,6 +471,11 @@ public final class TokenExperiment {
   public static String tables(Result r) {
     StringBuilder b = new StringBuilder();
     Setting s = r.config().base();
+    if (s.ngrams() != null) {
+      b.append(String.format(Locale.ROOT, "References: character n-gram models of orders %s over"
+          + " the alphabet '%s'. ", s.ngrams().stream().map(m -> Integer.toString(m.order()))
+          .toList(), s.ngrams().get(0).alphabet()));
+    }
     b.append(String.format(Locale.ROOT, "Base setting: vocabulary %d, length %d (%d sequences),"
         + " K = %d references (temperatures %s, shared base %.3g nats, own perturbation %.3g"
         + " nats), alpha %s, beta %.3g, rewards %.3g per token and %.3g per sequence (Gaussian);"

@@ -53,6 +53,32 @@ class TokenExperimentTest {
   }
 
   @Test
+  void characterNgramReferencesTrainedOnAUsersTextFile() throws Exception {
+    Path text = tmp.resolve("text.txt");
+    Files.writeString(text, "the cat sat on the mat and the rat ate the hat that sat there\n"
+        .repeat(20));
+    String config = """
+        {"experiment": "per-token", "ngram": {"text": "%s", "orders": [1, 3]},
+         "length": 5, "alpha": [0.5, 0.5], "beta": 0.5, "seeds": 2, "seed": 1,
+         "sweeps": {"alpha": [0, 0.5, 1], "length": [1, 5]}}
+        """.formatted(text.toString().replace("\\", "\\\\"));
+    TokenExperiment.Config c = TokenExperiment.parse(config);
+    // the six most frequent characters, most frequent first (ties in character order)
+    assertThat(c.base().ngrams().get(0).alphabet()).isEqualTo(" taehn");
+    TokenExperiment.Result r = TokenExperiment.run(c, p -> { });
+    for (String policy : TokenExperiment.ENSEMBLES) {
+      assertThat(TokenExperiment.meanGaps(r, "alpha", policy).get(0.0)).isCloseTo(0,
+          within(1e-12));
+      assertThat(TokenExperiment.meanGaps(r, "alpha", policy).get(0.5)).isGreaterThan(1e-6);
+    }
+    assertThat(TokenExperiment.tables(r)).startsWith("References: character n-gram models of"
+        + " orders [1, 3]");
+    assertThatThrownBy(() -> TokenExperiment.parse(config.replace("\"length\": [1, 5]",
+        "\"temperature\": [1, 2]"))).hasMessageContaining("sweeps.temperature changes the"
+        + " synthetic references");
+  }
+
+  @Test
   void badConfigsAreRefusedNamingTheField() {
     assertThatThrownBy(() -> TokenExperiment.parse(CONFIG.replace("\"seeds\"", "\"seedz\"")))
         .hasMessageStartingWith("unknown key 'seedz'; did you mean 'seeds'?");
