@@ -471,19 +471,18 @@ public final class TokenExperiment {
   public static String tables(Result r) {
     StringBuilder b = new StringBuilder();
     Setting s = r.config().base();
-    if (s.ngrams() != null) {
-      b.append(String.format(Locale.ROOT, "References: character n-gram models of orders %s over"
-          + " the alphabet '%s'. ", s.ngrams().stream().map(m -> Integer.toString(m.order()))
-          .toList(), s.ngrams().get(0).alphabet()));
-    }
+    String references = s.ngrams() != null
+        ? String.format(Locale.ROOT, "K = %d character n-gram models of orders %s over the"
+            + " alphabet '%s'", s.references(), s.ngrams().stream()
+            .map(m -> Integer.toString(m.order())).toList(), s.ngrams().get(0).alphabet())
+        : String.format(Locale.ROOT, "K = %d synthetic references (temperatures %s, shared base"
+            + " %.3g nats, own perturbation %.3g nats)", s.references(),
+            Arrays.toString(s.temperatures()), s.spread(), s.disagreement());
     b.append(String.format(Locale.ROOT, "Base setting: vocabulary %d, length %d (%d sequences),"
-        + " K = %d references (temperatures %s, shared base %.3g nats, own perturbation %.3g"
-        + " nats), alpha %s, beta %.3g, rewards %.3g per token and %.3g per sequence (Gaussian);"
+        + " %s, alpha %s, beta %.3g, rewards %.3g per token and %.3g per sequence (Gaussian);"
         + " %d trees per point.%n%n", s.vocabulary(), s.length(),
-        (long) Math.pow(s.vocabulary(), s.length()), s.temperatures().length,
-        Arrays.toString(s.temperatures()), s.spread(), s.disagreement(),
-        Arrays.toString(s.alpha()), s.beta(), s.tokenReward(), s.sequenceReward(),
-        r.config().seeds()));
+        (long) Math.pow(s.vocabulary(), s.length()), references, Arrays.toString(s.alpha()),
+        s.beta(), s.tokenReward(), s.sequenceReward(), r.config().seeds()));
     for (String parameter : r.config().sweeps().keySet()) {
       b.append("| ").append(parameter);
       for (String p : ENSEMBLES) {

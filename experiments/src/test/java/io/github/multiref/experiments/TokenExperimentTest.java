@@ -71,8 +71,8 @@ class TokenExperimentTest {
           within(1e-12));
       assertThat(TokenExperiment.meanGaps(r, "alpha", policy).get(0.5)).isGreaterThan(1e-6);
     }
-    assertThat(TokenExperiment.tables(r)).startsWith("References: character n-gram models of"
-        + " orders [1, 3]");
+    assertThat(TokenExperiment.tables(r)).contains("K = 2 character n-gram models of orders"
+        + " [1, 3] over the alphabet ' taehn'");
     assertThatThrownBy(() -> TokenExperiment.parse(config.replace("\"length\": [1, 5]",
         "\"temperature\": [1, 2]"))).hasMessageContaining("sweeps.temperature changes the"
         + " synthetic references");
