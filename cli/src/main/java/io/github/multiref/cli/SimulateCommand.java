@@ -4,9 +4,12 @@ import io.github.multiref.experiments.Experiment;
 import io.github.multiref.experiments.ExperimentConfig;
 import io.github.multiref.experiments.Reports;
 import io.github.multiref.experiments.TokenExperiment;
+import io.github.multiref.io.ParquetTableWriter;
+import io.github.multiref.io.TableSchema;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,6 +90,36 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer>,
       r = TokenExperiment.run(c, point -> progress.add(1));
     }
     TokenExperiment.write(r, dir);
+    List<TokenExperiment.Row> rows = r.rows();
+    try (ParquetTableWriter w = ParquetTableWriter.create(dir.resolve("results.parquet"),
+        PER_TOKEN_RESULTS)) {
+      w.write((i, row) -> {
+        TokenExperiment.Row x = rows.get(i);
+        row.string(0, x.parameter());
+        row.number(1, x.value());
+        row.integer(2, x.seed());
+        row.string(3, x.measured().name());
+        row.number(4, x.measured().reverseObjective());
+        row.number(5, x.measured().reverseGap());
+        row.number(6, x.measured().forwardObjective());
+        row.number(7, x.measured().forwardGap());
+        row.number(8, x.measured().klFromOptimum());
+        row.number(9, x.measured().expectedReward());
+      }, rows.size());
+    }
     return r;
   }
+
+  /** A per-token experiment's results.csv as a Parquet table. */
+  static final TableSchema PER_TOKEN_RESULTS = TableSchema.of(List.of(
+      new TableSchema.Column("parameter", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("value", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("seed", TableSchema.Kind.LONG, false),
+      new TableSchema.Column("policy", TableSchema.Kind.STRING, false),
+      new TableSchema.Column("reverse_objective", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("reverse_gap", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("forward_objective", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("forward_gap", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("kl_from_optimum", TableSchema.Kind.DOUBLE, false),
+      new TableSchema.Column("expected_reward", TableSchema.Kind.DOUBLE, false)));
 }

@@ -151,6 +151,13 @@ class ExperimentCommandsTest {
     assertThat(out.resolve("per-token/gap-vs-disagreement.png")).exists();
     assertThat(out.resolve("per-token/report.md")).content()
         .contains("# Per-token mixing against the exact multi-reference optimum");
+    try (io.github.multiref.referee.DuckDb duck = new io.github.multiref.referee.DuckDb()) {
+      Path table = out.resolve("per-token/results.parquet");
+      assertThat(duck.doubles("SELECT max(abs(reverse_gap)) FROM '" + table + "' WHERE policy ="
+          + " 'exact'").get(0)).isLessThan(1e-12);
+      assertThat(duck.doubles("SELECT count(*) FROM '" + table + "'").get(0))
+          .isEqualTo((double) Files.readAllLines(out.resolve("per-token/results.csv")).size() - 1);
+    }
   }
 
   private static int percent(String cell) {
