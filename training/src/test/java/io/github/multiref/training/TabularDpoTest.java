@@ -1,0 +1,186 @@
+package io.github.multiref.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.multiref.api.Divergence;
+import io.github.multiref.api.LogDistribution;
+import io.github.multiref.api.ReferenceSet;
+import io.github.multiref.api.RegularizedProblem;
+import io.github.multiref.api.Solver;
+import io.github.multiref.divergences.ForwardKl;
+import io.github.multiref.divergences.ReverseKl;
+import io.github.multiref.plugins.neyman.NeymanChiSquared;
+import io.github.multiref.rewards.BradleyTerry;
+import io.github.multiref.rewards.Lbfgs;
+import io.github.multiref.rewards.PreferenceData;
+import io.github.multiref.rewards.RewardLearning;
+import io.github.multiref.solvers.ForwardKlSolver;
+import io.github.multiref.solvers.GeneralFSolver;
+import io.github.multiref.solvers.ReverseKlSolver;
+import io.github.multiref.solvers.dpo.DpoLosses;
+import io.github.multiref.solvers.dpo.MultiReferenceDpo;
+import io.github.multiref.solvers.dpo.ReferenceWeighting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Tabular multi-reference DPO against the RLHF solution it stands for: trained on pairs, the
+ * policy equals the exact solver's optimum for the tabular Bradley-Terry MLE reward learned from
+ * the same pairs (no ridge; every candidate pair compared both ways, so the MLE is finite).
+ */
+class TabularDpoTest {
+
+  private static final double BETA = 0.5;
+  private static final double[] ALPHA = {0.6, 0.4};
+  private static final int PROMPTS = 3;
+  private static final int CANDIDATES = 5;
+
+  /** References, true rewards and Bradley-Terry labelled pairs over every candidate pair. */
+  private record Bandit(double[][][] refs, int[][] pairs, PreferenceData preferences) {}
+
+  private static Bandit bandit(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][][] refs = new double[PROMPTS][2][CANDIDATES];
+    List<int[]> pairs = new ArrayList<>();
+    List<String> prompts = new ArrayList<>();
+    List<List<String>> responses = new ArrayList<>();
+    for (int x = 0; x < PROMPTS; x++) {
+      prompts.add("p" + x);
+      responses.add(List.of("a", "b", "c", "d", "e"));
+      for (int i = 0; i < 2; i++) {
+        for (int y = 0; y < CANDIDATES; y++) {
+          refs[x][i][y] = -3 * rng.nextDouble();
+        }
+      }
+    }
+    PreferenceData.Builder b = new PreferenceData.Builder(prompts, responses);
+    for (int x = 0; x < PROMPTS; x++) {
+      double[] truth = new double[CANDIDATES];
+      for (int y = 0; y < CANDIDATES; y++) {
+        truth[y] = 2 * rng.nextDouble();
+      }
+      for (int a = 0; a < CANDIDATES; a++) {
+        for (int c = a + 1; c < CANDIDATES; c++) {
+          for (int rep = 0; rep < 40; rep++) {
+            boolean aWins = rng.nextDouble() < 1 / (1 + Math.exp(truth[c] - truth[a]));
+            int w = aWins ? a : c;
+            int l = aWins ? c : a;
+            pairs.add(new int[] {x, w, l});
+            b.add(x, w, l);
+          }
+        }
+      }
+    }
+    return new Bandit(refs, pairs.toArray(new int[0][]), b.build());
+  }
+
+  private static final Lbfgs TIGHT = Lbfgs.of(1e-12, 20_000, 20);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reverse-kl", "forward-kl", "neyman-chi2"})
+  void theTrainedPolicyIsTheExactSolutionForTheMleReward(String name) {
+    Divergence f = name.equals("reverse-kl") ? ReverseKl.INSTANCE
+        : name.equals("forward-kl") ? ForwardKl.INSTANCE : NeymanChiSquared.INSTANCE;
+    Solver solver = name.equals("reverse-kl") ? ReverseKlSolver.INSTANCE
+        : name.equals("forward-kl") ? ForwardKlSolver.DEFAULT : GeneralFSolver.DEFAULT;
+    Bandit bandit = bandit(1);
+    double[][] reward = RewardLearning.fitTabular(bandit.preferences(), BradleyTerry.INSTANCE,
+        null, 0, TIGHT).rewards();
+    MultiReferenceDpo scorer = MultiReferenceDpo.of(f, BETA, DpoLosses.SIGMOID,
+        ReferenceWeighting.fixed(ALPHA));
+    TabularDpo.Trained trained = TabularDpo.lbfgs(DpoData.of(bandit.refs(), bandit.pairs()),
+        scorer, 0, TIGHT);
+    for (int x = 0; x < PROMPTS; x++) {
+      List<LogDistribution> refs = new ArrayList<>();
+      for (double[] r : bandit.refs()[x]) {
+        refs.add(LogDistribution.normalize(r));
+      }
+      double[] exact = solver.solve(RegularizedProblem.of(ReferenceSet.of(refs, ALPHA),
+          reward[x], BETA, f)).policy().probs();
+      for (int y = 0; y < CANDIDATES; y++) {
+        assertThat(Math.exp(trained.logProbs()[x][y])).as("prompt %d, candidate %d", x, y)
+            .isCloseTo(exact[y], within(1e-6));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reverse-kl", "forward-kl", "neyman-chi2"})
+  void theGradientIsTheObjectivesDerivative(String name) {
+    Divergence f = name.equals("reverse-kl") ? ReverseKl.INSTANCE
+        : name.equals("forward-kl") ? ForwardKl.INSTANCE : NeymanChiSquared.INSTANCE;
+    Bandit bandit = bandit(2);
+    DpoData data = DpoData.of(bandit.refs(), bandit.pairs());
+    MultiReferenceDpo scorer = MultiReferenceDpo.of(f, BETA, DpoLosses.SIGMOID,
+        ReferenceWeighting.fixed(ALPHA));
+    SplittableRandom rng = new SplittableRandom(3);
+    double[] theta = new double[data.rows()];
+    for (int r = 0; r < theta.length; r++) {
+      theta[r] = 2 * rng.nextDouble() - 1;
+    }
+    double[] grad = new double[theta.length];
+    TabularDpo.objective(data, scorer, 0.1, theta, grad, null, 0, 0, 1);
+    double[] scratch = new double[theta.length];
+    for (int r = 0; r < theta.length; r++) {
+      double h = 1e-5;
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      plus[r] += h;
+      minus[r] -= h;
+      double fd = (TabularDpo.objective(data, scorer, 0.1, plus, scratch, null, 0, 0, 1)
+          - TabularDpo.objective(data, scorer, 0.1, minus, scratch, null, 0, 0, 1)) / (2 * h);
+      assertThat(grad[r]).as("row %d", r).isCloseTo(fd, within(1e-6 * Math.max(1, Math.abs(fd))));
+    }
+  }
+
+  @Test
+  void seededAdamApproachesTheLbfgsOptimumAndRepeatsItself() {
+    Bandit bandit = bandit(4);
+    DpoData data = DpoData.of(bandit.refs(), bandit.pairs());
+    MultiReferenceDpo scorer = MultiReferenceDpo.of(ReverseKl.INSTANCE, BETA, DpoLosses.SIGMOID,
+        ReferenceWeighting.fixed(ALPHA));
+    TabularDpo.Trained exact = TabularDpo.lbfgs(data, scorer, 0, TIGHT);
+    List<TabularDpo.Epoch> epochs = new ArrayList<>();
+    TabularDpo.Adam adam = new TabularDpo.Adam(0.01, 64, 200);
+    TabularDpo.Trained a = TabularDpo.adam(data, scorer, 0, adam, new SplittableRandom(5),
+        epochs::add);
+    TabularDpo.Trained again = TabularDpo.adam(data, scorer, 0, adam, new SplittableRandom(5),
+        e -> { });
+    assertThat(epochs).hasSize(200);
+    assertThat(epochs.get(199).objective()).isLessThan(epochs.get(0).objective());
+    assertThat(a.objective()).isCloseTo(exact.objective(), within(1e-2 * exact.objective()));
+    for (int x = 0; x < PROMPTS; x++) {
+      for (int y = 0; y < CANDIDATES; y++) {
+        assertThat(Math.exp(a.logProbs()[x][y])).isCloseTo(Math.exp(exact.logProbs()[x][y]),
+            within(0.02));
+        assertThat(again.logProbs()[x][y]).isEqualTo(a.logProbs()[x][y]);
+      }
+    }
+  }
+
+  @Test
+  void separablePairsHaveNoFiniteOptimumWithoutARidge() {
+    // candidate 0 beats 1 beats 2, never the other way: the loss falls toward 0 as the logits
+    // part, so L-BFGS stops only where the sigmoid's slope is below its tolerance
+    double[][][] refs = {{{-1, -1, -1}, {-2, -1, -0.5}}};
+    int[][] pairs = {{0, 0, 1}, {0, 1, 2}, {0, 0, 2}};
+    DpoData data = DpoData.of(refs, pairs);
+    MultiReferenceDpo scorer = MultiReferenceDpo.of(ReverseKl.INSTANCE, BETA, DpoLosses.SIGMOID,
+        ReferenceWeighting.fixed(ALPHA));
+    TabularDpo.Trained free = TabularDpo.lbfgs(data, scorer, 0, TIGHT);
+    assertThat(free.logProbs()[0][0] - free.logProbs()[0][2]).isGreaterThan(40);
+    TabularDpo.Trained ridge = TabularDpo.lbfgs(data, scorer, 0.1, TIGHT);
+    assertThat(ridge.logProbs()[0][0] - ridge.logProbs()[0][2]).isBetween(0.1, 10.0);
+    assertThatThrownBy(() -> TabularDpo.lbfgs(data, scorer, 0, Lbfgs.of(1e-12, 3, 10)))
+        .isInstanceOf(ArithmeticException.class).hasMessageContaining("L-BFGS did not reach");
+    assertThatThrownBy(() -> DpoData.of(refs, new int[][] {{0, 1, 1}}))
+        .hasMessage("pair 0 compares candidates 1 and 1 of prompt 0, which has 3; expected two"
+            + " different candidates");
+  }
+}
