@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * policy equals the exact solver's optimum for the tabular Bradley-Terry MLE reward learned from
  * the same pairs (no ridge; every candidate pair compared both ways, so the MLE is finite).
  */
-class TabularDpoTest {
+class DpoTrainerTest {
 
   private static final double BETA = 0.5;
   private static final double[] ALPHA = {0.6, 0.4};
@@ -94,8 +94,9 @@ class TabularDpoTest {
         null, 0, TIGHT).rewards();
     MultiReferenceDpo scorer = MultiReferenceDpo.of(f, BETA, DpoLosses.SIGMOID,
         ReferenceWeighting.fixed(ALPHA));
-    TabularDpo.Trained trained = TabularDpo.lbfgs(DpoData.of(bandit.refs(), bandit.pairs()),
-        scorer, 0, TIGHT);
+    DpoData data = DpoData.of(bandit.refs(), bandit.pairs());
+    DpoTrainer.Trained trained = DpoTrainer.lbfgs(data, PolicyClass.tabular(data), scorer, 0,
+        TIGHT);
     for (int x = 0; x < PROMPTS; x++) {
       List<LogDistribution> refs = new ArrayList<>();
       for (double[] r : bandit.refs()[x]) {
@@ -120,23 +121,58 @@ class TabularDpoTest {
     MultiReferenceDpo scorer = MultiReferenceDpo.of(f, BETA, DpoLosses.SIGMOID,
         ReferenceWeighting.fixed(ALPHA));
     SplittableRandom rng = new SplittableRandom(3);
-    double[] theta = new double[data.rows()];
-    for (int r = 0; r < theta.length; r++) {
-      theta[r] = 2 * rng.nextDouble() - 1;
+    double[][] features = new double[data.rows()][3];
+    for (double[] row : features) {
+      for (int j = 0; j < 3; j++) {
+        row[j] = rng.nextDouble() - 0.5;
+      }
     }
-    double[] grad = new double[theta.length];
-    TabularDpo.objective(data, scorer, 0.1, theta, grad, null, 0, 0, 1);
-    double[] scratch = new double[theta.length];
-    for (int r = 0; r < theta.length; r++) {
-      double h = 1e-5;
-      double[] plus = theta.clone();
-      double[] minus = theta.clone();
-      plus[r] += h;
-      minus[r] -= h;
-      double fd = (TabularDpo.objective(data, scorer, 0.1, plus, scratch, null, 0, 0, 1)
-          - TabularDpo.objective(data, scorer, 0.1, minus, scratch, null, 0, 0, 1)) / (2 * h);
-      assertThat(grad[r]).as("row %d", r).isCloseTo(fd, within(1e-6 * Math.max(1, Math.abs(fd))));
+    for (PolicyClass policy : List.of(PolicyClass.tabular(data),
+        PolicyClass.linear(data, features))) {
+      double[] theta = new double[policy.dimension()];
+      for (int r = 0; r < theta.length; r++) {
+        theta[r] = 2 * rng.nextDouble() - 1;
+      }
+      double[] grad = new double[theta.length];
+      DpoTrainer.objective(data, policy, scorer, 0.1, theta, grad, null, 0, 0, 1);
+      double[] scratch = new double[theta.length];
+      for (int r = 0; r < theta.length; r++) {
+        double h = 1e-5;
+        double[] plus = theta.clone();
+        double[] minus = theta.clone();
+        plus[r] += h;
+        minus[r] -= h;
+        double fd = (DpoTrainer.objective(data, policy, scorer, 0.1, plus, scratch, null, 0, 0, 1)
+            - DpoTrainer.objective(data, policy, scorer, 0.1, minus, scratch, null, 0, 0, 1))
+            / (2 * h);
+        assertThat(grad[r]).as("%s parameter %d", policy.name(), r)
+            .isCloseTo(fd, within(1e-6 * Math.max(1, Math.abs(fd))));
+      }
     }
+  }
+
+  @Test
+  void aLinearPolicyWhoseFeaturesSpanTheTableReachesTheTabularOptimum() {
+    // one indicator feature per candidate row: the log-linear class is the tabular class
+    Bandit bandit = bandit(6);
+    DpoData data = DpoData.of(bandit.refs(), bandit.pairs());
+    double[][] features = new double[data.rows()][data.rows()];
+    for (int r = 0; r < data.rows(); r++) {
+      features[r][r] = 1;
+    }
+    MultiReferenceDpo scorer = MultiReferenceDpo.of(ForwardKl.INSTANCE, BETA, DpoLosses.SIGMOID,
+        ReferenceWeighting.fixed(ALPHA));
+    DpoTrainer.Trained tabular = DpoTrainer.lbfgs(data, PolicyClass.tabular(data), scorer, 0,
+        TIGHT);
+    DpoTrainer.Trained linear = DpoTrainer.lbfgs(data, PolicyClass.linear(data, features),
+        scorer, 0, TIGHT);
+    for (int x = 0; x < PROMPTS; x++) {
+      for (int y = 0; y < CANDIDATES; y++) {
+        assertThat(linear.logProbs()[x][y]).isCloseTo(tabular.logProbs()[x][y], within(1e-8));
+      }
+    }
+    assertThatThrownBy(() -> PolicyClass.linear(data, new double[2][1]))
+        .hasMessage("features has 2 rows but the data has " + data.rows() + " candidates");
   }
 
   @Test
@@ -145,12 +181,15 @@ class TabularDpoTest {
     DpoData data = DpoData.of(bandit.refs(), bandit.pairs());
     MultiReferenceDpo scorer = MultiReferenceDpo.of(ReverseKl.INSTANCE, BETA, DpoLosses.SIGMOID,
         ReferenceWeighting.fixed(ALPHA));
-    TabularDpo.Trained exact = TabularDpo.lbfgs(data, scorer, 0, TIGHT);
-    List<TabularDpo.Epoch> epochs = new ArrayList<>();
-    TabularDpo.Adam adam = new TabularDpo.Adam(0.01, 64, 200);
-    TabularDpo.Trained a = TabularDpo.adam(data, scorer, 0, adam, new SplittableRandom(5),
+    DpoTrainer.Trained exact = DpoTrainer.lbfgs(data, PolicyClass.tabular(data), scorer, 0,
+        TIGHT);
+    List<DpoTrainer.Epoch> epochs = new ArrayList<>();
+    DpoTrainer.Adam adam = new DpoTrainer.Adam(0.01, 64, 200);
+    DpoTrainer.Trained a = DpoTrainer.adam(data, PolicyClass.tabular(data), scorer, 0, adam,
+        new SplittableRandom(5),
         epochs::add);
-    TabularDpo.Trained again = TabularDpo.adam(data, scorer, 0, adam, new SplittableRandom(5),
+    DpoTrainer.Trained again = DpoTrainer.adam(data, PolicyClass.tabular(data), scorer, 0, adam,
+        new SplittableRandom(5),
         e -> { });
     assertThat(epochs).hasSize(200);
     assertThat(epochs.get(199).objective()).isLessThan(epochs.get(0).objective());
@@ -173,11 +212,12 @@ class TabularDpoTest {
     DpoData data = DpoData.of(refs, pairs);
     MultiReferenceDpo scorer = MultiReferenceDpo.of(ReverseKl.INSTANCE, BETA, DpoLosses.SIGMOID,
         ReferenceWeighting.fixed(ALPHA));
-    TabularDpo.Trained free = TabularDpo.lbfgs(data, scorer, 0, TIGHT);
+    PolicyClass table = PolicyClass.tabular(data);
+    DpoTrainer.Trained free = DpoTrainer.lbfgs(data, table, scorer, 0, TIGHT);
     assertThat(free.logProbs()[0][0] - free.logProbs()[0][2]).isGreaterThan(40);
-    TabularDpo.Trained ridge = TabularDpo.lbfgs(data, scorer, 0.1, TIGHT);
+    DpoTrainer.Trained ridge = DpoTrainer.lbfgs(data, table, scorer, 0.1, TIGHT);
     assertThat(ridge.logProbs()[0][0] - ridge.logProbs()[0][2]).isBetween(0.1, 10.0);
-    assertThatThrownBy(() -> TabularDpo.lbfgs(data, scorer, 0, Lbfgs.of(1e-12, 3, 10)))
+    assertThatThrownBy(() -> DpoTrainer.lbfgs(data, table, scorer, 0, Lbfgs.of(1e-12, 3, 10)))
         .isInstanceOf(ArithmeticException.class).hasMessageContaining("L-BFGS did not reach");
     assertThatThrownBy(() -> DpoData.of(refs, new int[][] {{0, 1, 1}}))
         .hasMessage("pair 0 compares candidates 1 and 1 of prompt 0, which has 3; expected two"
