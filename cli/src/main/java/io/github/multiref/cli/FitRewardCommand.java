@@ -136,22 +136,25 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
     return new JsonlBlocks.Items<>(out, null);
   }
 
+  /** The pairs of a JSONL or Parquet file (prompt, chosen, rejected) as preference data. */
+  static PreferenceData readPairs(String pairs) throws IOException {
+    if (CliIo.inputFormat(pairs, null) == TableFormat.PARQUET) {
+      return PreferencePairs.toData(parquetPairs(Path.of(pairs)).iterator());
+    }
+    // lines parsed in blocks on every core, taken in order
+    try (java.io.InputStream in = JsonlBlocks.open(pairs);
+        JsonlBlocks.Pull<PreferencePair> read = JsonlBlocks.pull(in,
+            Runtime.getRuntime().availableProcessors(), FitRewardCommand::parsePairs)) {
+      return PreferencePairs.toData(read);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   /** Reads, fits and writes; returns the summary line for stderr. */
   private String fit(PreferenceModel model, Lbfgs optimizer, Progress progress, long start)
       throws IOException {
-    PreferenceData data;
-    if (CliIo.inputFormat(pairs, null) == TableFormat.PARQUET) {
-      data = PreferencePairs.toData(parquetPairs(Path.of(pairs)).iterator());
-    } else {
-      // lines parsed in blocks on every core, taken in order
-      try (java.io.InputStream in = JsonlBlocks.open(pairs);
-          JsonlBlocks.Pull<PreferencePair> read = JsonlBlocks.pull(in,
-              Runtime.getRuntime().availableProcessors(), FitRewardCommand::parsePairs)) {
-        data = PreferencePairs.toData(read);
-      } catch (java.io.UncheckedIOException e) {
-        throw e.getCause();
-      }
-    }
+    PreferenceData data = readPairs(pairs);
     progress.phase("multiref fit-reward: fitting " + data.size() + " pairs", null);
     if (data.size() == 0) {
       throw new InputException(pairs + " holds no pairs");
@@ -219,14 +222,39 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
 
   /** The features of every (prompt, response) of the data, from the --features file. */
   private double[][][] readFeatures(PreferenceData data) throws IOException {
-    Map<String, Integer> prompts = new HashMap<>();
+    List<String> promptLabels = new ArrayList<>();
+    List<List<String>> responseLabels = new ArrayList<>();
     for (int x = 0; x < data.prompts(); x++) {
-      prompts.put(data.promptLabel(x), x);
+      promptLabels.add(data.promptLabel(x));
+      List<String> r = new ArrayList<>();
+      for (int y = 0; y < data.responses(x); y++) {
+        r.add(data.responseLabel(x, y));
+      }
+      responseLabels.add(r);
     }
-    double[][][] phi = new double[data.prompts()][][];
-    Map<String, Integer>[] responses = responseIndex(data);
-    for (int x = 0; x < data.prompts(); x++) {
-      phi[x] = new double[data.responses(x)][];
+    return readFeatures(features, promptLabels, responseLabels);
+  }
+
+  /**
+   * The features of every response of every prompt from a features table ({@code prompt},
+   * {@code response}, {@code features}; JSONL or Parquet), all of one dimension; rows for other
+   * prompts or responses are skipped.
+   */
+  static double[][][] readFeatures(String features, List<String> promptLabels,
+      List<List<String>> responseLabels) throws IOException {
+    Map<String, Integer> prompts = new HashMap<>();
+    for (int x = 0; x < promptLabels.size(); x++) {
+      prompts.put(promptLabels.get(x), x);
+    }
+    double[][][] phi = new double[promptLabels.size()][][];
+    @SuppressWarnings("unchecked")
+    Map<String, Integer>[] responses = new Map[promptLabels.size()];
+    for (int x = 0; x < promptLabels.size(); x++) {
+      phi[x] = new double[responseLabels.get(x).size()][];
+      responses[x] = new HashMap<>();
+      for (int y = 0; y < responseLabels.get(x).size(); y++) {
+        responses[x].put(responseLabels.get(x).get(y), y);
+      }
     }
     int[] dimension = {-1};
     FeatureSink sink = (where, prompt, response, v) -> {
@@ -257,11 +285,11 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
         }
       }
     }
-    for (int x = 0; x < data.prompts(); x++) {
-      for (int y = 0; y < data.responses(x); y++) {
+    for (int x = 0; x < phi.length; x++) {
+      for (int y = 0; y < phi[x].length; y++) {
         if (phi[x][y] == null) {
           throw new InputException(features + " has no features for prompt '"
-              + data.promptLabel(x) + "', response '" + data.responseLabel(x, y) + "'");
+              + promptLabels.get(x) + "', response '" + responseLabels.get(x).get(y) + "'");
         }
       }
     }
@@ -335,17 +363,5 @@ final class FitRewardCommand implements Callable<Integer>, MultirefCommand.Subco
       throw InputException.at(row, column, "null; expected a string");
     }
     return value;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Integer>[] responseIndex(PreferenceData data) {
-    Map<String, Integer>[] index = new Map[data.prompts()];
-    for (int x = 0; x < data.prompts(); x++) {
-      index[x] = new HashMap<>();
-      for (int y = 0; y < data.responses(x); y++) {
-        index[x].put(data.responseLabel(x, y), y);
-      }
-    }
-    return index;
   }
 }
