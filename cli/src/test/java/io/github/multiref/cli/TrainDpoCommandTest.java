@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.multiref.api.LogDistribution;
 import io.github.multiref.api.ReferenceSet;
 import io.github.multiref.api.RegularizedProblem;
-import io.github.multiref.divergences.ReverseKl;
 import io.github.multiref.referee.DuckDbTests;
 import io.github.multiref.rewards.BradleyTerry;
 import io.github.multiref.rewards.Lbfgs;
@@ -33,6 +32,13 @@ class TrainDpoCommandTest extends DuckDbTests {
   @TempDir Path tmp;
 
   private static final String[] NAMES = {"a", "b", "c", "d"};
+
+  /** Reverse KL as the command line finds it, by name. */
+  private static final io.github.multiref.api.Divergence REVERSE_KL =
+      com.google.inject.Guice.createInjector(new io.github.multiref.runtime.MultirefModule(
+          io.github.multiref.runtime.PluginSettings.none()))
+          .getInstance(io.github.multiref.runtime.Registries.class).divergences()
+          .create("reverse-kl");
 
   /** Writes candidates.jsonl and pairs.jsonl; returns the references and the data. */
   private record Files2(Path candidates, Path pairs, double[][][] refs, PreferenceData data) {}
@@ -103,7 +109,7 @@ class TrainDpoCommandTest extends DuckDbTests {
       double[] exact = ReverseKlSolver.INSTANCE.solve(RegularizedProblem.of(ReferenceSet.of(
           List.of(LogDistribution.normalize(f.refs()[x][0]),
               LogDistribution.normalize(f.refs()[x][1])), 0.7, 0.3), reward[x], 0.3,
-          ReverseKl.INSTANCE)).policy().probs();
+          REVERSE_KL)).policy().probs();
       for (int y = 0; y < 4; y++) {
         assertThat(Math.exp(line.get("policy_logprobs").get(y).asDouble()))
             .isCloseTo(exact[y], within(1e-6));
