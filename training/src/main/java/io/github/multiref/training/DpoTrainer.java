@@ -3,7 +3,8 @@ package io.github.multiref.training;
 import io.github.multiref.api.Stability;
 import io.github.multiref.rewards.Lbfgs;
 import io.github.multiref.solvers.dpo.MultiReferenceDpo;
-import io.github.multiref.solvers.dpo.PairScore;
+import io.github.multiref.solvers.dpo.DpoBatch;
+import io.github.multiref.solvers.dpo.PairScores;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -69,17 +70,67 @@ public final class DpoTrainer {
   }
 
   /**
+   * The arrays one objective evaluation works in, made once per training run: the policy's
+   * logits and log-probabilities per row, and the scorer's columnar batch (each pair's two
+   * log-probabilities and each reference's, reference by reference), so that the hot loop
+   * allocates nothing and a fixed-weight reverse-KL scorer takes its vectorized path.
+   */
+  static final class Workspace {
+    final double[] logits;
+    final double[] logPi;
+    final double[] pi;
+    final double[] gradLogits;
+    final double[] promptSlope;
+    final double[] chosen;
+    final double[] rejected;
+    final double[][] refChosen;
+    final double[][] refRejected;
+    final PairScores scores;
+    final int[] filled; // which pair each batch slot holds, or null for all pairs in order
+
+    Workspace(DpoData data, int capacity, boolean allPairs) {
+      int rows = data.rows();
+      int k = data.references();
+      logits = new double[rows];
+      logPi = new double[rows];
+      pi = new double[rows];
+      gradLogits = new double[rows];
+      promptSlope = new double[data.prompts()];
+      chosen = new double[capacity];
+      rejected = new double[capacity];
+      refChosen = new double[k][capacity];
+      refRejected = new double[k][capacity];
+      scores = new PairScores(capacity);
+      filled = allPairs ? null : new int[capacity];
+      if (allPairs) { // the references' columns, once
+        for (int p = 0; p < capacity; p++) {
+          for (int i = 0; i < k; i++) {
+            refChosen[i][p] = data.refLogProb(data.chosen(p), i);
+            refRejected[i][p] = data.refLogProb(data.rejected(p), i);
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * The objective and its gradient at {@code theta} (the policy class's parameters), over the
    * pairs {@code pairs[from .. to - 1]} (or every pair when {@code pairs} is null), the ridge
    * scaled by {@code ridgeScale}.
    */
   static double objective(DpoData data, PolicyClass policy, MultiReferenceDpo scorer, double l2,
       double[] theta, double[] grad, int[] pairs, int from, int to, double ridgeScale) {
-    int rows = data.rows();
-    double[] logits = new double[rows];
+    Workspace w = new Workspace(data, pairs == null ? data.pairs() : to - from, pairs == null);
+    return objective(data, policy, scorer, l2, theta, grad, pairs, from, to, ridgeScale, w);
+  }
+
+  static double objective(DpoData data, PolicyClass policy, MultiReferenceDpo scorer, double l2,
+      double[] theta, double[] grad, int[] pairs, int from, int to, double ridgeScale,
+      Workspace ws) {
+    double[] logits = ws.logits;
+    double[] logPi = ws.logPi;
+    double[] pi = ws.pi;
     policy.logits(theta, logits);
-    double[] logPi = new double[rows];
-    double[] pi = new double[rows];
     for (int x = 0; x < data.prompts(); x++) {
       int o = data.offset(x);
       int n = data.candidates(x);
@@ -97,26 +148,35 @@ public final class DpoTrainer {
         pi[o + j] = Math.exp(logPi[o + j]);
       }
     }
-    double[] gradLogits = new double[rows];
-    double[] promptSlope = new double[data.prompts()];
     int k = data.references();
-    double[] refW = new double[k];
-    double[] refL = new double[k];
-    double value = 0;
     int count = pairs == null ? data.pairs() : to - from;
     for (int c = 0; c < count; c++) {
       int p = pairs == null ? c : pairs[from + c];
-      int w = data.chosen(p);
-      int l = data.rejected(p);
-      for (int i = 0; i < k; i++) {
-        refW[i] = data.refLogProb(w, i);
-        refL[i] = data.refLogProb(l, i);
+      ws.chosen[c] = logPi[data.chosen(p)];
+      ws.rejected[c] = logPi[data.rejected(p)];
+      if (pairs != null) {
+        ws.filled[c] = p;
+        for (int i = 0; i < k; i++) {
+          ws.refChosen[i][c] = data.refLogProb(data.chosen(p), i);
+          ws.refRejected[i][c] = data.refLogProb(data.rejected(p), i);
+        }
       }
-      PairScore s = scorer.score(logPi[w], logPi[l], refW, refL);
-      value += s.loss();
-      gradLogits[w] += s.gradChosen();
-      gradLogits[l] += s.gradRejected();
-      promptSlope[data.pairPrompt(p)] += s.gradChosen() + s.gradRejected();
+    }
+    scorer.scoreBatch(new DpoBatch(count, ws.chosen, ws.rejected, ws.refChosen, ws.refRejected),
+        ws.scores);
+    double[] gradLogits = ws.gradLogits;
+    double[] promptSlope = ws.promptSlope;
+    java.util.Arrays.fill(gradLogits, 0.0);
+    java.util.Arrays.fill(promptSlope, 0.0);
+    double value = 0;
+    for (int c = 0; c < count; c++) {
+      int p = pairs == null ? c : ws.filled[c];
+      double gw = ws.scores.gradChosen[c];
+      double gl = ws.scores.gradRejected[c];
+      value += ws.scores.loss[c];
+      gradLogits[data.chosen(p)] += gw;
+      gradLogits[data.rejected(p)] += gl;
+      promptSlope[data.pairPrompt(p)] += gw + gl;
     }
     for (int x = 0; x < data.prompts(); x++) {
       int o = data.offset(x);
@@ -143,8 +203,9 @@ public final class DpoTrainer {
   public static Trained lbfgs(DpoData data, PolicyClass policy, MultiReferenceDpo scorer,
       double l2, Lbfgs optimizer) {
     check(data, scorer, l2);
+    Workspace ws = new Workspace(data, data.pairs(), true);
     Lbfgs.Objective f = (theta, g) -> objective(data, policy, scorer, l2, theta, g, null, 0, 0,
-        1);
+        1, ws);
     Lbfgs.Result r = optimizer.minimize(f, new double[policy.dimension()]);
     return trained(data, policy, r.x(), r.value(), r.iterations(), r.gradientNorm());
   }
@@ -190,6 +251,8 @@ public final class DpoTrainer {
       order[i] = i;
     }
     int step = 0;
+    Workspace batch = new Workspace(data, Math.min(n, settings.batchSize()), false);
+    Workspace full = new Workspace(data, n, true);
     for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
       for (int i = n - 1; i > 0; i--) { // Fisher-Yates
         int j = random.nextInt(i + 1);
@@ -200,7 +263,8 @@ public final class DpoTrainer {
       for (int from = 0; from < n; from += settings.batchSize()) {
         int to = Math.min(n, from + settings.batchSize());
         int size = to - from;
-        objective(data, policy, scorer, l2, theta, grad, order, from, to, (double) size / n);
+        objective(data, policy, scorer, l2, theta, grad, order, from, to, (double) size / n,
+            batch);
         step++;
         double c1 = 1 - Math.pow(0.9, step);
         double c2 = 1 - Math.pow(0.999, step);
@@ -213,10 +277,10 @@ public final class DpoTrainer {
       }
       if (progress != null) {
         progress.accept(new Epoch(epoch, objective(data, policy, scorer, l2, theta, grad, null,
-            0, 0, 1)));
+            0, 0, 1, full)));
       }
     }
-    double value = objective(data, policy, scorer, l2, theta, grad, null, 0, 0, 1);
+    double value = objective(data, policy, scorer, l2, theta, grad, null, 0, 0, 1, full);
     double norm = 0;
     for (double g : grad) {
       norm = Math.max(norm, Math.abs(g));
