@@ -69,11 +69,17 @@ public final class DpoTrainer {
     }
   }
 
+  /** About how many pairs a chunk of a full-batch evaluation holds: chunks run in parallel. */
+  static final int CHUNK = 1 << 17;
+
   /**
    * The arrays one objective evaluation works in, made once per training run: the policy's
-   * logits and log-probabilities per row, and the scorer's columnar batch (each pair's two
-   * log-probabilities and each reference's, reference by reference), so that the hot loop
-   * allocates nothing and a fixed-weight reverse-KL scorer takes its vectorized path.
+   * logits and log-probabilities per row, and, per chunk of pairs, the scorer's columnar batch
+   * (each pair's two log-probabilities and each reference's, reference by reference). For a full
+   * batch the pairs are grouped by prompt and each chunk holds whole prompts, so the chunks,
+   * scored in parallel, write disjoint rows of the gradient; the chunks are fixed by the data
+   * alone, so the result does not depend on the number of threads. The hot loop allocates
+   * nothing, and a fixed-weight reverse-KL scorer takes its vectorized path.
    */
   static final class Workspace {
     final double[] logits;
@@ -81,32 +87,112 @@ public final class DpoTrainer {
     final double[] pi;
     final double[] gradLogits;
     final double[] promptSlope;
-    final double[] chosen;
-    final double[] rejected;
-    final double[][] refChosen;
-    final double[][] refRejected;
-    final PairScores scores;
-    final int[] filled; // which pair each batch slot holds, or null for all pairs in order
+    final Chunk[] chunks;
+    final boolean[] touched; // mini-batches: the prompts the batch holds
+    final int[] touchedList;
+    int touchedCount;
 
     Workspace(DpoData data, int capacity, boolean allPairs) {
       int rows = data.rows();
-      int k = data.references();
       logits = new double[rows];
       logPi = new double[rows];
       pi = new double[rows];
       gradLogits = new double[rows];
       promptSlope = new double[data.prompts()];
+      if (allPairs) {
+        chunks = byPrompt(data);
+        touched = null;
+        touchedList = null;
+      } else {
+        chunks = new Chunk[] {new Chunk(data, new int[capacity], false)};
+        touched = new boolean[data.prompts()];
+        touchedList = new int[Math.min(capacity, data.prompts())];
+      }
+    }
+
+    /** The pairs grouped by prompt (a counting sort, stable), cut into chunks of whole prompts. */
+    private static Chunk[] byPrompt(DpoData data) {
+      int prompts = data.prompts();
+      int[] start = new int[prompts + 1];
+      for (int p = 0; p < data.pairs(); p++) {
+        start[data.pairPrompt(p) + 1]++;
+      }
+      for (int x = 0; x < prompts; x++) {
+        start[x + 1] += start[x];
+      }
+      int[] sorted = new int[data.pairs()];
+      int[] next = java.util.Arrays.copyOf(start, prompts);
+      for (int p = 0; p < data.pairs(); p++) {
+        sorted[next[data.pairPrompt(p)]++] = p;
+      }
+      java.util.List<Chunk> chunks = new java.util.ArrayList<>();
+      int from = 0;
+      for (int x = 0; x < prompts; x++) {
+        if (start[x + 1] - from >= CHUNK || x == prompts - 1) {
+          chunks.add(new Chunk(data, java.util.Arrays.copyOfRange(sorted, from, start[x + 1]),
+              true));
+          from = start[x + 1];
+        }
+      }
+      return chunks.toArray(new Chunk[0]);
+    }
+  }
+
+  /** A chunk of pairs: which pairs, their batch columns and their scores. */
+  static final class Chunk {
+    /** Slot q's pair's rows and prompt, from {@code filled[q]}. */
+    void locate(DpoData data, int q) {
+      chosenRow[q] = data.chosen(filled[q]);
+      rejectedRow[q] = data.rejected(filled[q]);
+      prompt[q] = data.pairPrompt(filled[q]);
+    }
+
+    final int size;
+    final double[] chosen;
+    final double[] rejected;
+    final double[][] refChosen;
+    final double[][] refRejected;
+    final PairScores scores;
+    final int[] filled; // which pair each slot holds
+    final int[] chosenRow; // each slot's pair's rows and prompt, in slot order
+    final int[] rejectedRow;
+    final int[] prompt;
+    double value;
+
+    /** The first {@code count} slots of a mini-batch chunk, as a chunk of its own. */
+    Chunk(Chunk of, int count) {
+      size = count;
+      chosen = of.chosen;
+      rejected = of.rejected;
+      refChosen = of.refChosen;
+      refRejected = of.refRejected;
+      scores = of.scores;
+      filled = of.filled;
+      chosenRow = of.chosenRow;
+      rejectedRow = of.rejectedRow;
+      prompt = of.prompt;
+    }
+
+    /** A chunk for the pairs {@code filled}; their references' columns now when they are known. */
+    Chunk(DpoData data, int[] filled, boolean known) {
+      int capacity = filled.length;
+      int k = data.references();
+      this.size = capacity;
+      this.filled = filled;
       chosen = new double[capacity];
       rejected = new double[capacity];
       refChosen = new double[k][capacity];
       refRejected = new double[k][capacity];
       scores = new PairScores(capacity);
-      filled = allPairs ? null : new int[capacity];
-      if (allPairs) { // the references' columns, once
-        for (int p = 0; p < capacity; p++) {
+      chosenRow = new int[capacity];
+      rejectedRow = new int[capacity];
+      prompt = new int[capacity];
+      if (known) {
+        for (int q = 0; q < capacity; q++) {
+          locate(data, q);
           for (int i = 0; i < k; i++) {
-            refChosen[i][p] = data.refLogProb(data.chosen(p), i);
-            refRejected[i][p] = data.refLogProb(data.rejected(p), i);
+            refChosen[i][q] = data.refLogProb(data.chosen(filled[q]), i);
+            refRejected[i][q] = data.refLogProb(data.rejected(filled[q]), i);
           }
         }
       }
@@ -127,64 +213,26 @@ public final class DpoTrainer {
   static double objective(DpoData data, PolicyClass policy, MultiReferenceDpo scorer, double l2,
       double[] theta, double[] grad, int[] pairs, int from, int to, double ridgeScale,
       Workspace ws) {
-    double[] logits = ws.logits;
-    double[] logPi = ws.logPi;
-    double[] pi = ws.pi;
-    policy.logits(theta, logits);
-    for (int x = 0; x < data.prompts(); x++) {
-      int o = data.offset(x);
-      int n = data.candidates(x);
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < n; j++) {
-        max = Math.max(max, logits[o + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < n; j++) {
-        sum += Math.exp(logits[o + j] - max);
-      }
-      double log = max + Math.log(sum);
-      for (int j = 0; j < n; j++) {
-        logPi[o + j] = logits[o + j] - log;
-        pi[o + j] = Math.exp(logPi[o + j]);
-      }
-    }
-    int k = data.references();
-    int count = pairs == null ? data.pairs() : to - from;
-    for (int c = 0; c < count; c++) {
-      int p = pairs == null ? c : pairs[from + c];
-      ws.chosen[c] = logPi[data.chosen(p)];
-      ws.rejected[c] = logPi[data.rejected(p)];
-      if (pairs != null) {
-        ws.filled[c] = p;
-        for (int i = 0; i < k; i++) {
-          ws.refChosen[i][c] = data.refLogProb(data.chosen(p), i);
-          ws.refRejected[i][c] = data.refLogProb(data.rejected(p), i);
+    policy.logits(theta, ws.logits);
+    double value;
+    if (pairs == null) {
+      int prompts = data.prompts();
+      if (ws.chunks.length > 1) { // each prompt on its own: the same numbers on any core count
+        java.util.stream.IntStream.range(0, (prompts + 1023) / 1024).parallel().forEach(b -> {
+          for (int x = b * 1024; x < Math.min(prompts, (b + 1) * 1024); x++) {
+            logSoftmax(data, x, ws);
+          }
+        });
+      } else {
+        for (int x = 0; x < prompts; x++) {
+          logSoftmax(data, x, ws);
         }
       }
+      value = fullBatch(data, scorer, ws);
+    } else {
+      value = miniBatch(data, scorer, pairs, from, to, ws);
     }
-    scorer.scoreBatch(new DpoBatch(count, ws.chosen, ws.rejected, ws.refChosen, ws.refRejected),
-        ws.scores);
-    double[] gradLogits = ws.gradLogits;
-    double[] promptSlope = ws.promptSlope;
-    java.util.Arrays.fill(gradLogits, 0.0);
-    java.util.Arrays.fill(promptSlope, 0.0);
-    double value = 0;
-    for (int c = 0; c < count; c++) {
-      int p = pairs == null ? c : ws.filled[c];
-      double gw = ws.scores.gradChosen[c];
-      double gl = ws.scores.gradRejected[c];
-      value += ws.scores.loss[c];
-      gradLogits[data.chosen(p)] += gw;
-      gradLogits[data.rejected(p)] += gl;
-      promptSlope[data.pairPrompt(p)] += gw + gl;
-    }
-    for (int x = 0; x < data.prompts(); x++) {
-      int o = data.offset(x);
-      for (int j = 0; j < data.candidates(x); j++) {
-        gradLogits[o + j] -= promptSlope[x] * pi[o + j];
-      }
-    }
-    policy.backward(gradLogits, grad);
+    policy.backward(ws.gradLogits, grad);
     if (l2 > 0) {
       for (int r = 0; r < theta.length; r++) {
         value += 0.5 * l2 * ridgeScale * theta[r] * theta[r];
@@ -192,6 +240,139 @@ public final class DpoTrainer {
       }
     }
     return value;
+  }
+
+  /** Prompt x's log-probabilities and probabilities from its logits. */
+  private static void logSoftmax(DpoData data, int x, Workspace ws) {
+    int o = data.offset(x);
+    int n = data.candidates(x);
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, ws.logits[o + j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      sum += Math.exp(ws.logits[o + j] - max);
+    }
+    double log = max + Math.log(sum);
+    for (int j = 0; j < n; j++) {
+      ws.logPi[o + j] = ws.logits[o + j] - log;
+      ws.pi[o + j] = Math.exp(ws.logPi[o + j]);
+    }
+  }
+
+  /** Every pair, chunk by chunk (in parallel when there are several), into the gradient. */
+  private static double fullBatch(DpoData data, MultiReferenceDpo scorer, Workspace ws) {
+    Chunk[] chunks = ws.chunks;
+    java.util.Arrays.fill(ws.gradLogits, 0.0);
+    java.util.Arrays.fill(ws.promptSlope, 0.0);
+    if (chunks.length == 1) {
+      score(data, scorer, chunks[0], ws, ws.gradLogits, ws.promptSlope);
+    } else { // the chunks hold disjoint prompts, so they write disjoint rows
+      java.util.stream.IntStream.range(0, chunks.length).parallel().forEach(c ->
+          score(data, scorer, chunks[c], ws, ws.gradLogits, ws.promptSlope));
+    }
+    double value = 0;
+    for (Chunk c : chunks) { // in chunk order: the same sum on any core count
+      value += c.value;
+    }
+    for (int x = 0; x < data.prompts(); x++) {
+      double slope = ws.promptSlope[x];
+      if (slope != 0) {
+        int o = data.offset(x);
+        for (int j = 0; j < data.candidates(x); j++) {
+          ws.gradLogits[o + j] -= slope * ws.pi[o + j];
+        }
+      }
+    }
+    return value;
+  }
+
+  /** A chunk's pairs scored as one batch, their gradients added into {@code grad}. */
+  private static void score(DpoData data, MultiReferenceDpo scorer, Chunk c, Workspace ws,
+      double[] grad, double[] slope) {
+    int count = c.size;
+    int[] w = c.chosenRow;
+    int[] l = c.rejectedRow;
+    for (int q = 0; q < count; q++) {
+      c.chosen[q] = ws.logPi[w[q]];
+      c.rejected[q] = ws.logPi[l[q]];
+    }
+    scorer.scoreBatch(new DpoBatch(count, c.chosen, c.rejected, c.refChosen, c.refRejected),
+        c.scores);
+    double value = 0;
+    double[] gws = c.scores.gradChosen;
+    double[] gls = c.scores.gradRejected;
+    double[] loss = c.scores.loss;
+    int[] x = c.prompt;
+    for (int q = 0; q < count; q++) {
+      double gw = gws[q];
+      double gl = gls[q];
+      value += loss[q];
+      grad[w[q]] += gw;
+      grad[l[q]] += gl;
+      slope[x[q]] += gw + gl;
+    }
+    c.value = value;
+  }
+
+  /**
+   * The pairs {@code pairs[from .. to - 1]}: only their prompts' rows are normalized and
+   * touched, and the gradient is zero elsewhere.
+   */
+  private static double miniBatch(DpoData data, MultiReferenceDpo scorer, int[] pairs, int from,
+      int to, Workspace ws) {
+    for (int t = 0; t < ws.touchedCount; t++) { // clear what the previous batch touched
+      int x = ws.touchedList[t];
+      ws.touched[x] = false;
+      ws.promptSlope[x] = 0;
+      int o = data.offset(x);
+      java.util.Arrays.fill(ws.gradLogits, o, o + data.candidates(x), 0.0);
+    }
+    ws.touchedCount = 0;
+    Chunk c = ws.chunks[0];
+    int k = data.references();
+    int count = to - from;
+    for (int q = 0; q < count; q++) {
+      int p = pairs[from + q];
+      c.filled[q] = p;
+      c.locate(data, q);
+      for (int i = 0; i < k; i++) {
+        c.refChosen[i][q] = data.refLogProb(data.chosen(p), i);
+        c.refRejected[i][q] = data.refLogProb(data.rejected(p), i);
+      }
+      int x = data.pairPrompt(p);
+      if (!ws.touched[x]) {
+        ws.touched[x] = true;
+        ws.touchedList[ws.touchedCount++] = x;
+        logSoftmax(data, x, ws);
+      }
+    }
+    Chunk batch = new Chunk(c, count);
+    score(data, scorer, batch, ws, ws.gradLogits, ws.promptSlope);
+    for (int t = 0; t < ws.touchedCount; t++) {
+      int x = ws.touchedList[t];
+      double slope = ws.promptSlope[x];
+      if (slope != 0) {
+        int o = data.offset(x);
+        for (int j = 0; j < data.candidates(x); j++) {
+          ws.gradLogits[o + j] -= slope * ws.pi[o + j];
+        }
+      }
+    }
+    return batch.value;
+  }
+
+  /**
+   * The full-batch objective (the loss summed over every pair, plus the ridge) and its gradient
+   * in the policy class's parameters, for any optimizer. It keeps one workspace: not for use by
+   * two threads at once.
+   */
+  public static Lbfgs.Objective fullBatchObjective(DpoData data, PolicyClass policy,
+      MultiReferenceDpo scorer, double l2) {
+    check(data, scorer, l2);
+    Workspace ws = new Workspace(data, data.pairs(), true);
+    return (theta, g) -> objective(data, policy, scorer, l2, theta, g, null, 0, 0, 1, ws);
   }
 
   /**
@@ -202,10 +383,7 @@ public final class DpoTrainer {
    */
   public static Trained lbfgs(DpoData data, PolicyClass policy, MultiReferenceDpo scorer,
       double l2, Lbfgs optimizer) {
-    check(data, scorer, l2);
-    Workspace ws = new Workspace(data, data.pairs(), true);
-    Lbfgs.Objective f = (theta, g) -> objective(data, policy, scorer, l2, theta, g, null, 0, 0,
-        1, ws);
+    Lbfgs.Objective f = fullBatchObjective(data, policy, scorer, l2);
     Lbfgs.Result r = optimizer.minimize(f, new double[policy.dimension()]);
     return trained(data, policy, r.x(), r.value(), r.iterations(), r.gradientNorm());
   }

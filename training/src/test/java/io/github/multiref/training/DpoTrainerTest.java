@@ -152,6 +152,39 @@ class DpoTrainerTest {
   }
 
   @Test
+  void chunksScoredInParallelSumToWhatOneBatchOfEveryPairGives() {
+    Bandit bandit = bandit(7);
+    int[][] many = new int[2 * DpoTrainer.CHUNK + 123][]; // chunks of whole prompts
+    for (int p = 0; p < many.length; p++) {
+      many[p] = bandit.pairs()[p % bandit.pairs().length];
+    }
+    DpoData data = DpoData.of(bandit.refs(), many);
+    assertThat(new DpoTrainer.Workspace(data, many.length, true).chunks).hasSize(2);
+    MultiReferenceDpo scorer = MultiReferenceDpo.of(ForwardKl.INSTANCE, BETA, DpoLosses.SIGMOID,
+        ReferenceWeighting.fixed(ALPHA));
+    PolicyClass policy = PolicyClass.tabular(data);
+    SplittableRandom rng = new SplittableRandom(8);
+    double[] theta = new double[data.rows()];
+    for (int r = 0; r < theta.length; r++) {
+      theta[r] = rng.nextDouble() - 0.5;
+    }
+    double[] chunked = new double[theta.length];
+    double a = DpoTrainer.fullBatchObjective(data, policy, scorer, 0.01)
+        .valueAndGradient(theta, chunked);
+    int[] all = new int[many.length];
+    for (int p = 0; p < all.length; p++) {
+      all[p] = p;
+    }
+    double[] single = new double[theta.length];
+    double b = DpoTrainer.objective(data, policy, scorer, 0.01, theta, single, all, 0, all.length,
+        1);
+    assertThat(a).isCloseTo(b, within(1e-12 * Math.abs(b)));
+    for (int r = 0; r < theta.length; r++) {
+      assertThat(chunked[r]).isCloseTo(single[r], within(1e-9 * Math.max(1, Math.abs(single[r]))));
+    }
+  }
+
+  @Test
   void aLinearPolicyWhoseFeaturesSpanTheTableReachesTheTabularOptimum() {
     // one indicator feature per candidate row: the log-linear class is the tabular class
     Bandit bandit = bandit(6);
