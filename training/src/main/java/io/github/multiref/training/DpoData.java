@@ -104,6 +104,22 @@ public final class DpoData {
     return new DpoData(offsets, k, flat, pp, w, l);
   }
 
+  /** The same candidates and references with the pairs {@code pairs} (indices into these). */
+  public DpoData subset(int[] pairs) {
+    int[] pp = new int[pairs.length];
+    int[] w = new int[pairs.length];
+    int[] l = new int[pairs.length];
+    for (int i = 0; i < pairs.length; i++) {
+      pp[i] = pairPrompt[pairs[i]];
+      w[i] = chosen[pairs[i]];
+      l[i] = rejected[pairs[i]];
+    }
+    if (pairs.length == 0) {
+      throw new IllegalArgumentException("no pairs");
+    }
+    return new DpoData(offsets, references, refLogProbs, pp, w, l);
+  }
+
   public int prompts() {
     return offsets.length - 1;
   }

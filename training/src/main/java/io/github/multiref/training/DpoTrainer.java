@@ -417,6 +417,23 @@ public final class DpoTrainer {
   public static Trained adam(DpoData data, PolicyClass policy, MultiReferenceDpo scorer,
       double l2, Adam settings, RandomGenerator random, Consumer<Epoch> progress) {
     check(data, scorer, l2);
+    return adam(data, policy, step -> scorer, null, scorer, l2, settings, random, progress);
+  }
+
+  /** What a step of {@link #adam} did: its scorer and the batch's pairs {@code order[from..to)}. */
+  interface StepHook {
+    void after(int step, MultiReferenceDpo scorer, double[] logPi, int[] order, int from,
+        int to);
+  }
+
+  /**
+   * Adam with a scorer chosen per step ({@code scorers}, e.g. a bandit's arm) and a hook after
+   * each step; the epoch objectives and the result are scored with {@code reporting}.
+   */
+  static Trained adam(DpoData data, PolicyClass policy,
+      java.util.function.IntFunction<MultiReferenceDpo> scorers, StepHook hook,
+      MultiReferenceDpo reporting, double l2, Adam settings, RandomGenerator random,
+      Consumer<Epoch> progress) {
     Objects.requireNonNull(random, "random");
     int rows = policy.dimension();
     int n = data.pairs();
@@ -441,6 +458,7 @@ public final class DpoTrainer {
       for (int from = 0; from < n; from += settings.batchSize()) {
         int to = Math.min(n, from + settings.batchSize());
         int size = to - from;
+        MultiReferenceDpo scorer = scorers.apply(step);
         objective(data, policy, scorer, l2, theta, grad, order, from, to, (double) size / n,
             batch);
         step++;
@@ -452,13 +470,18 @@ public final class DpoTrainer {
           v[r] = 0.999 * v[r] + 0.001 * g * g;
           theta[r] -= settings.learningRate() * (m[r] / c1) / (Math.sqrt(v[r] / c2) + 1e-8);
         }
+        if (hook != null) {
+          objective(data, policy, scorer, l2, theta, grad, order, from, to, (double) size / n,
+              batch); // the batch's log-probabilities after the step
+          hook.after(step, scorer, batch.logPi, order, from, to);
+        }
       }
       if (progress != null) {
-        progress.accept(new Epoch(epoch, objective(data, policy, scorer, l2, theta, grad, null,
-            0, 0, 1, full)));
+        progress.accept(new Epoch(epoch, objective(data, policy, reporting, l2, theta, grad,
+            null, 0, 0, 1, full)));
       }
     }
-    double value = objective(data, policy, scorer, l2, theta, grad, null, 0, 0, 1, full);
+    double value = objective(data, policy, reporting, l2, theta, grad, null, 0, 0, 1, full);
     double norm = 0;
     for (double g : grad) {
       norm = Math.max(norm, Math.abs(g));
