@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "KL-regularized RLHF with several reference models.",
     subcommands = {DemoCommand.class, SolveCommand.class, EstimateCommand.class, FitRewardCommand.class,
-        DpoScoreCommand.class, TrainDpoCommand.class, JoinReferencesCommand.class, ConvertCommand.class, BoundsCommand.class, SimulateCommand.class, PluginsCommand.class})
+        DpoScoreCommand.class, TrainDpoCommand.class, WeightsCommand.class, JoinReferencesCommand.class, ConvertCommand.class, BoundsCommand.class, SimulateCommand.class, PluginsCommand.class})
 @Stability(Stability.Status.INTERNAL)
 public final class MultirefCommand implements Runnable {
 

@@ -188,19 +188,8 @@ final class TrainDpoCommand implements Callable<Integer>, MultirefCommand.Subcom
     Divergence divergence = registries.divergences().create(divergenceName);
 
     List<Candidates> cands = readCandidates(candidates);
-    Map<String, Integer> byPrompt = new HashMap<>();
+    Map<String, Integer> byPrompt = index(cands, candidates);
     int k = cands.get(0).refs().length;
-    for (int x = 0; x < cands.size(); x++) {
-      Candidates c = cands.get(x);
-      if (byPrompt.put(c.prompt(), x) != null) {
-        throw new InputException(c.where() + ": prompt '" + c.prompt() + "' appears twice in "
-            + candidates);
-      }
-      if (c.refs().length != k) {
-        throw new InputException(c.where() + ": has " + c.refs().length + " references but the"
-            + " first prompt has " + k);
-      }
-    }
     if (alpha != null && alpha.length != k) {
       throw new InputException("--weights has " + alpha.length + " entries but the candidates"
           + " have " + k + " references");
@@ -209,7 +198,7 @@ final class TrainDpoCommand implements Callable<Integer>, MultirefCommand.Subcom
     if (prefs.size() == 0) {
       throw new InputException(pairs + " holds no pairs");
     }
-    int[][] matched = match(prefs, cands, byPrompt);
+    int[][] matched = match(prefs, cands, byPrompt, candidates);
     double[][][] refs = new double[cands.size()][][];
     for (int x = 0; x < cands.size(); x++) {
       refs[x] = cands.get(x).refs();
@@ -224,7 +213,7 @@ final class TrainDpoCommand implements Callable<Integer>, MultirefCommand.Subcom
       checkIdentified(prefs, cands, matched);
     }
     PolicyClass policyClass = policy == Policy.tabular ? PolicyClass.tabular(data)
-        : PolicyClass.linear(data, featureRows(cands));
+        : PolicyClass.linear(data, featureRows(features, cands));
     MultiReferenceDpo scorer = MultiReferenceDpo.of(divergence, beta, loss,
         adaptive ? ReferenceWeighting.adaptive()
             : ReferenceWeighting.fixed(alpha != null ? alpha : uniform(k)));
@@ -257,9 +246,27 @@ final class TrainDpoCommand implements Callable<Integer>, MultirefCommand.Subcom
     return w;
   }
 
+  /** Each prompt's position in the candidates file, every prompt once and with one K. */
+  static Map<String, Integer> index(List<Candidates> cands, String candidates) {
+    Map<String, Integer> byPrompt = new HashMap<>();
+    int k = cands.get(0).refs().length;
+    for (int x = 0; x < cands.size(); x++) {
+      Candidates c = cands.get(x);
+      if (byPrompt.put(c.prompt(), x) != null) {
+        throw new InputException(c.where() + ": prompt '" + c.prompt() + "' appears twice in "
+            + candidates);
+      }
+      if (c.refs().length != k) {
+        throw new InputException(c.where() + ": has " + c.refs().length + " references but the"
+            + " first prompt has " + k);
+      }
+    }
+    return byPrompt;
+  }
+
   /** Each pair as {prompt, chosen, rejected} indices into the candidates. */
-  private int[][] match(PreferenceData prefs, List<Candidates> cands,
-      Map<String, Integer> byPrompt) {
+  static int[][] match(PreferenceData prefs, List<Candidates> cands,
+      Map<String, Integer> byPrompt, String candidates) {
     List<Map<String, Integer>> index = new ArrayList<>();
     for (Candidates c : cands) {
       Map<String, Integer> m = new HashMap<>();
@@ -328,7 +335,7 @@ final class TrainDpoCommand implements Callable<Integer>, MultirefCommand.Subcom
   }
 
   /** The features of every candidate row, in the data's row order. */
-  private double[][] featureRows(List<Candidates> cands) throws IOException {
+  static double[][] featureRows(String features, List<Candidates> cands) throws IOException {
     List<String> prompts = new ArrayList<>();
     List<List<String>> responses = new ArrayList<>();
     for (Candidates c : cands) {
