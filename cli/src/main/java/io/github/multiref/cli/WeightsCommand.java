@@ -2,15 +2,10 @@ package io.github.multiref.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.multiref.api.Divergence;
 import io.github.multiref.rewards.Lbfgs;
-import io.github.multiref.rewards.PreferenceData;
 import io.github.multiref.rewards.io.JsonLine;
-import io.github.multiref.solvers.dpo.DpoLoss;
-import io.github.multiref.solvers.dpo.DpoLosses;
 import io.github.multiref.training.DpoData;
 import io.github.multiref.training.DpoTrainer;
-import io.github.multiref.training.PolicyClass;
 import io.github.multiref.training.WeightSelection;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,36 +38,11 @@ final class WeightsCommand implements Callable<Integer>, MultirefCommand.Subcomm
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--pairs", paramLabel = "FILE", required = true,
-      description = "Preference pairs, JSONL or Parquet: prompt, chosen, rejected.")
-  String pairs;
-
-  @Option(names = "--candidates", paramLabel = "FILE", required = true,
-      description = "Each prompt's candidates: prompt, responses, ref_logprobs.")
-  String candidates;
+  @Mixin DpoInputs in;
 
   @Option(names = "--output", paramLabel = "FILE",
       description = "The JSON report (default: standard output). Written whole or not at all.")
   Path output;
-
-  @Option(names = "--beta", required = true, description = "DPO's strength, > 0.")
-  double beta;
-
-  @Option(names = "--divergence", paramLabel = "NAME", defaultValue = "reverse-kl",
-      description = "Any registered divergence (default: ${DEFAULT-VALUE}).")
-  String divergenceName;
-
-  @Option(names = "--loss", paramLabel = "NAME", defaultValue = "sigmoid",
-      description = "sigmoid, hinge or ipo (default: ${DEFAULT-VALUE}).")
-  String lossName;
-
-  @Option(names = "--policy", defaultValue = "tabular",
-      description = "tabular or linear (with --features) (default: ${DEFAULT-VALUE}).")
-  TrainDpoCommand.Policy policy;
-
-  @Option(names = "--features", paramLabel = "FILE",
-      description = "For --policy linear: prompt, response, features.")
-  String features;
 
   /** How the pairs are split. */
   enum Split { prompt, pair }
@@ -115,40 +85,15 @@ final class WeightsCommand implements Callable<Integer>, MultirefCommand.Subcomm
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    CliIo.checkBeta(beta);
-    if ((policy == TrainDpoCommand.Policy.linear) != (features != null)) {
-      throw new InputException(policy == TrainDpoCommand.Policy.linear
-          ? "--policy linear needs --features FILE" : "--features goes with --policy linear");
-    }
-    DpoLoss loss;
-    try {
-      loss = DpoLosses.parse(lossName);
-    } catch (IllegalArgumentException e) {
-      throw new InputException("--loss: " + e.getMessage());
-    }
-    Divergence divergence = parent.registries(parent.effectiveOptions(this)).divergences()
-        .create(divergenceName);
-    List<TrainDpoCommand.Candidates> cands = TrainDpoCommand.readCandidates(candidates);
-    int[][] matched = TrainDpoCommand.match(readPairs(), cands,
-        TrainDpoCommand.index(cands, candidates), candidates);
-    double[][][] refs = new double[cands.size()][][];
-    for (int x = 0; x < cands.size(); x++) {
-      refs[x] = cands.get(x).refs();
-    }
-    DpoData data;
-    try {
-      data = DpoData.of(refs, matched);
-    } catch (IllegalArgumentException e) {
-      throw new InputException(candidates + ": " + e.getMessage());
-    }
-    double[][] phi = features == null ? null : TrainDpoCommand.featureRows(features, cands);
+    DpoInputs.Loaded loaded = in.load(parent.registries(parent.effectiveOptions(this)));
+    DpoData data = loaded.data();
     WeightSelection.Settings settings;
     WeightSelection.Split parts;
     SplittableRandom random = new SplittableRandom(seed);
     try {
-      settings = new WeightSelection.Settings(divergence, beta, loss, l2, grid, validation, rMax,
-          new DpoTrainer.Adam(0.05, 256, banditEpochs), Lbfgs.of(1e-9, 10_000, 20),
-          d -> phi == null ? PolicyClass.tabular(d) : PolicyClass.linear(d, phi));
+      settings = new WeightSelection.Settings(loaded.divergence(), in.beta, loaded.loss(), l2,
+          grid, validation, rMax, new DpoTrainer.Adam(0.05, 256, banditEpochs),
+          Lbfgs.of(1e-9, 10_000, 20), loaded::policyFor);
       parts = split == Split.prompt ? WeightSelection.split(data, validation, random)
           : WeightSelection.splitPairs(data, validation, random);
     } catch (IllegalArgumentException e) {
@@ -206,14 +151,6 @@ final class WeightsCommand implements Callable<Integer>, MultirefCommand.Subcomm
         best.weights() == null ? "(per pair)" : format(best.weights()),
         (System.nanoTime() - start) / 1e9, output == null ? "" : ", written to " + output);
     return 0;
-  }
-
-  private PreferenceData readPairs() throws IOException {
-    PreferenceData prefs = FitRewardCommand.readPairs(pairs);
-    if (prefs.size() == 0) {
-      throw new InputException(pairs + " holds no pairs");
-    }
-    return prefs;
   }
 
   private static String format(double[] w) {
