@@ -129,6 +129,25 @@ class TrainDpoCommandTest extends DuckDbTests {
   }
 
   @Test
+  void parquetPairsAndCandidatesTrainTheSamePolicyAsJsonl() throws Exception {
+    Files2 f = write(5);
+    Path pairs = tmp.resolve("pairs.parquet");
+    Path cands = tmp.resolve("candidates.parquet");
+    duck.sql("COPY (SELECT * FROM read_json('" + f.pairs() + "')) TO '" + pairs
+        + "' (FORMAT parquet, ROW_GROUP_SIZE 100)");
+    duck.sql("COPY (SELECT * FROM read_json('" + f.candidates() + "')) TO '" + cands
+        + "' (FORMAT parquet)");
+    Path a = tmp.resolve("a.jsonl");
+    Path b = tmp.resolve("b.jsonl");
+    CliTests.ok("train-dpo", "--pairs", f.pairs().toString(), "--candidates",
+        f.candidates().toString(), "--beta", "0.3", "--divergence", "forward-kl", "--output",
+        a.toString());
+    CliTests.ok("train-dpo", "--pairs", pairs.toString(), "--candidates", cands.toString(),
+        "--beta", "0.3", "--divergence", "forward-kl", "--output", b.toString());
+    assertThat(Files.readString(b)).isEqualTo(Files.readString(a)).hasLineCount(2);
+  }
+
+  @Test
   void adamIsSeededAndReportsItsEpochs() throws Exception {
     Files2 f = write(2);
     Path a = tmp.resolve("a.jsonl");
