@@ -6,6 +6,7 @@ module io.github.multiref.experiments {
   requires io.github.multiref.solvers;
   requires io.github.multiref.bounds;
   requires io.github.multiref.sequences;
+  requires io.github.multiref.training;
   requires com.fasterxml.jackson.databind;
   requires org.jfree.jfreechart;
   requires java.desktop;

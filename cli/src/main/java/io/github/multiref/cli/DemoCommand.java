@@ -1,6 +1,7 @@
 package io.github.multiref.cli;
 
 import io.github.multiref.experiments.Experiment;
+import io.github.multiref.experiments.DpoWeightsExperiment;
 import io.github.multiref.experiments.ExperimentConfig;
 import io.github.multiref.experiments.TokenExperiment;
 import io.github.multiref.experiments.Reports;
@@ -99,12 +100,27 @@ final class DemoCommand implements Callable<Integer>, MultirefCommand.Subcommand
     o.println();
     o.print(TokenExperiment.tables(perToken));
     o.println();
+    DpoWeightsExperiment.Result weights = SimulateCommand.runDpoWeights(dpoWeightsConfig(),
+        out.resolve("dpo-weights"), err, "one or several refs");
+    o.println("## One reference or the exact multi-reference target? (tabular reverse-KL DPO,"
+        + " each weighting scheme, judged on the true reward)");
+    o.println();
+    o.print(DpoWeightsExperiment.verdicts(weights));
+    o.println();
+    o.print(DpoWeightsExperiment.tables(weights));
     o.printf(Locale.ROOT, "Reports and plots: %s/finite-class/report.md, %s/tabular-class/"
-        + "report.md, %s/single-reference/report.md, %s/per-token/report.md (%.0f s in all).%n",
-        out, out, out, out, finite.seconds() + tabular.seconds() + single.seconds()
-            + perToken.seconds());
+        + "report.md, %s/single-reference/report.md, %s/per-token/report.md,"
+        + " %s/dpo-weights/report.md (%.0f s in all).%n", out, out, out, out, out,
+        finite.seconds() + tabular.seconds() + single.seconds() + perToken.seconds()
+            + weights.seconds());
     o.flush();
     return 0;
+  }
+
+  private static DpoWeightsExperiment.Config dpoWeightsConfig() throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/dpo-weights.json")) {
+      return DpoWeightsExperiment.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   private static TokenExperiment.Config tokenConfig() throws IOException {

@@ -1,5 +1,6 @@
 package io.github.multiref.cli;
 
+import io.github.multiref.experiments.DpoWeightsExperiment;
 import io.github.multiref.experiments.Experiment;
 import io.github.multiref.experiments.ExperimentConfig;
 import io.github.multiref.experiments.Reports;
@@ -55,6 +56,17 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer>,
       if (TokenExperiment.isFor(text)) {
         return perToken(TokenExperiment.parse(text));
       }
+      if (DpoWeightsExperiment.isFor(text)) {
+        DpoWeightsExperiment.Result r = runDpoWeights(DpoWeightsExperiment.parse(text), out,
+            parent.main().err(), "simulate");
+        parent.main().out().print(DpoWeightsExperiment.verdicts(r));
+        parent.main().out().println();
+        parent.main().out().print(DpoWeightsExperiment.tables(r));
+        parent.main().out().flush();
+        parent.main().err().printf(Locale.ROOT, "multiref simulate: dpo-weights experiment, %d"
+            + " trained policies in %.1f s, written to %s%n", r.rows().size(), r.seconds(), out);
+        return 0;
+      }
     } catch (IllegalArgumentException e) {
       throw new InputException(config + ": " + e.getMessage(), e);
     }
@@ -107,6 +119,17 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer>,
         row.number(9, x.measured().expectedReward());
       }, rows.size());
     }
+    return r;
+  }
+
+  /** Runs a dpo-weights experiment with a progress line, and writes its report into dir. */
+  static DpoWeightsExperiment.Result runDpoWeights(DpoWeightsExperiment.Config c, Path dir,
+      java.io.PrintWriter err, String label) throws java.io.IOException {
+    DpoWeightsExperiment.Result r;
+    try (Progress progress = Progress.start(err, "multiref " + label, "points")) {
+      r = DpoWeightsExperiment.run(c, point -> progress.add(1));
+    }
+    DpoWeightsExperiment.write(r, dir);
     return r;
   }
 

@@ -499,7 +499,7 @@ public record ExperimentConfig(int prompts, int responses, double temperature, d
     return numbers(node, path.substring(path.lastIndexOf('.') + 1), path);
   }
 
-  private static double[] numbers(JsonNode node, String field, String path) {
+  static double[] numbers(JsonNode node, String field, String path) {
     JsonNode v = node.isArray() ? node.get(Integer.parseInt(field)) : node.get(field);
     if (v == null || !v.isArray() || v.isEmpty()) {
       throw new IllegalArgumentException(path + " must be a non-empty array of numbers");
