@@ -118,20 +118,21 @@ final class DemoCommand implements Callable<Integer>, MultirefCommand.Subcommand
   }
 
   private static DpoWeightsExperiment.Config dpoWeightsConfig() throws IOException {
-    try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/dpo-weights.json")) {
-      return DpoWeightsExperiment.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return DpoWeightsExperiment.parse(resource("dpo-weights"));
   }
 
   private static TokenExperiment.Config tokenConfig() throws IOException {
-    try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/per-token.json")) {
-      return TokenExperiment.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return TokenExperiment.parse(resource("per-token"));
   }
 
   private static ExperimentConfig config(String name) throws IOException {
+    return ExperimentConfig.parse(resource(name));
+  }
+
+  /** An embedded demo config, {@code /demo/NAME.json}. */
+  private static String resource(String name) throws IOException {
     try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/" + name + ".json")) {
-      return ExperimentConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }
