@@ -205,8 +205,8 @@ final class EstimateCommand implements Callable<Integer>, MultirefCommand.Subcom
 
   /** A JSONL line: solve's fields and proposal_logprobs. */
   static Samples read(long line, String text) {
-    PromptRecord r = SolveCommand.read(line, text);
     JsonLine f = JsonLine.parse(line, text);
+    PromptRecord r = SolveCommand.read(line, f);
     double[] q = f.finiteNumbers("proposal_logprobs", r.size(), "responses");
     checkProposal(q, i -> r.error("proposal_logprobs[" + i + "]", "is " + q[i]
         + "; expected the finite log-probability <= 0 of a response drawn from the proposal"));

@@ -331,7 +331,11 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
   }
 
   static PromptRecord read(long line, String text) {
-    JsonLine f = JsonLine.parse(line, text);
+    return read(line, JsonLine.parse(line, text));
+  }
+
+  /** As {@link #read(long, String)}, for a line already parsed. */
+  static PromptRecord read(long line, JsonLine f) {
     String prompt = f.string("prompt");
     String[] responses = f.strings("responses");
     if (responses.length == 0) {
