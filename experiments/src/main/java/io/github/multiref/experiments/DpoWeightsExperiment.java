@@ -10,7 +10,6 @@ import io.github.multiref.training.DpoData;
 import io.github.multiref.training.DpoTrainer;
 import io.github.multiref.training.PolicyClass;
 import io.github.multiref.training.WeightSelection;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +23,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -409,9 +406,7 @@ public final class DpoWeightsExperiment {
     XYPlot plot = chart.getXYPlot();
     plot.setDomainAxis(new LogAxis("n (pairs)"));
     plot.setRangeAxis(new LogAxis("oracle - E_pi r* (log scale)"));
-    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
-    plot.setBackgroundPaint(Color.WHITE);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+    Reports.savePng(chart, file);
   }
 
   private static void alphaPlot(Result r, Regime g, Path file) throws IOException {
@@ -427,8 +422,6 @@ public final class DpoWeightsExperiment {
     JFreeChart chart = ChartFactory.createXYLineChart("True expected reward against alpha: "
         + g.name(), "weight of reference 2", "E_pi r*", data, PlotOrientation.VERTICAL, true,
         false, false);
-    chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
-    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+    Reports.savePng(chart, file);
   }
 }

@@ -583,9 +583,7 @@ public final class Reports {
     JFreeChart chart = ChartFactory.createXYLineChart(
         "Combined references against each reference (prompt 0)", "response", "probability",
         data, PlotOrientation.VERTICAL, true, false, false);
-    chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
-    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+    savePng(chart, file);
   }
 
   private static XYSeries series(String name, LogDistribution d) {
@@ -594,5 +592,13 @@ public final class Reports {
       s.add(y, d.prob(y));
     }
     return s;
+  }
+
+  /** A chart of lines with points on a white background, saved as a 900 x 600 PNG. */
+  static void savePng(JFreeChart chart, Path file) throws IOException {
+    XYPlot plot = chart.getXYPlot();
+    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+    plot.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
   }
 }

@@ -8,7 +8,6 @@ import io.github.multiref.sequences.SyntheticReferences;
 import io.github.multiref.sequences.TokenPolicy;
 import io.github.multiref.sequences.TokenTree;
 import io.github.multiref.solvers.sampled.SampledOptimum;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +22,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -581,9 +578,7 @@ public final class TokenExperiment {
     if (parameter.equals("beta")) {
       plot.setDomainAxis(new LogAxis("beta (log scale)"));
     }
-    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
-    plot.setBackgroundPaint(Color.WHITE);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+    Reports.savePng(chart, file);
   }
 
   private static void estimatorPlot(Result r, Path file) throws IOException {
@@ -603,8 +598,6 @@ public final class TokenExperiment {
     XYPlot plot = chart.getXYPlot();
     plot.setDomainAxis(new LogAxis("N (sampled sequences per estimate)"));
     plot.setRangeAxis(new LogAxis("RMSE"));
-    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
-    plot.setBackgroundPaint(Color.WHITE);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+    Reports.savePng(chart, file);
   }
 }
