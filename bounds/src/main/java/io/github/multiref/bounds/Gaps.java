@@ -60,6 +60,32 @@ public final class Gaps {
   }
 
   /**
+   * The two gaps of given deployed policies (one per prompt, trained rather than solved, such as
+   * a DPO policy), against the optimum for the true reward: {@code J(pi_{r*}; r*) - J(pi; r*)}
+   * and {@code J(pi_{r*}; r*) - J(pi; r_hat)}.
+   */
+  public static Result ofPolicies(List<ReferenceSet> references, double[] rho,
+      double[][] truth, double[][] learned, double beta, Divergence divergence,
+      Solver optimalSolver, List<LogDistribution> deployed) {
+    double sub = 0;
+    double opt = 0;
+    for (int x = 0; x < references.size(); x++) {
+      if (rho[x] == 0) {
+        continue;
+      }
+      RegularizedProblem atTruth = RegularizedProblem.of(references.get(x), truth[x], beta,
+          divergence);
+      RegularizedProblem atLearned = RegularizedProblem.of(references.get(x), learned[x], beta,
+          divergence);
+      double optimum = Objectives.evaluate(optimalSolver.solve(atTruth).policy(), atTruth)
+          .value();
+      sub += rho[x] * (optimum - Objectives.evaluate(deployed.get(x), atTruth).value());
+      opt += rho[x] * (optimum - Objectives.evaluate(deployed.get(x), atLearned).value());
+    }
+    return new Result(sub, opt);
+  }
+
+  /**
    * The first-order (concavity) bound on the sub-optimality gap, Propositions 5.3 and 6.3:
    * {@code J(pi*; r*) - J(pi_hat; r*) <= sum_y (pi*(y) - pi_hat(y)) (r*(y) - r_hat(y))}, averaged
    * over prompts with weights rho, where {@code pi* = pi_{r*}} and {@code pi_hat = pi_{r_hat}} are

@@ -282,7 +282,8 @@ public final class Reports {
               ? "not fitted: fewer than " + Experiment.MIN_SLOPE_POINTS + " n with a positive gap"
               : String.format(Locale.ROOT, "%.2f (%.2f, %.2f)", s.slope(), s.low(), s.high()),
           s.points(), s.ofPoints(),
-          Double.isNaN(s.claimed()) ? "none (surrogate: tends to its bias)"
+          Double.isNaN(s.claimed()) ? (s.method().startsWith("dpo:")
+              ? "none (DPO with the scheme's weights)" : "none (surrogate: tends to its bias)")
               : s.claimed() == -1 ? "-1" : "-1/2" + (s.method().equals("fkl")
               && s.gap().equals("sub-optimality") ? " (bound)" : ""), means));
     }

@@ -164,7 +164,26 @@ public final class Trial {
    */
   @Stability(Stability.Status.EXPERIMENTAL)
   public record Method(String name, Divergence divergence, Solver optimal, Solver deployed,
-      BoundCalculator subOptimalityBound, BoundCalculator optimalityGapBound) {}
+      BoundCalculator subOptimalityBound, BoundCalculator optimalityGapBound,
+      TrainedPolicies trained) {
+
+    /** A method whose deployed policy {@code deployed} solves for the learned reward. */
+    public Method(String name, Divergence divergence, Solver optimal, Solver deployed,
+        BoundCalculator subOptimalityBound, BoundCalculator optimalityGapBound) {
+      this(name, divergence, optimal, deployed, subOptimalityBound, optimalityGapBound, null);
+    }
+  }
+
+  /**
+   * A deployed policy trained on the trial's pairs (DPO) instead of solved for the learned
+   * reward: one policy per prompt.
+   */
+  @Stability(Stability.Status.EXPERIMENTAL)
+  @FunctionalInterface
+  public interface TrainedPolicies {
+    List<LogDistribution> train(PreferenceData data, SyntheticBandit bandit, double beta,
+        double[] alpha, long seed);
+  }
 
   /**
    * The outcome for one method. The bounds are NaN where they do not apply: they are stated for a
@@ -244,8 +263,10 @@ public final class Trial {
         beta, bandit.rMax(), classSize, model.kappa(bandit.rMax()), 0.0).rewardErrorBound();
     List<Outcome> out = new ArrayList<>();
     for (Method m : methods) {
-      Gaps.Result g = Gaps.of(refs, rho, truth, learned, beta, m.divergence(), m.optimal(),
-          m.deployed());
+      Gaps.Result g = m.trained() == null
+          ? Gaps.of(refs, rho, truth, learned, beta, m.divergence(), m.optimal(), m.deployed())
+          : Gaps.ofPolicies(refs, rho, truth, learned, beta, m.divergence(), m.optimal(),
+              m.trained().train(data, bandit, beta, refs.get(0).weights(), seed));
       double c = Coverage.exact(refs, pis, learned, truth, beta, m.divergence(), m.optimal(), 16);
       double subBound = Double.NaN;
       double optBound = Double.NaN;

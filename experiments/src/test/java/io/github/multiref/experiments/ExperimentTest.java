@@ -124,7 +124,9 @@ class ExperimentTest {
         1).replace("[0.5, 0.5]", "[0.5, 0.6]"))).hasMessage("bandit.alpha must sum to 1, got 1.1");
     assertThatThrownBy(() -> ExperimentConfig.parse(config("{\"kind\": \"tabular\"}", "[100]",
         1).replace("\"mrpo\"", "\"ppo\""))).hasMessage(
-            "methods: unknown method 'ppo'; known: [rkl, fkl, mrpo]");
+            "methods: unknown method 'ppo'; known: [rkl, fkl, mrpo, dpo:SCHEME (SCHEME one of"
+                + " [config, vertex:I, mrpo-adaptive, validation-accuracy, validation-margin,"
+                + " thompson, bound])]");
     String given = config("{\"kind\": \"tabular\"}", "[100]", 1).replace("\"seed\": 5",
         "\"seed\": 5, \"true_reward\": [[0, 1, 0.5, 0.2], [1, 1, 1, 1], [0, 0, 0, 2]]");
     assertThatThrownBy(() -> ExperimentConfig.parse(given))
