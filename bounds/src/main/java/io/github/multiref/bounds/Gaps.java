@@ -40,23 +40,12 @@ public final class Gaps {
   public static Result of(List<ReferenceSet> references, double[] rho, double[][] truth,
       double[][] learned, double beta, Divergence divergence, Solver optimalSolver,
       Solver policySolver) {
-    double sub = 0;
-    double opt = 0;
+    List<LogDistribution> chosen = new java.util.ArrayList<>();
     for (int x = 0; x < references.size(); x++) {
-      if (rho[x] == 0) {
-        continue;
-      }
-      RegularizedProblem atTruth = RegularizedProblem.of(references.get(x), truth[x], beta,
-          divergence);
-      RegularizedProblem atLearned = RegularizedProblem.of(references.get(x), learned[x], beta,
-          divergence);
-      LogDistribution best = optimalSolver.solve(atTruth).policy();
-      LogDistribution chosen = policySolver.solve(atLearned).policy();
-      double optimum = Objectives.evaluate(best, atTruth).value();
-      sub += rho[x] * (optimum - Objectives.evaluate(chosen, atTruth).value());
-      opt += rho[x] * (optimum - Objectives.evaluate(chosen, atLearned).value());
+      chosen.add(rho[x] == 0 ? null : policySolver.solve(RegularizedProblem.of(
+          references.get(x), learned[x], beta, divergence)).policy());
     }
-    return new Result(sub, opt);
+    return ofPolicies(references, rho, truth, learned, beta, divergence, optimalSolver, chosen);
   }
 
   /**
