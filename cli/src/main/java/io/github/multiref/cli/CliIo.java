@@ -182,4 +182,17 @@ final class CliIo {
     }
     return workers;
   }
+
+  /**
+   * Refuses a Parquet table without one of {@code columns}: {@code FILE has no column 'C';
+   * WHAT}.
+   */
+  static void requireColumns(io.github.multiref.io.ParquetTableReader t, Object file,
+      String what, String... columns) {
+    for (String column : columns) {
+      if (!t.has(column)) {
+        throw new InputException(file + " has no column '" + column + "'; " + what);
+      }
+    }
+  }
 }

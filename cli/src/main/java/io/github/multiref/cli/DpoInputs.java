@@ -193,12 +193,8 @@ final class DpoInputs {
     if (CliIo.inputFormat(file, null) == TableFormat.PARQUET) {
       try (ParquetTableReader t = ParquetTableReader.open(Path.of(file),
           List.of("prompt", "responses", "ref_logprobs"))) {
-        for (String column : new String[] {"prompt", "responses", "ref_logprobs"}) {
-          if (!t.has(column)) {
-            throw new InputException(file + " has no column '" + column + "'; a candidates"
-                + " table needs prompt, responses and ref_logprobs");
-          }
-        }
+        CliIo.requireColumns(t, file, "a candidates table needs prompt, responses and"
+            + " ref_logprobs", "prompt", "responses", "ref_logprobs");
         while (t.nextRowGroup()) {
           String[] prompt = t.strings("prompt");
           String[][] responses = t.stringLists("responses");

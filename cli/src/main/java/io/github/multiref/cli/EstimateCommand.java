@@ -280,14 +280,9 @@ final class EstimateCommand implements Callable<Integer>, MultirefCommand.Subcom
       return thread;
     });
     try (ParquetTableReader t = ParquetTableReader.open(file, List.of(INPUT))) {
-      for (String column : new String[] {"prompt", "reward", "ref_logprobs",
-          "proposal_logprobs"}) {
-        if (!t.has(column)) {
-          throw new InputException(file + " has no column '" + column + "'; an estimate table"
-              + " needs prompt, reward, ref_logprobs and proposal_logprobs (responses is"
-              + " optional)");
-        }
-      }
+      CliIo.requireColumns(t, file, "an estimate table needs prompt, reward, ref_logprobs and"
+          + " proposal_logprobs (responses is optional)", "prompt", "reward", "ref_logprobs",
+          "proposal_logprobs");
       boolean responses = t.has("responses");
       if (resample > 0 && !responses) {
         throw new InputException("--resample writes the drawn responses, and " + file

@@ -267,12 +267,8 @@ final class SolveCommand implements Callable<Integer>, MultirefCommand.Subcomman
    */
   static void readParquetGroups(Path file, GroupSink sink) throws IOException {
     try (ParquetTableReader t = ParquetTableReader.open(file, List.of(INPUT))) {
-      for (String column : new String[] {"prompt", "reward", "ref_logprobs"}) {
-        if (!t.has(column)) {
-          throw new InputException(file + " has no column '" + column + "'; a prompts table"
-              + " needs prompt, reward and ref_logprobs (responses is optional)");
-        }
-      }
+      CliIo.requireColumns(t, file, "a prompts table needs prompt, reward and ref_logprobs"
+          + " (responses is optional)", "prompt", "reward", "ref_logprobs");
       boolean responses = t.has("responses");
       while (t.nextRowGroup()) {
         RowGroup g = new RowGroup(t.firstRow(), t.groupRows(), t.strings("prompt"),
