@@ -178,13 +178,7 @@ public final class ExperimentMethod {
     if (scheme.equals("mrpo-adaptive")) {
       return null;
     }
-    WeightSelection.Split split = WeightSelection.splitPairs(all, 0.2, rng);
-    for (WeightSelection.Evaluated e : WeightSelection.run(split, s, rng)) {
-      if (e.scheme().equals(scheme)) {
-        return e.weights();
-      }
-    }
-    throw new IllegalStateException("no scheme " + scheme);
+    return WeightSelection.choose(scheme, WeightSelection.splitPairs(all, 0.2, rng), s, rng);
   }
 
   /**

@@ -168,14 +168,7 @@ public final class WeightSelection {
     List<Evaluated> out = new ArrayList<>();
     double[] accuracy = new double[k];
     double[] margin = new double[k];
-    for (int i = 0; i < k; i++) {
-      double[] vertex = new double[k];
-      vertex[i] = 1;
-      Evaluated e = evaluate("vertex:" + (i + 1), vertex, split, s);
-      out.add(e);
-      accuracy[i] = e.heldOutAccuracy();
-      margin[i] = meanLogit(split.validation(), e.policy(), scorer(s, vertex));
-    }
+    vertices(split, s, out, accuracy, margin);
     if (k <= 4) {
       for (double[] alpha : grid(k, s.gridDivisions())) {
         if (Arrays.stream(alpha).filter(a -> a == 1).count() == 0) { // vertices are above
@@ -189,6 +182,46 @@ public final class WeightSelection {
     out.add(evaluate("thompson", thompson(split.train(), s, random), split, s));
     out.add(evaluate("bound", boundMinimizing(split.train(), s), split, s));
     return out;
+  }
+
+  /**
+   * The weights one data-dependent scheme chooses on a split: {@code validation-accuracy}, {@code
+   * validation-margin}, {@code thompson} or {@code bound}, as {@link #run} chooses them.
+   */
+  public static double[] choose(String scheme, Split split, Settings s,
+      RandomGenerator random) {
+    int k = split.train().references();
+    switch (scheme) {
+      case "thompson":
+        return thompson(split.train(), s, random);
+      case "bound":
+        return boundMinimizing(split.train(), s);
+      case "validation-accuracy":
+      case "validation-margin": {
+        double[] accuracy = new double[k];
+        double[] margin = new double[k];
+        vertices(split, s, new ArrayList<>(), accuracy, margin);
+        return scheme.equals("validation-accuracy") ? proportional(accuracy, 0.5)
+            : proportional(margin, 0);
+      }
+      default:
+        throw new IllegalArgumentException("scheme '" + scheme + "' chooses no weights from"
+            + " data; known: validation-accuracy, validation-margin, thompson, bound");
+    }
+  }
+
+  /** Each reference alone: its evaluation into {@code out}, its held-out accuracy and margin. */
+  private static void vertices(Split split, Settings s, List<Evaluated> out, double[] accuracy,
+      double[] margin) {
+    int k = split.train().references();
+    for (int i = 0; i < k; i++) {
+      double[] vertex = new double[k];
+      vertex[i] = 1;
+      Evaluated e = evaluate("vertex:" + (i + 1), vertex, split, s);
+      out.add(e);
+      accuracy[i] = e.heldOutAccuracy();
+      margin[i] = meanLogit(split.validation(), e.policy(), scorer(s, vertex));
+    }
   }
 
   /** The weights in proportion to {@code max(v_i - floor, 0)}; uniform when none is positive. */
