@@ -90,9 +90,10 @@ final class DpoInputs {
       throw new InputException("--loss: " + e.getMessage());
     }
     Divergence divergence = registries.divergences().create(divergenceName);
-    List<Candidates> cands = readCandidates(candidates);
-    Map<String, Integer> byPrompt = index(cands, candidates);
-    PreferenceData prefs = FitRewardCommand.readPairs(pairs);
+    // two files are read: an error about a line or row says which file it is in
+    List<Candidates> cands = inFile(candidates, () -> readCandidates(candidates));
+    Map<String, Integer> byPrompt = inFile(candidates, () -> index(cands, candidates));
+    PreferenceData prefs = inFile(pairs, () -> FitRewardCommand.readPairs(pairs));
     if (prefs.size() == 0) {
       throw new InputException(pairs + " holds no pairs");
     }
@@ -109,6 +110,25 @@ final class DpoInputs {
     }
     return new Loaded(cands, prefs, matched, data, divergence, loss,
         features == null ? null : featureRows(features, cands));
+  }
+
+  /** What reads a file. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T read() throws IOException;
+  }
+
+  /** {@code read}, its errors at a line or row prefixed with the file's name. */
+  private static <T> T inFile(String file, Read<T> read) throws IOException {
+    try {
+      return read.read();
+    } catch (InputException | IllegalArgumentException e) {
+      String m = e.getMessage();
+      if (m != null && (m.startsWith("line ") || m.startsWith("row "))) {
+        throw new InputException(file + ", " + m, e);
+      }
+      throw e;
+    }
   }
 
   /** Each prompt's position in the candidates file, every prompt once and with one K. */

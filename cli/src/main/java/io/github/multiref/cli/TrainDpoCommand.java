@@ -159,7 +159,7 @@ final class TrainDpoCommand implements Callable<Integer>, MultirefCommand.Subcom
     }
     write(out, cands, trained);
     parent.main().err().printf(Locale.ROOT, "multiref train-dpo: %d pairs, %d prompts, policy %s"
-        + " (%d parameters), divergence %s, loss %s, %s: objective %.10g (mean loss %.6g),"
+        + " (%d parameters), divergence %s, loss %s, %s: objective %.10g (%.6g per pair),"
         + " %d %s, gradient %.3g, %.2f s%s%n", data.pairs(), data.prompts(), in.policy,
         policyClass.dimension(), in.divergenceName, in.lossName, optimizer, trained.objective(),
         trained.objective() / data.pairs(), trained.iterations(),

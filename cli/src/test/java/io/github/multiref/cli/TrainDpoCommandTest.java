@@ -175,6 +175,11 @@ class TrainDpoCommandTest extends DuckDbTests {
         + " tabular policy leaves its probability undetermined; give a ridge (--l2) or drop it",
         "train-dpo", "--pairs", pairs.toString(), "--candidates", f.candidates().toString(),
         "--beta", "1", "--output", out.toString());
+    Path broken = tmp.resolve("broken.jsonl");
+    Files.writeString(broken, "{\"prompt\": \"p0\", \"chosen\": \"a\"}\n");
+    CliTests.assertRefused(broken + ", line 1: missing field 'rejected'", "train-dpo", "--pairs",
+        broken.toString(), "--candidates", f.candidates().toString(), "--beta", "1",
+        "--output", out.toString());
     CliTests.assertRefused("--policy linear needs --features FILE", "train-dpo", "--pairs",
         pairs.toString(), "--candidates", f.candidates().toString(), "--beta", "1", "--policy",
         "linear", "--output", out.toString());
